@@ -1,0 +1,119 @@
+"""Demo data for trying dxgrant on a laptop. Refuses to run unless DXGRANT_DEMO_ENABLED is on,
+which the production settings never allow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from dxgrant.integrity.services import audit_record
+from dxgrant.programs.models import DeclarationText, Round
+from dxgrant.programs.services import load_programme_file
+
+from .models import Role, User
+
+DEMO_ROUND_CODE = "dx-demo-open"
+DEMO_PASSWORD = "demo-pass-2026"
+# Fixed secrets so that `dxgrant demo-otp` can print the current code; demo only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    name: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("applicant@demo.dxgrant.jp", Role.APPLICANT, "山田 花子（株式会社やまだ製作所）"),
+    DemoAccount("advisor@demo.dxgrant.jp", Role.ADVISOR, "佐藤 一郎（DX支援合同会社）"),
+    DemoAccount("reviewer@demo.dxgrant.jp", Role.REVIEWER, "鈴木 次郎（審査員）"),
+    DemoAccount("secretariat@demo.dxgrant.jp", Role.SECRETARIAT, "高橋 美咲（事務局）"),
+    DemoAccount("finance@demo.dxgrant.jp", Role.FINANCE, "田中 健（経理）"),
+    DemoAccount("auditor@demo.dxgrant.jp", Role.AUDITOR, "伊藤 誠（監査）"),
+]
+
+
+def _require_demo() -> None:
+    if not settings.DXGRANT_DEMO_ENABLED:
+        raise ImproperlyConfigured("Demo data is disabled in these settings.")
+
+
+@transaction.atomic
+def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
+    """Load the programme, add a demo round open today, and create one account per role."""
+    _require_demo()
+    today = today or timezone.localdate()
+    result = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None)
+    programme = result.programme
+    template = Round.objects.filter(programme=programme, is_demo=False).order_by("-application_opens").first()
+    assert template is not None
+    opens = today - dt.timedelta(days=30)
+    closes = today + dt.timedelta(days=60)
+    demo_round, _created = Round.objects.update_or_create(
+        code=DEMO_ROUND_CODE,
+        defaults={
+            "programme": programme,
+            "name_ja": "デモ公募回（受付中）",
+            "name_en": "Demo round (open)",
+            "application_opens": opens,
+            "application_closes": closes,
+            "programme_period_starts": opens,
+            "programme_period_ends": closes + dt.timedelta(days=365),
+            "max_award_yen": template.max_award_yen,
+            "is_demo": True,
+            "eligibility": template.eligibility,
+            "rubric": template.rubric,
+            "amount_rule": template.amount_rule,
+            "documents": template.documents,
+            "texts": template.texts
+            | {
+                "schedule": [
+                    {"label_ja": "申請受付期間", "label_en": "Application period", "starts": opens.isoformat(), "ends": closes.isoformat()}
+                ],
+                "data_notes": [],
+            },
+            "definition_version": template.definition_version,
+        },
+    )
+    for text in DeclarationText.objects.filter(round=template):
+        DeclarationText.objects.get_or_create(
+            round=demo_round,
+            key=text.key,
+            version=text.version,
+            defaults={"text_ja": text.text_ja, "text_en": text.text_en},
+        )
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            email=account.email, defaults={"role": account.role, "display_name": account.name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            audit_record(actor=None, action="demo.account_created", obj=user, changes={"role": account.role})
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        if user.requires_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+    return DEMO_ACCOUNTS
+
+
+def current_demo_code(email: str) -> str:
+    """The one-time code a demo account's authenticator app would show right now."""
+    _require_demo()
+    user = User.objects.get(email=email.lower())
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(timezone.now().timestamp()) // 30
+    return format_hotp_value(hotp_value(secret, counter))

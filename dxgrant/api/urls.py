@@ -1,0 +1,150 @@
+"""The public JSON API, version 1. The OpenAPI schema is served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
+from dxgrant.programs.selectors import get_programme, get_round, public_rounds
+
+from .problems import problem
+
+api = NinjaAPI(
+    title="dxgrant API",
+    version="1",
+    description="中小企業向け助成制度の公開API（制度・公募回・申請要件セルフチェック）。",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api-v1",
+)
+
+
+class RoundOut(Schema):
+    code: str
+    name: str
+    application_opens: dt.date
+    application_closes: dt.date
+    programme_period_starts: dt.date
+    programme_period_ends: dt.date
+    max_award_yen: int
+    status: Literal["before", "open", "closed"]
+
+
+class ProgrammeOut(Schema):
+    code: str
+    name: str
+    max_award_yen: int
+    rounds: list[RoundOut]
+
+
+class EligibilityCheckIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    entity_type: StrictStr = Field(description="corporation | sole_proprietor")
+    employees: StrictInt = Field(ge=0)
+    capital_yen: StrictInt | None = Field(ge=0, description="Required for corporations.")
+    antisocial_ties: StrictBool
+    legal_compliance: StrictBool
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+
+
+class EligibilityOut(Schema):
+    eligible: bool
+    reasons: list[ReasonOut]
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+@api.exception_handler(ValidationError)
+def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        errors.append({"field": ".".join(loc) or "(body)", "message": error.get("msg", "")})
+    return problem(
+        request,
+        status=422,
+        title="Invalid request body",
+        detail="入力内容に誤りがあります。",
+        kind="validation",
+        errors=errors,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found_problem(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, status=404, title="Not found", detail="見つかりません。")
+
+
+@api.exception_handler(HttpError)
+def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, status=exc.status_code, title=str(exc))
+
+
+def _round_out(round_obj: Any, today: dt.date) -> dict[str, Any]:
+    return {
+        "code": round_obj.code,
+        "name": round_obj.name_ja,
+        "application_opens": round_obj.application_opens,
+        "application_closes": round_obj.application_closes,
+        "programme_period_starts": round_obj.programme_period_starts,
+        "programme_period_ends": round_obj.programme_period_ends,
+        "max_award_yen": round_obj.max_award_yen,
+        "status": round_obj.application_status(today).value,
+    }
+
+
+@api.get("/programme", response=ProgrammeOut, summary="The programme and its rounds")
+def programme(request: HttpRequest) -> dict[str, Any]:
+    prog = get_programme()
+    today = timezone.localdate()
+    return {
+        "code": prog.code,
+        "name": prog.name_ja,
+        "max_award_yen": prog.max_award_yen,
+        "rounds": [_round_out(r, today) for r in public_rounds(prog)],
+    }
+
+
+@api.post(
+    "/rounds/{code}/eligibility-check",
+    response={200: EligibilityOut, 404: ProblemOut, 422: ProblemOut},
+    summary="Check eligibility against a round's rules",
+)
+def eligibility_check(request: HttpRequest, code: str, payload: EligibilityCheckIn) -> Any:
+    round_obj = get_round(code)
+    language = "en" if request.headers.get("Accept-Language", "").startswith("en") else "ja"
+    try:
+        facts = validate_facts(round_obj.eligibility, payload.model_dump(), language)
+    except InvalidFacts as exc:
+        return problem(
+            request,
+            status=422,
+            title="Invalid request body",
+            detail="入力内容に誤りがあります。",
+            kind="validation",
+            errors=[{"field": e.field, "message": e.message} for e in exc.errors],
+        )
+    result = evaluate(round_obj.eligibility, facts, language)
+    return {
+        "eligible": result.eligible,
+        "reasons": [{"code": r.code, "message": r.message} for r in result.reasons],
+    }

@@ -1,0 +1,8 @@
+"""Local development: what `make run` uses. Demo data allowed, mail printed to the console."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool
+
+DEBUG = env_bool("DXGRANT_DEBUG", True)
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production-0123456789"
+DXGRANT_DEMO_ENABLED = True

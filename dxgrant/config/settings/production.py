@@ -1,0 +1,27 @@
+"""Production: everything from the environment, secure by default, no demo data."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool, env_list
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
+DEBUG = False
+DXGRANT_DEMO_ENABLED = False
+CSRF_TRUSTED_ORIGINS = env_list("DXGRANT_CSRF_TRUSTED_ORIGINS")
+SECURE_SSL_REDIRECT = env_bool("DXGRANT_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_list("DXGRANT_EMAIL_HOST", "localhost")[0]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dxgrant_cache",
+    }
+}

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from dxgrant.api.urls import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("dxgrant.accounts.urls")),
+    path("staff/", include("dxgrant.public.staff_urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("dxgrant.public.urls")),
+]

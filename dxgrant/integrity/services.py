@@ -1,0 +1,87 @@
+"""Writing to and checking the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .context import current_ip
+from .models import GENESIS_HASH, AuditEntry
+
+# Any constant works; it names the lock that serialises appends on PostgreSQL.
+_AUDIT_LOCK_KEY = 0x64786772616E74
+
+
+def _describe(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """Append one entry. Call it inside the transaction that makes the change it records, so
+    both are kept or neither is. `actor` is a user or None for the system itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_KEY])
+    # On SQLite the IMMEDIATE transaction mode already holds the database write lock here.
+    head = AuditEntry.objects.order_by("-seq").only("seq", "entry_hash").first()
+    if obj is not None:
+        object_type, object_id = _describe(obj)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    entry = AuditEntry(
+        seq=(head.seq + 1) if head else 1,
+        created_at=timezone.now(),
+        actor=user,
+        actor_label=getattr(user, "email", "") if user else "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+        ip_address=current_ip(),
+        prev_hash=head.entry_hash if head else GENESIS_HASH,
+    )
+    entry.entry_hash = entry.compute_hash()
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_seq: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def verify_audit_chain(*, batch_size: int = 2000) -> ChainReport:
+    """Walk the chain from the start; report the first entry whose link or hash does not hold."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if entry.seq != expected_seq:
+            return ChainReport(checked, expected_seq, f"entry #{expected_seq} is missing")
+        if entry.prev_hash != expected_prev:
+            return ChainReport(checked, entry.seq, "link to the previous entry does not match")
+        if entry.compute_hash() != entry.entry_hash:
+            return ChainReport(checked, entry.seq, "content does not match its hash")
+        expected_prev = entry.entry_hash
+        expected_seq += 1
+        checked += 1
+    return ChainReport(checked, None)

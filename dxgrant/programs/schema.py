@@ -1,0 +1,256 @@
+"""The shape of a programme definition file, checked before anything is written.
+
+pydantic gives every refusal a path (`rounds.0.application_closes`) and a reason, which is what
+an operator editing the file needs to see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,48}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Operator = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"]
+Scalar = str | int | bool | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TitledText(Strict):
+    title_ja: Text
+    title_en: Text
+    body_ja: Text
+    body_en: Text
+
+
+class Note(Strict):
+    text_ja: Text
+    text_en: Text
+
+
+class FAQ(Strict):
+    question_ja: Text
+    question_en: Text
+    answer_ja: Text
+    answer_en: Text
+
+
+class ProgrammeFacts(Strict):
+    code: Code
+    name_ja: Text
+    name_en: Text
+    tagline_ja: Text
+    tagline_en: Text
+    summary_ja: Text
+    summary_en: Text
+    max_award_yen: int = Field(gt=0)
+    award_basis_ja: Text
+    award_basis_en: Text
+    funding_ja: Text
+    funding_en: Text
+
+
+class OperatorFacts(Strict):
+    legal_name_ja: Text
+    legal_name_en: Text
+    corporate_number: str = ""
+    address_ja: str = ""
+    phone: Text
+    hours_ja: Text
+    hours_en: Text
+    contact_note_ja: Text
+    contact_note_en: Text
+
+    @model_validator(mode="after")
+    def _check_corporate_number(self) -> OperatorFacts:
+        from dxgrant.japan import corporate_number
+
+        if self.corporate_number and not corporate_number.is_valid(self.corporate_number):
+            raise ValueError("corporate_number: 法人番号の形式またはチェックデジットが正しくありません")
+        return self
+
+
+class Condition(Strict):
+    field: FieldName
+    op: Operator
+    value: Scalar | list[Scalar]
+
+
+class Choice(Strict):
+    value: FieldName
+    label_ja: Text
+    label_en: Text
+
+
+class EligibilityField(Strict):
+    name: FieldName
+    type: Literal["choice", "integer", "boolean"]
+    label_ja: Text
+    label_en: Text
+    help_ja: str = ""
+    help_en: str = ""
+    min: int | None = None
+    max: int | None = None
+    choices: list[Choice] = []
+    required_when: Condition | None = None
+
+    @model_validator(mode="after")
+    def _choices_only_for_choice(self) -> EligibilityField:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("choices: 選択式の項目には選択肢が必要です")
+        if self.type != "choice" and self.choices:
+            raise ValueError("choices: 選択肢は選択式の項目にだけ指定できます")
+        return self
+
+
+class EligibilityRule(Condition):
+    code: FieldName
+    when: Condition | None = None
+    message_ja: Text
+    message_en: Text
+
+
+class Eligibility(Strict):
+    fields: list[EligibilityField] = Field(min_length=1)
+    rules: list[EligibilityRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rules_name_known_fields(self) -> Eligibility:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError("fields: 項目名が重複しています")
+        codes = [r.code for r in self.rules]
+        if len(set(codes)) != len(codes):
+            raise ValueError("rules: ルールのコードが重複しています")
+        for rule in self.rules:
+            for cond in (rule, rule.when):
+                if cond is not None and cond.field not in names:
+                    raise ValueError(f"rules.{rule.code}: 未定義の項目 '{cond.field}' を参照しています")
+        return self
+
+
+class Criterion(Strict):
+    code: FieldName
+    name_ja: Text
+    name_en: Text
+    weight: int = Field(gt=0, le=100)
+    description_ja: Text
+    description_en: Text
+
+
+class AmountRule(Strict):
+    cap_yen: int = Field(gt=0)
+    floor_yen: int = Field(ge=0)
+    rate_numerator: int = Field(gt=0)
+    rate_denominator: int = Field(gt=0)
+    rounding_unit_yen: int = Field(gt=0)
+    rounding: Literal["down", "nearest"]
+    pass_score: int = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AmountRule:
+        if self.floor_yen > self.cap_yen:
+            raise ValueError("floor_yen: 下限額が上限額を超えています")
+        if self.rate_numerator > self.rate_denominator:
+            raise ValueError("rate_numerator: 助成率が100%を超えています")
+        return self
+
+
+class Document(Strict):
+    code: FieldName
+    name_ja: Text
+    name_en: Text
+    description_ja: str = ""
+    description_en: str = ""
+    upload: bool
+    formats: list[Literal["pdf", "png", "jpeg", "xlsx", "docx"]] = []
+
+
+class Declaration(Strict):
+    key: FieldName
+    version: int = Field(ge=1)
+    text_ja: Text
+    text_en: Text
+
+
+class ScheduleItem(Strict):
+    label_ja: Text
+    label_en: Text
+    starts: dt.date
+    ends: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScheduleItem:
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError("ends: 終了日が開始日より前です")
+        return self
+
+
+class RoundFacts(Strict):
+    code: Code
+    name_ja: Text
+    name_en: Text
+    application_opens: dt.date
+    application_closes: dt.date
+    programme_period_starts: dt.date
+    programme_period_ends: dt.date
+    max_award_yen: int = Field(gt=0)
+    schedule_note_ja: Text
+    schedule_note_en: Text
+    data_notes: list[str] = []
+    schedule: list[ScheduleItem] = []
+    eligibility: Eligibility
+    participation: list[Note] = []
+    rubric: list[Criterion] = Field(min_length=1)
+    amount_rule: AmountRule
+    documents: list[Document] = []
+    declarations: list[Declaration] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RoundFacts:
+        if self.application_closes < self.application_opens:
+            raise ValueError("application_closes: 申請締切日が申請開始日より前です")
+        if self.programme_period_ends < self.programme_period_starts:
+            raise ValueError("programme_period_ends: 対象期間の終了日が開始日より前です")
+        if sum(c.weight for c in self.rubric) != 100:
+            raise ValueError("rubric: 審査基準の配点（weight）の合計は100である必要があります")
+        if self.amount_rule.cap_yen > self.max_award_yen:
+            raise ValueError("amount_rule.cap_yen: 算定上限が支援金額の上限を超えています")
+        keys = [(d.key, d.version) for d in self.declarations]
+        if len(set(keys)) != len(keys):
+            raise ValueError("declarations: 同じ宣誓項目・版が重複しています")
+        return self
+
+
+class ProgrammeDefinition(Strict):
+    schema_version: Literal[1]
+    programme: ProgrammeFacts
+    operator: OperatorFacts
+    audiences: list[TitledText] = []
+    support: list[TitledText] = []
+    flow: list[TitledText] = Field(min_length=1)
+    notes: list[Note] = []
+    faq: list[FAQ] = []
+    rounds: list[RoundFacts] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_rounds(self) -> ProgrammeDefinition:
+        codes = [r.code for r in self.rounds]
+        if len(set(codes)) != len(codes):
+            raise ValueError("rounds: 公募回のコードが重複しています")
+        for r in self.rounds:
+            if r.max_award_yen > self.programme.max_award_yen:
+                raise ValueError(f"rounds.{r.code}.max_award_yen: 制度の上限額を超えています")
+        return self
+
+    def content(self) -> dict[str, Any]:
+        """Texts shown on the public site, stored as they are."""
+        return self.model_dump(
+            mode="json", include={"operator", "audiences", "support", "flow", "notes", "faq"}
+        ) | {"programme": self.programme.model_dump(mode="json")}

@@ -1,0 +1,32 @@
+"""Reads for the public site and the API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+
+from .models import Programme, Round
+
+
+def public_rounds(programme: Programme) -> list[Round]:
+    """Rounds a visitor sees. The demo round is shown only where demo data is enabled."""
+    rounds = Round.objects.filter(programme=programme)
+    if not settings.DXGRANT_DEMO_ENABLED:
+        rounds = rounds.public()
+    return list(rounds.order_by("application_opens", "code"))
+
+
+def get_programme() -> Programme:
+    """The programme this site serves (the first loaded; one per installation for now)."""
+    programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        raise Http404("No programme has been loaded.")
+    return programme
+
+
+def get_round(code: str) -> Round:
+    qs = Round.objects.all() if settings.DXGRANT_DEMO_ENABLED else Round.objects.public()
+    round_obj = qs.filter(code=code).first()
+    if round_obj is None:
+        raise Http404(code)
+    return round_obj

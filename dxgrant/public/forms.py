@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import jaconv
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dxgrant.programs.eligibility import condition_holds, localised
+
+from .models import Inquiry, InquiryStatus
+
+
+def to_half_width(value: str) -> str:
+    """People type ＠, full-width digits and hyphens on Japanese keyboards; accept them."""
+    return jaconv.z2h(value, kana=False, ascii=True, digit=True).replace("ー", "-").strip()
+
+
+class HalfWidthCharField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        return to_half_width(super().to_python(value))
+
+
+class HalfWidthEmailField(forms.EmailField):
+    def to_python(self, value: Any) -> str:
+        return to_half_width(super().to_python(value)).lower()
+
+
+class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
+    email = HalfWidthEmailField(label=_("メールアドレス"), help_text=_("受付確認のメールをお送りします。"))
+    phone = HalfWidthCharField(
+        label=_("電話番号（任意）"),
+        required=False,
+        max_length=20,
+        help_text=_("例: 03-1234-5678"),
+    )
+    agree = forms.BooleanField(
+        label=_("入力した内容をお問い合わせへの回答のために利用することに同意します。"),
+        error_messages={"required": _("同意いただけない場合は送信できません。")},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Inquiry
+        fields = ["name", "organisation", "email", "phone", "category", "message", "submission_token"]
+        labels = {"organisation": _("会社名・屋号（任意）")}
+        widgets = {"category": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"message": _("4,000字以内でご記入ください。")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        self.fields["category"].choices = list(self.fields["category"].choices)[1:]
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["organisation"].widget.attrs.update({"autocomplete": "organization"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data.get("phone", "")
+        if phone and not re.fullmatch(r"\+?[0-9][0-9-]{8,18}", phone):
+            raise forms.ValidationError(_("電話番号は数字とハイフンで入力してください（例: 03-1234-5678）。"))
+        return phone
+
+
+class InquiryUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("状態"), choices=InquiryStatus.choices)
+    assignee = forms.ModelChoiceField(label=_("担当者"), queryset=None, required=False)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+        self.fields["assignee"].empty_label = _("（未割当）")  # type: ignore[attr-defined]
+
+
+class InquiryNoteForm(forms.Form):
+    body = forms.CharField(label=_("対応メモ（社内用）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class YenIntegerField(forms.IntegerField):
+    """Accepts full-width digits and thousands separators: ５，０００，０００ → 5000000."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = to_half_width(value).replace(",", "").replace("，", "").replace(" ", "")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+
+class SelfCheckForm(forms.Form):
+    """Built from the round's eligibility fields, so a new question needs no code."""
+
+    def __init__(self, *args: Any, eligibility: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.specs = {spec["name"]: spec for spec in eligibility["fields"]}
+        for name, spec in self.specs.items():
+            label = localised(spec, "label")
+            help_text = localised(spec, "help")
+            if spec["type"] == "choice":
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    help_text=help_text,
+                    choices=[(c["value"], localised(c, "label")) for c in spec["choices"]],
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("選択してください。")},
+                )
+            elif spec["type"] == "boolean":
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label,
+                    help_text=help_text,
+                    choices=[("yes", _("はい")), ("no", _("いいえ"))],
+                    coerce=lambda v: v == "yes",
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("「はい」か「いいえ」を選んでください。")},
+                )
+            else:
+                self.fields[name] = YenIntegerField(
+                    label=label,
+                    help_text=help_text,
+                    min_value=spec.get("min"),
+                    max_value=spec.get("max"),
+                    required=spec.get("required_when") is None,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                    error_messages={
+                        "required": _("数字で入力してください。"),
+                        "invalid": _("数字で入力してください（例: 10000000）。"),
+                        "min_value": _("%(limit_value)s以上の数を入力してください。"),
+                        "max_value": _("%(limit_value)s以下の数を入力してください。"),
+                    },
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, spec in self.specs.items():
+            condition = spec.get("required_when")
+            if condition and cleaned.get(name) is None and name not in self.errors:
+                if condition_holds(condition, cleaned):
+                    self.add_error(name, _("この回答では入力が必要です。"))
+        return cleaned
+
+    def facts(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.specs}

@@ -1,0 +1,89 @@
+"""Template helpers for Japanese-first display: localised data texts, 和暦, yen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from dxgrant.japan import wareki
+from dxgrant.programs.eligibility import localised
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return (get_language() or "ja")[:2]
+
+
+@register.filter
+def loc(item: Mapping[str, Any] | Any, key: str) -> str:
+    """`{{ faq|loc:"question" }}` → question_ja or question_en by the current language."""
+    if isinstance(item, Mapping):
+        return localised(item, key)
+    return str(getattr(item, f"{key}_{_lang()}", None) or getattr(item, f"{key}_ja", ""))
+
+
+@register.filter
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return None
+
+
+@register.filter
+def seireki(value: Any) -> str:
+    """2026年4月30日 in Japanese, 30 April 2026 in English."""
+    d = as_date(value)
+    if d is None:
+        return ""
+    if _lang() == "en":
+        return f"{d.day} {d:%B} {d.year}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@register.filter
+def wareki_date(value: Any) -> str:
+    d = as_date(value)
+    if d is None:
+        return ""
+    try:
+        return wareki.format_date(d)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def yen(value: Any) -> str:
+    """100000000 → 100,000,000円 (¥100,000,000 in English)."""
+    if value is None or value == "":
+        return ""
+    amount = int(value)
+    return f"¥{amount:,}" if _lang() == "en" else f"{amount:,}円"
+
+
+@register.filter
+def yen_short(value: Any) -> str:
+    """100000000 → 1億円, 50000000 → 5,000万円; English: 100 million yen."""
+    amount = int(value)
+    if _lang() == "en":
+        if amount % 1_000_000 == 0:
+            return f"{amount // 1_000_000:,} million yen"
+        return f"{amount:,} yen"
+    oku, rest = divmod(amount, 100_000_000)
+    man, yen_part = divmod(rest, 10_000)
+    if yen_part:
+        return f"{amount:,}円"
+    parts = (f"{oku:,}億" if oku else "") + (f"{man:,}万" if man else "")
+    return f"{parts or '0'}円"
+
+
+@register.filter
+def linebreaks_split(value: str) -> list[str]:
+    """Paragraphs of a multi-line data text, without empty lines."""
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]

@@ -1,0 +1,75 @@
+"""Tests for dxgrant.japan.banks (金融機関・支店コード)."""
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dxgrant.japan import banks
+
+four_digits = st.text(alphabet="0123456789", min_size=4, max_size=4)
+three_digits = st.text(alphabet="0123456789", min_size=3, max_size=3)
+
+
+def test_mizuho() -> None:
+    assert banks.bank_name("0001") == "みずほ"
+    assert banks.bank_kana("0001") == "ミズホ"
+    assert banks.branch_name("0001", "001") == "東京営業部"
+    assert banks.branch_kana("0001", "001") == "トウキヨウ"
+    assert banks.get_bank("0001") == banks.BankInfo(
+        "0001", "みずほ", "ミズホ", "みずほ"
+    )
+
+
+def test_other_known_banks() -> None:
+    assert banks.bank_name("0005") == "三菱ＵＦＪ"
+    assert banks.bank_name("0009") == "三井住友"
+    assert banks.bank_name("9900") == "ゆうちょ"
+    assert banks.branch_name("0005", "001") == "本店"
+
+
+def test_unknown_codes_return_none() -> None:
+    assert banks.get_bank("9999") is None
+    assert banks.bank_name("9999") is None
+    assert banks.branch_name("9999", "001") is None
+    assert banks.branch_name("0001", "999") is None
+    assert banks.get_branch("0001", "999") is None
+
+
+@pytest.mark.parametrize(
+    "code", ["", "1", "001", "00001", "０００１", "abcd", "0001\n", " 0001"]
+)
+def test_malformed_bank_code(code: str) -> None:
+    with pytest.raises(ValueError):
+        banks.bank_name(code)
+    with pytest.raises(ValueError):
+        banks.branch_name(code, "001")
+
+
+@pytest.mark.parametrize("code", ["", "1", "01", "0001", "００１", "abc", "001\n"])
+def test_malformed_branch_code(code: str) -> None:
+    with pytest.raises(ValueError):
+        banks.branch_name("0001", code)
+
+
+@given(st.text(max_size=6).filter(lambda s: not re.fullmatch(r"[0-9]{4}", s)))
+def test_any_malformed_bank_code_raises(code: str) -> None:
+    with pytest.raises(ValueError):
+        banks.get_bank(code)
+
+
+@given(four_digits, three_digits)
+def test_lookup_consistency(bank_code: str, branch_code: str) -> None:
+    bank = banks.get_bank(bank_code)
+    branch = banks.get_branch(bank_code, branch_code)
+    if bank is None:
+        assert branch is None
+    else:
+        assert bank.code == bank_code
+        assert bank.name
+        assert bank.kana
+    if branch is not None:
+        assert (branch.bank_code, branch.code) == (bank_code, branch_code)
+        assert branch.name
+        assert banks.branch_name(bank_code, branch_code) == branch.name
