@@ -45,7 +45,8 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Inquiry
-        fields = ["name", "organisation", "email", "phone", "category", "message", "submission_token"]
+        # submission_token is a plain form field: a repeat must reach the service, which dedupes.
+        fields = ["name", "organisation", "email", "phone", "category", "message"]
         labels = {"organisation": _("会社名・屋号（任意）")}
         widgets = {"category": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"message": _("4,000字以内でご記入ください。")}

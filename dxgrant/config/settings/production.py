@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, env_list
+from .base import MIDDLEWARE, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
@@ -25,3 +25,6 @@ CACHES = {
         "LOCATION": "dxgrant_cache",
     }
 }
+
+# Static files are served by the app itself (whitenoise), right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

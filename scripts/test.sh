@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole check: lint, types, Django checks, then the test suite on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+mode="${1:-all}"
+export DJANGO_SETTINGS_MODULE=dxgrant.config.settings.test
+export HYPOTHESIS_STORAGE_DIRECTORY="${TMPDIR:-/tmp}/dxgrant-hypothesis"
+step() { printf '\n== %s\n' "$*"; }
+
+if [ "$mode" = all ] || [ "$mode" = --lint-only ]; then
+  step "ruff (lint and format)"
+  $BIN/ruff check --no-cache dxgrant tests bench
+  $BIN/ruff format --no-cache --check dxgrant tests bench
+  step "mypy"
+  $BIN/mypy --cache-dir="${TMPDIR:-/tmp}/dxgrant-mypy" dxgrant
+  step "djlint (templates)"
+  $BIN/djlint dxgrant/templates --lint --quiet
+  step "Django checks"
+  $BIN/dxgrant check --fail-level WARNING
+  $BIN/dxgrant makemigrations --check --dry-run
+  DXGRANT_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
+    DJANGO_SETTINGS_MODULE=dxgrant.config.settings.production \
+    $BIN/dxgrant check --deploy --fail-level WARNING
+fi
+[ "$mode" = --lint-only ] && exit 0
+
+if [ "$mode" = all ] || [ "$mode" = --sqlite-only ]; then
+  step "pytest on SQLite"
+  $BIN/pytest -q
+fi
+if [ "$mode" = all ] || [ "$mode" = --postgres-only ]; then
+  step "pytest on PostgreSQL"
+  bash scripts/with-postgres.sh $BIN/pytest -q
+fi

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from dxgrant.accounts.models import Role, User
+from dxgrant.programs.models import Programme
+from dxgrant.programs.services import load_programme_file
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
+# happen in another thread, and Django's async-safety check would refuse the test's own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def programme(db: None) -> Programme:
+    return load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(role: str = Role.APPLICANT, **kwargs: object) -> User:
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., User]) -> Callable[[str], Client]:
+    """A client signed in as a new user of the given role (with MFA enrolled where required)."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        user = make_user(role)
+        client.force_login(user)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make

@@ -1,0 +1,107 @@
+"""Fixtures for the browser tests: one Chromium per session, a fresh context and page per test.
+
+The live server runs in another thread of this process, so the data it serves has to be
+committed: the fixtures here use ``transactional_db`` (which ``live_server`` requires anyway)
+rather than the ``programme`` fixture of tests/conftest.py, which sits on the rolled-back ``db``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from dxgrant.programs.models import Programme
+from dxgrant.programs.services import load_programme_file
+
+# Also set by tests/conftest.py; repeated so this folder can run on its own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous enough for a loaded CI box, short enough that a broken page fails fast.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def e2e_browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@dataclass
+class Site:
+    url: str
+    programme: Programme
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url.rstrip("/") + path
+
+
+@pytest.fixture
+def site(live_server: object, transactional_db: None) -> Site:
+    """The live server with the programme definition loaded and committed."""
+    programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
+    return Site(url=live_server.url, programme=programme)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def page(e2e_browser: object, site: Site) -> Iterator[object]:
+    # A Japanese desktop browser in Japan; the site must not follow Accept-Language anyway.
+    context = e2e_browser.new_context(  # type: ignore[attr-defined]
+        base_url=site.url,
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.js_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shot(page: object, artifacts_dir: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """shot("step-name") saves a full-page screenshot named after the test and the step."""
+    test = re.sub(r"^test_", "", request.node.name)
+
+    def take(step: str) -> Path:
+        path = artifacts_dir / f"{test}--{step}.png"
+        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        return path
+
+    return take
