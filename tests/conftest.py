@@ -17,6 +17,14 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """One-time codes are remembered as used in the cache; ids repeat after a rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def programme(db: None) -> Programme:
     return load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme

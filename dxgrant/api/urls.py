@@ -114,7 +114,7 @@ def _round_out(round_obj: Any, today: dt.date) -> dict[str, Any]:
 
 @api.get("/programme", response=ProgrammeOut, summary="The programme and its rounds")
 def programme(request: HttpRequest) -> dict[str, Any]:
-    prog = get_programme()
+    prog = get_programme(request)
     today = timezone.localdate()
     return {
         "code": prog.code,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .models import Programme, Round
 
@@ -16,9 +16,23 @@ def public_rounds(programme: Programme) -> list[Round]:
     return list(rounds.order_by("application_opens", "code"))
 
 
-def get_programme() -> Programme:
-    """The programme this site serves (the first loaded; one per installation for now)."""
+_UNSET = object()
+
+
+def current_programme(request: HttpRequest | None = None) -> Programme | None:
+    """The programme this site serves (the first loaded; one per installation for now).
+    Remembered on the request, so the page and its header share one query."""
+    cached = getattr(request, "_dxgrant_programme", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
     programme = Programme.objects.order_by("pk").first()
+    if request is not None:
+        request._dxgrant_programme = programme  # type: ignore[attr-defined]
+    return programme
+
+
+def get_programme(request: HttpRequest | None = None) -> Programme:
+    programme = current_programme(request)
     if programme is None:
         raise Http404("No programme has been loaded.")
     return programme

@@ -3,9 +3,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from dxgrant.programs.models import Programme
+from dxgrant.programs.selectors import current_programme
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """The programme for the header and footer, fetched only if a template reads it."""
-    return {"site_programme": SimpleLazyObject(lambda: Programme.objects.order_by("pk").first())}
+    return {"site_programme": SimpleLazyObject(lambda: current_programme(request))}

@@ -32,7 +32,7 @@ class HalfWidthEmailField(forms.EmailField):
 class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
     email = HalfWidthEmailField(label=_("メールアドレス"), help_text=_("受付確認のメールをお送りします。"))
     phone = HalfWidthCharField(
-        label=_("電話番号（任意）"),
+        label=_("電話番号"),
         required=False,
         max_length=20,
         help_text=_("例: 03-1234-5678"),
@@ -47,7 +47,7 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Inquiry
         # submission_token is a plain form field: a repeat must reach the service, which dedupes.
         fields = ["name", "organisation", "email", "phone", "category", "message"]
-        labels = {"organisation": _("会社名・屋号（任意）")}
+        labels = {"organisation": _("会社名・屋号")}
         widgets = {"category": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"message": _("4,000字以内でご記入ください。")}
 
@@ -126,7 +126,7 @@ class SelfCheckForm(forms.Form):
                     required=spec.get("required_when") is None,
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                     error_messages={
-                        "required": _("数字で入力してください。"),
+                        "required": _("入力してください。"),
                         "invalid": _("数字で入力してください（例: 10000000）。"),
                         "min_value": _("%(limit_value)s以上の数を入力してください。"),
                         "max_value": _("%(limit_value)s以下の数を入力してください。"),
@@ -139,7 +139,7 @@ class SelfCheckForm(forms.Form):
             condition = spec.get("required_when")
             if condition and cleaned.get(name) is None and name not in self.errors:
                 if condition_holds(condition, cleaned):
-                    self.add_error(name, _("この回答では入力が必要です。"))
+                    self.add_error(name, _("ほかの質問への回答により、この項目の入力が必要です。"))
         return cleaned
 
     def facts(self) -> dict[str, Any]:

@@ -51,35 +51,35 @@ def _programme_context(programme: Programme, **extra: Any) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", _programme_context(get_programme(), nav="home"))
+    return render(request, "public/home.html", _programme_context(get_programme(request), nav="home"))
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/about.html", _programme_context(get_programme(), nav="about"))
+    return render(request, "public/about.html", _programme_context(get_programme(request), nav="about"))
 
 
 def eligibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/eligibility.html", _programme_context(get_programme(), nav="eligibility"))
+    return render(request, "public/eligibility.html", _programme_context(get_programme(request), nav="eligibility"))
 
 
 def schedule(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/schedule.html", _programme_context(get_programme(), nav="schedule"))
+    return render(request, "public/schedule.html", _programme_context(get_programme(request), nav="schedule"))
 
 
 def documents(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/documents.html", _programme_context(get_programme(), nav="documents"))
+    return render(request, "public/documents.html", _programme_context(get_programme(request), nav="documents"))
 
 
 def faq(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/faq.html", _programme_context(get_programme(), nav="faq"))
+    return render(request, "public/faq.html", _programme_context(get_programme(request), nav="faq"))
 
 
 def operator(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/operator.html", _programme_context(get_programme(), nav="operator"))
+    return render(request, "public/operator.html", _programme_context(get_programme(request), nav="operator"))
 
 
 def self_check_start(request: HttpRequest) -> HttpResponse:
-    context = _programme_context(get_programme())
+    context = _programme_context(get_programme(request))
     target = context["featured_round"] or (context["rounds"][-1] if context["rounds"] else None)
     if target is None:
         return redirect("public:eligibility")
@@ -129,7 +129,7 @@ def guidelines_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    programme = get_programme()
+    programme = get_programme(request)
     form = InquiryForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -169,7 +169,7 @@ def contact_thanks(request: HttpRequest) -> HttpResponse:
     inquiry = Inquiry.objects.filter(pk=inquiry_id).only("id", "email").first() if inquiry_id else None
     if inquiry is None:
         return redirect("public:contact")
-    context = _programme_context(get_programme(), inquiry=inquiry, nav="contact")
+    context = _programme_context(get_programme(request), inquiry=inquiry, nav="contact")
     return render(request, "public/contact_thanks.html", context)
 
 
