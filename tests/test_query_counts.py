@@ -52,7 +52,9 @@ PAGES: dict[str, Page] = {
     "public:contact_thanks": Page("/contact/thanks/", 0, why="redirect without a sent inquiry"),
     "public:self_check_start": Page("/self-check/", 2, why="programme; rounds"),
     "public:self_check": Page("/rounds/dx-2025-r1/self-check/", 2, why="round; programme (header)"),
-    "public:guidelines_pdf": Page("/rounds/dx-2025-r1/guidelines.pdf", 3, why="round; programme; declarations"),
+    "public:guidelines_pdf": Page(
+        "/rounds/dx-2025-r1/guidelines.pdf", 3, why="round; programme; declarations"
+    ),
     "staff:inquiry_inbox": Page(
         "/staff/inquiries/", 5, "secretariat", why=f"{SIGNED_IN}; {MFA}; inquiries with assignee; programme"
     ),
@@ -108,7 +110,11 @@ def request(client_for, client, page: Page, **fmt):
         else:
             response = c.get(url)
     assert response.status_code in page.status, (url, response.status_code)
-    return [q for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
+    return [
+        q
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -118,7 +124,9 @@ def test_query_count(name, client, client_for, programme):
     # Savepoints (the per-request transaction inside the test's own) are not counted.
     ctx = request(client_for, client, page, inquiry=inquiry.pk)
     statements = "\n".join(q["sql"] for q in ctx)
-    assert len(ctx) == page.queries, f"{name}: {len(ctx)} queries, expected {page.queries} ({page.why})\n{statements}"
+    assert len(ctx) == page.queries, (
+        f"{name}: {len(ctx)} queries, expected {page.queries} ({page.why})\n{statements}"
+    )
 
 
 @pytest.mark.parametrize("name", ["staff:inquiry_inbox", "public:schedule", "api-v1:programme"])

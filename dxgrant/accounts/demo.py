@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import decrypt
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -22,9 +22,9 @@ from dxgrant.programs.services import load_programme_file
 from .models import Role, User
 
 DEMO_ROUND_CODE = "dx-demo-open"
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to the developer on purpose
 # Fixed secrets so that `dxgrant demo-otp` can print the current code; demo only.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo only
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,12 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
             "texts": template.texts
             | {
                 "schedule": [
-                    {"label_ja": "申請受付期間", "label_en": "Application period", "starts": opens.isoformat(), "ends": closes.isoformat()}
+                    {
+                        "label_ja": "申請受付期間",
+                        "label_en": "Application period",
+                        "starts": opens.isoformat(),
+                        "ends": closes.isoformat(),
+                    }
                 ],
                 "data_notes": [],
             },
@@ -104,7 +109,10 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
-        if user.requires_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            user.requires_mfa
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
     return DEMO_ACCOUNTS
 
@@ -114,6 +122,6 @@ def current_demo_code(email: str) -> str:
     _require_demo()
     user = User.objects.get(email=email.lower())
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = decrypt(authenticator.data["secret"])
+    secret = str(decrypt(authenticator.data["secret"]))
     counter = int(timezone.now().timestamp()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+    return str(format_hotp_value(hotp_value(secret, counter)))

@@ -1,8 +1,7 @@
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-from allauth.mfa.models import Authenticator
 
 
 @login_required

@@ -11,7 +11,7 @@ raise ValueError; well-formed but unknown codes return None.
 import re
 from dataclasses import dataclass
 
-from zengin_code import Bank as _ZenginBank  # type: ignore[import-untyped]
+from zengin_code import Bank as _ZenginBank  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = [
     "BankInfo",
@@ -65,9 +65,7 @@ def get_bank(code: str) -> BankInfo | None:
     bank = _ZenginBank.banks.get(code)
     if bank is None:
         return None
-    return BankInfo(
-        code=code, name=str(bank.name), kana=str(bank.kana), hira=str(bank.hira)
-    )
+    return BankInfo(code=code, name=str(bank.name), kana=str(bank.kana), hira=str(bank.hira))
 
 
 def get_branch(bank_code: str, branch_code: str) -> BranchInfo | None:

@@ -26,9 +26,7 @@ GOVERNMENT_CLOSED_DAYS: frozenset[tuple[int, int]] = frozenset(
 _ONE_DAY = timedelta(days=1)
 
 
-def is_business_day(
-    d: date, closed_days: Collection[tuple[int, int]] = GOVERNMENT_CLOSED_DAYS
-) -> bool:
+def is_business_day(d: date, closed_days: Collection[tuple[int, int]] = GOVERNMENT_CLOSED_DAYS) -> bool:
     """True unless ``d`` is a Saturday, Sunday, public holiday or closed day."""
     if d.weekday() >= 5:
         return False

@@ -19,9 +19,7 @@ def is_valid(number: str) -> bool:
     Lower-case ``t``, full-width characters and separators are rejected; call
     :func:`normalize` first on user input.
     """
-    return (
-        len(number) == 14 and number[0] == "T" and corporate_number.is_valid(number[1:])
-    )
+    return len(number) == 14 and number[0] == "T" and corporate_number.is_valid(number[1:])
 
 
 def normalize(text: str) -> str:

@@ -113,9 +113,7 @@ def to_zengin(text: str) -> str:
     for i, ch in enumerate(text):
         converted = _TABLE.get(ch)
         if converted is None:
-            raise ValueError(
-                f"全銀形式に変換できない文字があります: '{ch}' (位置 {i + 1})"
-            )
+            raise ValueError(f"全銀形式に変換できない文字があります: '{ch}' (位置 {i + 1})")
         out.append(converted)
     return "".join(out)
 

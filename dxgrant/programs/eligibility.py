@@ -6,13 +6,13 @@ rule changed in the programme file changes every one of them at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import get_language
 
-_OPS = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda a, b: a == b,
     "ne": lambda a, b: a != b,
     "lt": lambda a, b: a is not None and a < b,
@@ -64,7 +64,8 @@ def evaluate(
     reasons = [
         Reason(rule["code"], _localised(rule, "message", language))
         for rule in eligibility["rules"]
-        if (rule.get("when") is None or condition_holds(rule["when"], facts)) and not condition_holds(rule, facts)
+        if (rule.get("when") is None or condition_holds(rule["when"], facts))
+        and not condition_holds(rule, facts)
     ]
     return EligibilityResult(eligible=not reasons, reasons=reasons)
 

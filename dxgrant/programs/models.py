@@ -48,9 +48,10 @@ class ProgrammeDefinitionVersion(models.Model):
         verbose_name = _("制度定義の版")
         verbose_name_plural = _("制度定義の版")
         ordering = ["-loaded_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "sha256"], name="programme_version_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["programme", "sha256"], name="programme_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.sha256[:12]})"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -136,3 +137,6 @@ class DeclarationText(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "key", "version"], name="declaration_version_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"

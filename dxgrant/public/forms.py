@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dxgrant.programs.eligibility import condition_holds, localised
 
-from .models import Inquiry, InquiryStatus
+from .models import Inquiry, InquiryCategory, InquiryStatus
 
 
 def to_half_width(value: str) -> str:
@@ -21,12 +21,12 @@ def to_half_width(value: str) -> str:
 
 class HalfWidthCharField(forms.CharField):
     def to_python(self, value: Any) -> str:
-        return to_half_width(super().to_python(value))
+        return to_half_width(super().to_python(value) or "")
 
 
 class HalfWidthEmailField(forms.EmailField):
     def to_python(self, value: Any) -> str:
-        return to_half_width(super().to_python(value)).lower()
+        return to_half_width(super().to_python(value) or "").lower()
 
 
 class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -55,7 +55,10 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
-        self.fields["category"].choices = list(self.fields["category"].choices)[1:]
+        # A radio list needs no empty "---------" choice.
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [c for c in InquiryCategory.choices]
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["organisation"].widget.attrs.update({"autocomplete": "organization"})
@@ -70,7 +73,7 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class InquiryUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), choices=InquiryStatus.choices)
-    assignee = forms.ModelChoiceField(label=_("担当者"), queryset=None, required=False)  # type: ignore[arg-type]
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("担当者"), queryset=None, required=False)  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +82,9 @@ class InquiryUpdateForm(forms.Form):
 
 
 class InquiryNoteForm(forms.Form):
-    body = forms.CharField(label=_("対応メモ（社内用）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("対応メモ（社内用）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class YenIntegerField(forms.IntegerField):
@@ -88,7 +93,7 @@ class YenIntegerField(forms.IntegerField):
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
             value = to_half_width(value).replace(",", "").replace("，", "").replace(" ", "")
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 class SelfCheckForm(forms.Form):

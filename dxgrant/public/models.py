@@ -78,3 +78,6 @@ class InquiryNote(models.Model):
         verbose_name = _("対応メモ")
         verbose_name_plural = _("対応メモ")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry.reference} note {self.pk}"

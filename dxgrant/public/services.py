@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -79,9 +78,7 @@ def submit_inquiry(
 
 
 @transaction.atomic
-def update_inquiry(
-    inquiry: Inquiry, *, actor: User, status: str, assignee: User | None
-) -> Inquiry:
+def update_inquiry(inquiry: Inquiry, *, actor: User, status: str, assignee: User | None) -> Inquiry:
     """Change the status or assignee. Secretariat only; the assignee must be secretariat."""
     allowed, reason = can_handle_inquiries(actor)
     if not allowed:

@@ -59,7 +59,9 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def eligibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/eligibility.html", _programme_context(get_programme(request), nav="eligibility"))
+    return render(
+        request, "public/eligibility.html", _programme_context(get_programme(request), nav="eligibility")
+    )
 
 
 def schedule(request: HttpRequest) -> HttpResponse:
@@ -67,7 +69,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 def documents(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/documents.html", _programme_context(get_programme(request), nav="documents"))
+    return render(
+        request, "public/documents.html", _programme_context(get_programme(request), nav="documents")
+    )
 
 
 def faq(request: HttpRequest) -> HttpResponse:
@@ -258,5 +262,3 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "staff",
     }
     return render(request, "public/staff/inquiry_detail.html", context)
-
-

@@ -44,7 +44,9 @@ def test_staff_roles_need_the_one_time_code(make_user, role):
     response = sign_in(client, user.email)
     assert response.status_code == 302 and "/accounts/2fa/authenticate/" in response["Location"]
     assert "_auth_user_id" not in client.session
-    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000" if current_code() != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/2fa/authenticate/", {"code": "000000" if current_code() != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
     ok = client.post("/accounts/2fa/authenticate/", {"code": current_code()})
     assert ok.status_code == 302

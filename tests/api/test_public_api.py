@@ -54,7 +54,9 @@ def test_eligible(client, programme):
 
 
 def test_ineligible_lists_each_failed_rule(client, programme):
-    response = post_check(client, VALID | {"employees": 101, "capital_yen": 50_000_000, "antisocial_ties": True})
+    response = post_check(
+        client, VALID | {"employees": 101, "capital_yen": 50_000_000, "antisocial_ties": True}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["eligible"] is False

@@ -98,7 +98,9 @@ class Site:
 
 
 @pytest.fixture
-def site(live_server: object, transactional_db: None, _audit_triggers_back_after_module: None) -> Iterator[Site]:
+def site(
+    live_server: object, transactional_db: None, _audit_triggers_back_after_module: None
+) -> Iterator[Site]:
     """The live server with the programme definition loaded and committed."""
     _restore_audit_triggers()  # the previous test's teardown dropped them
     programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme

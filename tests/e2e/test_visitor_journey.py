@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -36,7 +37,9 @@ def assert_page_basics(page: Page, lang: str = "ja") -> None:
     expect(skip).to_have_attribute("href", "#main")
     if lang == "ja":
         expect(skip).to_have_text("本文へ移動")
-    first_link = page.evaluate("() => document.querySelector('body a, body button, body input:not([type=hidden])').className")
+    first_link = page.evaluate(
+        "() => document.querySelector('body a, body button, body input:not([type=hidden])').className"
+    )
     assert first_link == "skip-link", f"the first focusable element is {first_link!r}, not the skip link"
     expect(page.locator("main#main")).to_have_count(1)
 
@@ -98,7 +101,9 @@ def test_schedule_shows_the_closed_round_in_seireki_and_wareki(page: Page, shot)
     expect(notice).to_be_visible()
     expect(notice.locator("h2")).to_contain_text("2025年度 第1回公募")
     expect(notice.locator(".status")).to_have_text("受付終了")
-    expect(notice).to_contain_text("この公募回の申請受付は2026年4月30日で終了しました。現在は申請できません。")
+    expect(notice).to_contain_text(
+        "この公募回の申請受付は2026年4月30日で終了しました。現在は申請できません。"
+    )
     expect(notice).to_contain_text("次の公募回が決まりしだい、このサイトでお知らせします。")
     expect(page.get_by_text("受付中", exact=True)).to_have_count(0)
     shot("01-home")
@@ -168,7 +173,9 @@ def test_language_switch_shows_english_data_and_sticks(page: Page, shot) -> None
     assert_page_basics(page, lang="en")
     expect(page.locator("main")).to_contain_text("Can we apply directly?")
     expect(page.locator("main")).not_to_contain_text("自社で直接申請できますか。")
-    expect(page.locator("footer")).to_contain_text("Association for the Promotion of Small and Medium Enterprises")
+    expect(page.locator("footer")).to_contain_text(
+        "Association for the Promotion of Small and Medium Enterprises"
+    )
     shot("02-faq-en")
 
     # And back to Japanese.
@@ -193,7 +200,9 @@ def fill_self_check(
     page.get_by_label("常時使用する従業員数（人）").fill(employees)
     page.get_by_label("資本金（円）").fill(capital)
     page.get_by_role("group", name="反社会的勢力との関係がある").get_by_label(ties, exact=True).check()
-    page.get_by_role("group", name="法令および公序良俗を遵守している").get_by_label(compliance, exact=True).check()
+    page.get_by_role("group", name="法令および公序良俗を遵守している").get_by_label(
+        compliance, exact=True
+    ).check()
 
 
 def submit_self_check(page: Page) -> None:
@@ -288,9 +297,24 @@ def test_self_check_eligible_ineligible_and_input_error(page: Page, shot) -> Non
 # --- 4. An inquiry ----------------------------------------------------------------------------
 
 
-def test_inquiry_is_received_once_and_acknowledged(
-    page: Page, shot, django_db_reset_sequences: None  # type: ignore[no-untyped-def]
+def test_inquiry_is_received_once_and_acknowledged(  # type: ignore[no-untyped-def]
+    page: Page,
+    shot,
+    monkeypatch: pytest.MonkeyPatch,
+    django_db_reset_sequences: None,
 ) -> None:
+    # A slow server, so the later clicks land while the first request is still in flight.
+    from dxgrant.public import services
+
+    real_submit = services.submit_inquiry
+
+    def slow_submit(**kwargs: object) -> object:
+        result = real_submit(**kwargs)
+        time.sleep(0.8)
+        return result
+
+    monkeypatch.setattr(services, "submit_inquiry", slow_submit)
+
     page.goto("/")
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="お問い合わせ").click()
     expect(page).to_have_url(re.compile(r"/contact/$"))
@@ -323,13 +347,18 @@ def test_inquiry_is_received_once_and_acknowledged(
     page.get_by_label(re.compile(r"^会社名・屋号")).fill("山田製作所株式会社")
     page.get_by_label("メールアドレス").fill("ｔａｒｏ＠example.jp")
     page.get_by_role("group", name="お問い合わせの種類").get_by_label("申請要件について").check()
-    page.get_by_label("お問い合わせ内容").fill("資本金3,000万円の製造業ですが、次回の公募はいつ頃でしょうか。")
+    page.get_by_label("お問い合わせ内容").fill(
+        "資本金3,000万円の製造業ですが、次回の公募はいつ頃でしょうか。"
+    )
     page.get_by_label("入力した内容をお問い合わせへの回答のために利用することに同意します。").check()
     shot("02-filled")
 
     posts: list[str] = []
-    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    page.get_by_role("button", name="送信する").dblclick()
+    page.on("request", lambda r: posts.append(r.post_data or "") if r.method == "POST" else None)
+    submit = page.get_by_role("button", name="送信する")
+    submit.dblclick()
+    page.wait_for_timeout(250)
+    submit.click(force=True, no_wait_after=True, timeout=2_000)  # an impatient third click
     expect(page).to_have_url(re.compile(r"/contact/thanks/$"))
     page.wait_for_load_state()
     assert_page_basics(page)
@@ -363,5 +392,18 @@ def test_inquiry_is_received_once_and_acknowledged(
     # Reloading the thanks page neither resubmits nor sends again.
     page.reload()
     expect(page.locator("main .result strong")).to_have_text("Q-000001")
+    assert Inquiry.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+    # The same POST retried (a flaky connection, a browser retry): the server dedupes it too.
+    assert len(posts) >= 2 and "submission_token=" in posts[-1], posts
+    retry = page.request.post(
+        page.url.replace("/contact/thanks/", "/contact/"),
+        data=posts[-1],
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert retry.ok, retry.status
+    assert retry.url.endswith("/contact/thanks/"), retry.url
+    assert "Q-000001" in retry.text()
     assert Inquiry.objects.count() == 1
     assert len(mail.outbox) == 1

@@ -17,9 +17,7 @@ def test_mizuho() -> None:
     assert banks.bank_kana("0001") == "ミズホ"
     assert banks.branch_name("0001", "001") == "東京営業部"
     assert banks.branch_kana("0001", "001") == "トウキヨウ"
-    assert banks.get_bank("0001") == banks.BankInfo(
-        "0001", "みずほ", "ミズホ", "みずほ"
-    )
+    assert banks.get_bank("0001") == banks.BankInfo("0001", "みずほ", "ミズホ", "みずほ")
 
 
 def test_other_known_banks() -> None:
@@ -37,9 +35,7 @@ def test_unknown_codes_return_none() -> None:
     assert banks.get_branch("0001", "999") is None
 
 
-@pytest.mark.parametrize(
-    "code", ["", "1", "001", "00001", "０００１", "abcd", "0001\n", " 0001"]
-)
+@pytest.mark.parametrize("code", ["", "1", "001", "00001", "０００１", "abcd", "0001\n", " 0001"])
 def test_malformed_bank_code(code: str) -> None:
     with pytest.raises(ValueError):
         banks.bank_name(code)

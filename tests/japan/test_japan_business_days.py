@@ -40,17 +40,11 @@ def test_closed_days_parameter() -> None:
 
 def test_add_examples() -> None:
     assert bd.add_business_days(date(2026, 4, 24), 1) == date(2026, 4, 27)  # Fri → Mon
-    assert bd.add_business_days(date(2026, 4, 28), 1) == date(
-        2026, 4, 30
-    )  # skip 昭和の日
+    assert bd.add_business_days(date(2026, 4, 28), 1) == date(2026, 4, 30)  # skip 昭和の日
     assert bd.add_business_days(date(2026, 5, 1), 1) == date(2026, 5, 7)  # Golden Week
     assert bd.add_business_days(date(2025, 12, 26), 1) == date(2026, 1, 5)  # 年末年始
-    assert bd.add_business_days(date(2025, 12, 26), 1, closed_days=()) == date(
-        2025, 12, 29
-    )
-    assert bd.add_business_days(date(2026, 5, 2), 0) == date(
-        2026, 5, 7
-    )  # Sat, n=0 rolls
+    assert bd.add_business_days(date(2025, 12, 26), 1, closed_days=()) == date(2025, 12, 29)
+    assert bd.add_business_days(date(2026, 5, 2), 0) == date(2026, 5, 7)  # Sat, n=0 rolls
     assert bd.add_business_days(date(2026, 4, 30), 0) == date(2026, 4, 30)
     assert bd.business_days_between(date(2026, 4, 24), date(2026, 5, 7)) == 5
 
@@ -90,16 +84,12 @@ def test_add_and_between_are_inverse(d: date, n: int) -> None:
 def test_add_is_strictly_monotonic_on_business_days(d: date, n: int) -> None:
     start = bd.add_business_days(d, 0)
     assert bd.add_business_days(start, n) < bd.add_business_days(start, n + 1)
-    assert bd.add_business_days(
-        bd.add_business_days(start, n), 1
-    ) == bd.add_business_days(start, n + 1)
+    assert bd.add_business_days(bd.add_business_days(start, n), 1) == bd.add_business_days(start, n + 1)
 
 
 @settings(deadline=None)
 @given(dates, st.integers(min_value=0, max_value=60))
 def test_between_counts_is_business_day(d: date, span: int) -> None:
     end = d + timedelta(days=span)
-    expected = sum(
-        bd.is_business_day(d + timedelta(days=i)) for i in range(1, span + 1)
-    )
+    expected = sum(bd.is_business_day(d + timedelta(days=i)) for i in range(1, span + 1))
     assert bd.business_days_between(d, end) == expected

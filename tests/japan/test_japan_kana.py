@@ -14,9 +14,7 @@ KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7))  # ァ..ヶ plus ヴ
 HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3097))  # ぁ..ゖ
 ASCII_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789().-/ "
 FULLWIDTH_ASCII_OK = "".join(chr(ord(c) + 0xFEE0) for c in ASCII_OK.strip()) + "\u3000"
-convertible = st.text(
-    alphabet=KATAKANA + HIRAGANA + ASCII_OK + FULLWIDTH_ASCII_OK + "ー・ｰ", max_size=30
-)
+convertible = st.text(alphabet=KATAKANA + HIRAGANA + ASCII_OK + FULLWIDTH_ASCII_OK + "ー・ｰ", max_size=30)
 SMALL_HALFWIDTH = set("ｧｨｩｪｫｬｭｮｯｦｰ")
 
 
@@ -109,9 +107,7 @@ def test_hiragana_katakana_halfwidth_agree(text: str) -> None:
 
 def test_all_zengin_code_kana_convert() -> None:
     names = [bank.kana for bank in Bank.all.values()]
-    names += [
-        branch.kana for bank in Bank.all.values() for branch in bank.branches.values()
-    ]
+    names += [branch.kana for bank in Bank.all.values() for branch in bank.branches.values()]
     assert len(names) > 10000
     for name in names:
         assert kana.is_zengin(kana.to_zengin(name))

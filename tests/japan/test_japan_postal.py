@@ -74,9 +74,7 @@ def test_chiyoda() -> None:
     assert address.office_name is None
 
 
-@pytest.mark.parametrize(
-    "code", ["1000001", "100-0001", "１００－０００１", "〒100-0001", " 100 0001 "]
-)
+@pytest.mark.parametrize("code", ["1000001", "100-0001", "１００－０００１", "〒100-0001", " 100 0001 "])
 def test_input_forms(code: str) -> None:
     assert postal.lookup(code) == postal.lookup("1000001")
 
@@ -125,10 +123,7 @@ def test_any_seven_digits_is_none_or_consistent(code: str) -> None:
         assert address.postal_code == code
         assert address.prefecture in PREFECTURES
         assert address.city
-        assert (
-            address.kana
-            == address.prefecture_kana + address.city_kana + address.town_kana
-        )
+        assert address.kana == address.prefecture_kana + address.city_kana + address.town_kana
 
 
 @given(st.text(alphabet="0123456789", max_size=12).filter(lambda s: len(s) != 7))

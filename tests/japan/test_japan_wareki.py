@@ -78,9 +78,7 @@ def test_parse_accepts_year_one() -> None:
 @given(wareki_dates)
 def test_round_trip(d: date) -> None:
     text = wareki.format_date(d)
-    assert re.fullmatch(
-        r"(明治|大正|昭和|平成|令和)(元|[1-9][0-9]*)年[0-9]{1,2}月[0-9]{1,2}日", text
-    )
+    assert re.fullmatch(r"(明治|大正|昭和|平成|令和)(元|[1-9][0-9]*)年[0-9]{1,2}月[0-9]{1,2}日", text)
     assert wareki.parse_date(text) == d
 
 

@@ -1,13 +1,13 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.schema import ProgrammeDefinition
 from dxgrant.programs.services import parse_definition
-
-from django.conf import settings
-from pathlib import Path
 
 DEFINITION: ProgrammeDefinition = parse_definition(Path(settings.DXGRANT_PROGRAMME_FILE).read_bytes())
 ELIGIBILITY = DEFINITION.rounds[0].model_dump(mode="json")["eligibility"]
@@ -65,15 +65,25 @@ def test_boundaries(employees, capital, eligible):
 
 
 def test_capital_does_not_apply_to_sole_proprietors():
-    facts = {"entity_type": "sole_proprietor", "employees": 3, "capital_yen": None,
-             "antisocial_ties": False, "legal_compliance": True}
+    facts = {
+        "entity_type": "sole_proprietor",
+        "employees": 3,
+        "capital_yen": None,
+        "antisocial_ties": False,
+        "legal_compliance": True,
+    }
     assert validate_facts(ELIGIBILITY, facts, "ja")["capital_yen"] is None
     assert evaluate(ELIGIBILITY, facts, "ja").eligible
 
 
 def test_messages_follow_the_language():
-    facts = {"entity_type": "corporation", "employees": 500, "capital_yen": 0,
-             "antisocial_ties": False, "legal_compliance": True}
+    facts = {
+        "entity_type": "corporation",
+        "employees": 500,
+        "capital_yen": 0,
+        "antisocial_ties": False,
+        "legal_compliance": True,
+    }
     assert "100人以下" in evaluate(ELIGIBILITY, facts, "ja").reasons[0].message
     assert "100 or fewer" in evaluate(ELIGIBILITY, facts, "en").reasons[0].message
 
@@ -81,11 +91,56 @@ def test_messages_follow_the_language():
 @pytest.mark.parametrize(
     ("data", "bad_fields"),
     [
-        ({"entity_type": "corporation", "employees": 3, "antisocial_ties": False, "legal_compliance": True}, {"capital_yen"}),
-        ({"entity_type": "corporation", "employees": -1, "capital_yen": 1, "antisocial_ties": False, "legal_compliance": True}, {"employees"}),
-        ({"entity_type": "company", "employees": 1, "capital_yen": 1, "antisocial_ties": False, "legal_compliance": True}, {"entity_type"}),
-        ({"entity_type": "corporation", "employees": True, "capital_yen": 1, "antisocial_ties": "no", "legal_compliance": True}, {"employees", "antisocial_ties"}),
-        ({"entity_type": "corporation", "employees": 1, "capital_yen": 1, "antisocial_ties": False, "legal_compliance": True, "extra": 1}, {"extra"}),
+        (
+            {
+                "entity_type": "corporation",
+                "employees": 3,
+                "antisocial_ties": False,
+                "legal_compliance": True,
+            },
+            {"capital_yen"},
+        ),
+        (
+            {
+                "entity_type": "corporation",
+                "employees": -1,
+                "capital_yen": 1,
+                "antisocial_ties": False,
+                "legal_compliance": True,
+            },
+            {"employees"},
+        ),
+        (
+            {
+                "entity_type": "company",
+                "employees": 1,
+                "capital_yen": 1,
+                "antisocial_ties": False,
+                "legal_compliance": True,
+            },
+            {"entity_type"},
+        ),
+        (
+            {
+                "entity_type": "corporation",
+                "employees": True,
+                "capital_yen": 1,
+                "antisocial_ties": "no",
+                "legal_compliance": True,
+            },
+            {"employees", "antisocial_ties"},
+        ),
+        (
+            {
+                "entity_type": "corporation",
+                "employees": 1,
+                "capital_yen": 1,
+                "antisocial_ties": False,
+                "legal_compliance": True,
+                "extra": 1,
+            },
+            {"extra"},
+        ),
         ({}, {"entity_type", "employees", "antisocial_ties", "legal_compliance"}),
     ],
 )

@@ -27,11 +27,19 @@ def test_the_programme_file_loads_the_brief_facts():
     assert programme.max_award_yen == 100_000_000
     assert programme.content["operator"]["phone"] == "03-6457-5845"
     round1 = Round.objects.get(code="dx-2025-r1")
-    assert (round1.application_opens, round1.application_closes) == (dt.date(2025, 11, 1), dt.date(2026, 4, 30))
+    assert (round1.application_opens, round1.application_closes) == (
+        dt.date(2025, 11, 1),
+        dt.date(2026, 4, 30),
+    )
     assert round1.programme_period_ends == dt.date(2027, 4, 30)
     assert sum(c["weight"] for c in round1.rubric) == 100
     assert {c["code"] for c in round1.rubric} == {
-        "feasibility", "effect", "scale", "ripple", "management", "regional"
+        "feasibility",
+        "effect",
+        "scale",
+        "ripple",
+        "management",
+        "regional",
     }
     rules = {r["code"]: r for r in round1.eligibility["rules"]}
     assert rules["employees_max"]["value"] == 100

@@ -25,7 +25,9 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
-            if descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            if descriptor is not None and any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
                 fonts.add(str(font["/BaseFont"]))
     return fonts
 

@@ -165,7 +165,9 @@ def test_assignee_must_be_secretariat(client_for, make_user, programme):
     staff = client_for("secretariat")
     outsider = make_user("advisor")
     inquiry = InquiryFactory()
-    response = staff.post(f"/staff/inquiries/{inquiry.pk}/", {"status": "new", "assignee": outsider.pk, "update": "1"})
+    response = staff.post(
+        f"/staff/inquiries/{inquiry.pk}/", {"status": "new", "assignee": outsider.pk, "update": "1"}
+    )
     assert response.status_code == 200  # the form refuses the choice and says so
     inquiry.refresh_from_db()
     assert inquiry.assignee is None

@@ -33,7 +33,14 @@ def test_home_shows_the_round_open_inside_the_window(client, programme):
 @time_machine.travel(NOW_CLOSED, tick=False)
 def test_schedule_shows_dates_in_seireki_and_wareki_marked_as_planned(client, programme):
     page = text(client.get("/schedule/"))
-    for shown in ("2025年11月1日", "令和7年11月1日", "2026年4月30日", "令和8年4月30日", "2027年4月30日", "令和9年4月30日"):
+    for shown in (
+        "2025年11月1日",
+        "令和7年11月1日",
+        "2026年4月30日",
+        "令和8年4月30日",
+        "2027年4月30日",
+        "令和9年4月30日",
+    ):
         assert shown in page
     assert "スケジュールは予定です" in page
     assert 'datetime="2026-04-30"' in page

@@ -24,7 +24,9 @@ def test_eligible(client, programme):
 
 
 def test_ineligible_gives_each_reason(client, programme):
-    response = client.post(URL, OK | {"employees": "150", "capital_yen": "60000000", "legal_compliance": "no"})
+    response = client.post(
+        URL, OK | {"employees": "150", "capital_yen": "60000000", "legal_compliance": "no"}
+    )
     page = response.content.decode()
     assert "基本要件を満たしていません" in page
     assert "100人以下" in page and "5,000万円未満" in page and "法令および公序良俗" in page
@@ -32,7 +34,9 @@ def test_ineligible_gives_each_reason(client, programme):
 
 
 def test_full_width_digits_and_commas_are_accepted(client, programme):
-    page = client.post(URL, OK | {"employees": "２０", "capital_yen": "３０，０００，０００"}).content.decode()
+    page = client.post(
+        URL, OK | {"employees": "２０", "capital_yen": "３０，０００，０００"}
+    ).content.decode()
     assert "基本要件を満たしています" in page
 
 

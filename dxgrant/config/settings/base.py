@@ -87,9 +87,7 @@ TEMPLATES = [
 # SQLite is the embedded default; PostgreSQL is used whenever DXGRANT_DATABASE_URL says so.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'dxgrant.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DXGRANT_DATABASE_URL", _default_sqlite), conn_max_age=60
-    )
+    "default": dj_database_url.parse(os.environ.get("DXGRANT_DATABASE_URL", _default_sqlite), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers never read the same
@@ -169,9 +167,7 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "DXGRANT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("DXGRANT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DXGRANT_FROM_EMAIL", "dxgrant <no-reply@dxgrant.example>")
 
 # Inquiries accepted from one IP address per rolling hour.

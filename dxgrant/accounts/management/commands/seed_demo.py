@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from dxgrant.accounts.demo import DEMO_PASSWORD, DEMO_ROUND_CODE, seed_demo
+from dxgrant.accounts.models import MFA_REQUIRED_ROLES
 
 
 class Command(BaseCommand):
@@ -11,9 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = seed_demo()
         self.stdout.write(f"Demo round '{DEMO_ROUND_CODE}' is open for applications today.")
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
-            mfa = "  (MFA: dxgrant demo-otp %s)" % account.email if account.role in {
-                "reviewer", "secretariat", "finance", "auditor"
-            } else ""
-            self.stdout.write(f"  {account.role:<12} {account.email}{mfa}")
+            mfa = f"  (one-time code: .venv/bin/dxgrant demo-otp {account.email})"
+            self.stdout.write(
+                f"  {account.role:<12} {account.email}{mfa if account.role in MFA_REQUIRED_ROLES else ''}"
+            )
