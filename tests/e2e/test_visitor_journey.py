@@ -356,8 +356,9 @@ def test_inquiry_is_received_once_and_acknowledged(  # type: ignore[no-untyped-d
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.post_data or "") if r.method == "POST" else None)
     submit = page.get_by_role("button", name="送信する")
-    submit.dblclick()
+    submit.dblclick(no_wait_after=True)
     page.wait_for_timeout(250)
+    print("DEBUG", page.url, page.locator("button").all_inner_texts(), page.evaluate("document.readyState"))
     submit.click(force=True, no_wait_after=True, timeout=2_000)  # an impatient third click
     expect(page).to_have_url(re.compile(r"/contact/thanks/$"))
     page.wait_for_load_state()

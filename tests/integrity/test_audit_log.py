@@ -22,7 +22,7 @@ def _tamper(sql: str, params: list) -> None:
             cursor.execute(f"DROP TRIGGER {table}_no_update")
             cursor.execute(f"DROP TRIGGER {table}_no_delete")
         else:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
 
 
