@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api-v1:eligibility_check": PUBLIC,
     "api-v1:openapi-json": PUBLIC,
     "api-v1:openapi-view": PUBLIC,
+    "api-v1:postal_code": PUBLIC,
     "api-v1:api-root": {who: 404 for who in EVERYONE},
 }
 # Writes that only the secretariat may make (POST bodies that would change something).

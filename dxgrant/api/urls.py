@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from dxgrant.japan import postal
 from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.selectors import get_programme, get_round, public_rounds
 
@@ -147,4 +148,46 @@ def eligibility_check(request: HttpRequest, code: str, payload: EligibilityCheck
     return {
         "eligible": result.eligible,
         "reasons": [{"code": r.code, "message": r.message} for r in result.reasons],
+    }
+
+
+class AddressOut(Schema):
+    postal_code: str
+    prefecture: str
+    city: str
+    town: str
+    prefecture_kana: str
+    city_kana: str
+    town_kana: str
+    other_towns: list[str]
+
+
+@api.get(
+    "/postal-codes/{code}",
+    response={200: AddressOut, 404: ProblemOut, 422: ProblemOut},
+    summary="Address for a Japanese postal code (used by forms to fill in the address)",
+)
+def postal_code(request: HttpRequest, code: str) -> Any:
+    try:
+        address = postal.lookup(code)
+    except ValueError:
+        return problem(
+            request,
+            status=422,
+            title="Invalid postal code",
+            detail="郵便番号は7桁の数字で入力してください（例: 100-0001）。",
+            kind="validation",
+            errors=[{"field": "code", "message": "7桁の数字で入力してください。"}],
+        )
+    if address is None:
+        return problem(request, status=404, title="Not found", detail="該当する住所が見つかりません。")
+    return {
+        "postal_code": address.postal_code,
+        "prefecture": address.prefecture,
+        "city": address.city,
+        "town": address.town,
+        "prefecture_kana": address.prefecture_kana,
+        "city_kana": address.city_kana,
+        "town_kana": address.town_kana,
+        "other_towns": list(address.other_towns),
     }

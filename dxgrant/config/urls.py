@@ -13,3 +13,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("dxgrant.public.urls")),
 ]
+
+handler500 = "dxgrant.core.views.server_error"

@@ -73,7 +73,9 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class InquiryUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), choices=InquiryStatus.choices)
-    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("担当者"), queryset=None, required=False)  # type: ignore[type-arg]
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("担当者"), queryset=None, required=False
+    )  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

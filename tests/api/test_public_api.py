@@ -118,3 +118,18 @@ def test_openapi_schema_describes_the_endpoints(client, programme):
     assert "/api/v1/programme" in schema["paths"]
     check = schema["paths"]["/api/v1/rounds/{code}/eligibility-check"]["post"]
     assert {"200", "404", "422"} <= set(check["responses"])
+
+
+def test_postal_code_lookup(client, db):
+    response = client.get("/api/v1/postal-codes/100-0001")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["prefecture"], body["city"], body["town"]) == ("東京都", "千代田区", "千代田")
+    assert client.get("/api/v1/postal-codes/１０００００１").json()["city"] == "千代田区"
+
+
+def test_postal_code_errors_are_problems(client, db):
+    bad = client.get("/api/v1/postal-codes/12")
+    assert bad.status_code == 422 and bad["Content-Type"].startswith("application/problem+json")
+    unknown = client.get("/api/v1/postal-codes/0000000")
+    assert unknown.status_code == 404 and unknown["Content-Type"].startswith("application/problem+json")
