@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,12 +113,19 @@ def self_check(request: HttpRequest, code: str) -> HttpResponse:
 def guidelines_pdf(request: HttpRequest, code: str) -> HttpResponse:
     round_obj = get_round(code)
     programme = round_obj.programme
+    today = timezone.localdate()
+    # Rendering takes about a second; a visitor's download should not, and a public endpoint
+    # must not let anyone make the server do that work on every request.
+    cache_key = f"guidelines-pdf:{round_obj.pk}:{round_obj.updated_at.isoformat()}:{programme.updated_at.isoformat()}:{today}"
+    pdf = cache.get(cache_key)
+    if pdf is not None:
+        return _pdf_response(pdf, round_obj.code)
     context = {
         "programme": programme,
         "content": programme.content,
         "round": round_obj,
         "round_status": round_obj.application_status(),
-        "generated_on": timezone.localdate(),
+        "generated_on": today,
         "language": get_language(),
     }
     try:
@@ -125,9 +133,13 @@ def guidelines_pdf(request: HttpRequest, code: str) -> HttpResponse:
     except JapaneseFontMissing as exc:
         logger.error("guidelines PDF for %s not generated: %s", code, exc)
         return render(request, "public/pdf_unavailable.html", {"message": str(exc)}, status=503)
+    cache.set(cache_key, pdf, timeout=60 * 60 * 24)
+    return _pdf_response(pdf, round_obj.code)
+
+
+def _pdf_response(pdf: bytes, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"guidelines-{round_obj.code}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'inline; filename="guidelines-{code}.pdf"'
     return response
 
 

@@ -67,3 +67,20 @@ def test_without_a_japanese_font_the_pdf_is_refused_clearly(client, programme, s
         assert "PDFを作成できません" in response.content.decode()
     finally:
         pdf_module._find_font.cache_clear()
+
+
+def test_the_pdf_is_rendered_once_and_again_after_the_round_changes(client, programme, monkeypatch):
+    from dxgrant.programs.models import Round
+    from dxgrant.public import views
+
+    calls = []
+    real = views.render_pdf
+    monkeypatch.setattr(views, "render_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = client.get(URL).content
+    assert client.get(URL).content == first
+    assert len(calls) == 1
+    round1 = Round.objects.get(code="dx-2025-r1")
+    round1.name_ja = "2025年度 第1回公募（改訂）"
+    round1.save()
+    client.get(URL)
+    assert len(calls) == 2
