@@ -30,7 +30,14 @@ class HalfWidthEmailField(forms.EmailField):
 
 
 class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
-    email = HalfWidthEmailField(label=_("メールアドレス"), help_text=_("受付確認のメールをお送りします。"))
+    email = HalfWidthEmailField(
+        label=_("メールアドレス"),
+        help_text=_("受付確認のメールをお送りします。"),
+        error_messages={
+            "required": _("メールアドレスを入力してください。"),
+            "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),
+        },
+    )
     phone = HalfWidthCharField(
         label=_("電話番号"),
         required=False,
@@ -50,6 +57,11 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
         labels = {"organisation": _("会社名・屋号")}
         widgets = {"category": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"message": _("4,000字以内でご記入ください。")}
+        error_messages = {
+            "name": {"required": _("お名前を入力してください。")},
+            "category": {"required": _("お問い合わせの種類を選んでください。")},
+            "message": {"required": _("お問い合わせ内容を入力してください。")},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,6 +151,9 @@ class SelfCheckForm(forms.Form):
                         "max_value": _("%(limit_value)s以下の数を入力してください。"),
                     },
                 )
+
+            # Required or not depends on another answer: the page must not call it optional.
+            self.fields[name].conditional = spec.get("required_when") is not None  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -16,6 +16,8 @@ def test_the_form_asks_the_rounds_questions(client, programme):
     page = client.get(URL).content.decode()
     for label in ("事業者の形態", "常時使用する従業員数", "資本金", "反社会的勢力", "法令"):
         assert label in page
+    # Capital is required for corporations: the page must not call it optional.
+    assert "（任意）" not in page
 
 
 def test_eligible(client, programme):
@@ -44,7 +46,7 @@ def test_capital_is_required_for_a_corporation_only(client, programme):
     page = client.post(URL, OK | {"capital_yen": ""}).content.decode()
     assert "入力内容を確認してください" in page
     assert 'href="#id_capital_yen"' in page
-    assert "self-check-result" not in page
+    assert 'id="self-check-result"' not in page
     page = client.post(URL, OK | {"entity_type": "sole_proprietor", "capital_yen": ""}).content.decode()
     assert "基本要件を満たしています" in page
 
@@ -53,7 +55,7 @@ def test_nonsense_is_explained_not_evaluated(client, programme):
     page = client.post(URL, OK | {"employees": "たくさん", "antisocial_ties": ""}).content.decode()
     assert "数字で入力してください" in page
     assert "「はい」か「いいえ」を選んでください" in page
-    assert "self-check-result" not in page
+    assert 'id="self-check-result"' not in page
 
 
 def test_htmx_gets_only_the_form_body(client, programme):

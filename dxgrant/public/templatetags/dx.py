@@ -87,3 +87,9 @@ def yen_short(value: Any) -> str:
 def linebreaks_split(value: str) -> list[str]:
     """Paragraphs of a multi-line data text, without empty lines."""
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+@register.simple_tag
+def range_sep() -> str:
+    """〜 between two dates in Japanese, an en dash in English."""
+    return "–" if _lang() == "en" else "〜"
