@@ -44,7 +44,8 @@ def e2e_browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        # Installed by scripts/system-packages.sh; a missing browser is a broken setup, not a skip.
+        pytest.fail(f"{CHROMIUM} is not installed: run `make test` (or scripts/system-packages.sh)")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
