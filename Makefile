@@ -24,7 +24,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 	@$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	@$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@# The editable install of the project itself (for the `dxgrant` command) is noisy; quiet unless it fails.
+	@$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . >/dev/null 2>&1 || $(BIN)/pip install --no-deps -e .
 	@touch $@
 
 messages: venv

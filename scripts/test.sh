@@ -13,7 +13,7 @@ if [ "$mode" = all ] || [ "$mode" = --lint-only ]; then
   $BIN/ruff check --no-cache dxgrant tests bench
   $BIN/ruff format --no-cache --check dxgrant tests bench
   step "mypy"
-  $BIN/mypy --cache-dir="${TMPDIR:-/tmp}/dxgrant-mypy" dxgrant
+  $BIN/mypy dxgrant
   step "djlint (templates)"
   $BIN/djlint dxgrant/templates --lint --quiet
   step "Django checks"

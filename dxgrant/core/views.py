@@ -14,7 +14,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reference = uuid.uuid4().hex[:12].upper()
     logger.error("server error %s on %s %s", reference, request.method, request.path)
     try:
-        body = loader.render_to_string("500.html", {"reference": reference})
+        body: str = loader.render_to_string("500.html", {"reference": reference})
     except Exception:  # noqa: BLE001 - the error page must never fail itself
         body = f"<h1>Server error / システムエラー</h1><p>Reference: {reference}</p>"
     return HttpResponse(body, status=500)

@@ -9,6 +9,7 @@ import jaconv
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.accounts.models import User
 from dxgrant.programs.eligibility import condition_holds, localised
 
 from .models import Inquiry, InquiryCategory, InquiryStatus
@@ -85,9 +86,9 @@ class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class InquiryUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), choices=InquiryStatus.choices)
-    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("担当者"), queryset=None, required=False
-    )  # type: ignore[type-arg]
+    )
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
