@@ -1,0 +1,31 @@
+"""The registry of every page: its URL, its query count, who may see it.
+
+Each app has its own module here; tests/test_query_counts.py and tests/test_authorization.py
+check that every URL of ours is registered, so a new page cannot skip either test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dxgrant.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    queries: int
+    role: str | None = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    why: str = ""
+    status: tuple[int, ...] = (200, 302)
+
+
+ANON = "anonymous"
+EVERYONE = [ANON, *Role.values]
+PUBLIC = {who: 200 for who in EVERYONE}
+STAFF_READ = {ANON: 302} | {r: 403 for r in Role.values} | {Role.SECRETARIAT: 200, Role.AUDITOR: 200}
+SIGNED_IN = {ANON: 302} | {r: 200 for r in Role.values}
+SIGNED_IN_SHOWN = "session; user"
+MFA = "the MFA enrolment check"
