@@ -76,6 +76,7 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
             "rubric": template.rubric,
             "amount_rule": template.amount_rule,
             "documents": template.documents,
+            "training": template.training,
             "texts": template.texts
             | {
                 "schedule": [

@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("dxgrant.accounts.urls")),
     path("staff/", include("dxgrant.public.staff_urls")),
+    path("advisors/", include("dxgrant.advisors.urls")),
+    path("firm/", include("dxgrant.advisors.team_urls")),
+    path("support/", include("dxgrant.support.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("dxgrant.public.urls")),
 ]

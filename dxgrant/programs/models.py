@@ -18,6 +18,8 @@ class Programme(models.Model):
     name_en = models.CharField(_("制度名（英語）"), max_length=200)
     max_award_yen = models.PositiveBigIntegerField(_("支援金額の上限（円）"))
     content = models.JSONField(_("公開する内容"), default=dict)
+    advisor_certification = models.JSONField(_("認定事業者の認定"), default=dict)
+    advisor_course = models.JSONField(_("アドバイザー研修"), default=dict)
     current_version = models.ForeignKey(
         "ProgrammeDefinitionVersion",
         on_delete=models.PROTECT,
@@ -80,6 +82,7 @@ class Round(models.Model):
     rubric = models.JSONField(_("審査基準"), default=list)
     amount_rule = models.JSONField(_("支援金額の算定ルール"), default=dict)
     documents = models.JSONField(_("必要書類"), default=list)
+    training = models.JSONField(_("申請者向け研修"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True

@@ -179,6 +179,101 @@ class Declaration(Strict):
     text_en: Text
 
 
+class QuizChoice(Strict):
+    value: FieldName
+    label_ja: Text
+    label_en: Text
+
+
+class QuizQuestion(Strict):
+    code: FieldName
+    question_ja: Text
+    question_en: Text
+    choices: list[QuizChoice] = Field(min_length=2)
+    answer: FieldName
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> QuizQuestion:
+        if self.answer not in {c.value for c in self.choices}:
+            raise ValueError(f"answer: '{self.answer}' は選択肢にありません")
+        return self
+
+
+def _unique_codes(items: list[Any], what: str) -> None:
+    codes = [item.code for item in items]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{what}: コードが重複しています")
+
+
+class CertificationDocument(Strict):
+    code: FieldName
+    name_ja: Text
+    name_en: Text
+    required: bool
+    formats: list[Literal["pdf", "png", "jpeg"]] = Field(min_length=1)
+
+
+class AdvisorCertification(Strict):
+    number_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")]
+    validity_months: int = Field(ge=1, le=120)
+    advance_fee_flag_yen: int = Field(ge=0)
+    success_fee_flag_percent: int = Field(ge=0, le=100)
+    documents: list[CertificationDocument] = []
+    declarations: list[Declaration] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> AdvisorCertification:
+        _unique_codes(self.documents, "documents")
+        keys = [d.key for d in self.declarations]
+        if len(set(keys)) != len(keys):
+            raise ValueError("declarations: 同じ宣誓項目が重複しています")
+        return self
+
+
+class CourseModule(Strict):
+    code: FieldName
+    title_ja: Text
+    title_en: Text
+    body_ja: Text
+    body_en: Text
+
+
+class AdvisorCourse(Strict):
+    version: int = Field(ge=1)
+    pass_mark_percent: int = Field(ge=1, le=100)
+    modules: list[CourseModule] = Field(min_length=1)
+    quiz: list[QuizQuestion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> AdvisorCourse:
+        _unique_codes(self.modules, "modules")
+        _unique_codes(self.quiz, "quiz")
+        return self
+
+
+class CurriculumUnit(Strict):
+    code: FieldName
+    title_ja: Text
+    title_en: Text
+    hours: float = Field(gt=0, le=24)
+    topics_ja: Text
+    topics_en: Text
+
+
+class Training(Strict):
+    required_hours: float = Field(ge=0)
+    pass_mark_percent: int = Field(ge=1, le=100)
+    checkin_grace_minutes: int = Field(ge=0, le=120)
+    curriculum: list[CurriculumUnit] = Field(min_length=1)
+    quiz: list[QuizQuestion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Training:
+        _unique_codes(self.curriculum, "curriculum")
+        _unique_codes(self.quiz, "quiz")
+        return self
+
+
 class ScheduleItem(Strict):
     label_ja: Text
     label_en: Text
@@ -211,6 +306,7 @@ class RoundFacts(Strict):
     amount_rule: AmountRule
     documents: list[Document] = []
     declarations: list[Declaration] = []
+    training: Training
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:
@@ -238,6 +334,8 @@ class ProgrammeDefinition(Strict):
     notes: list[Note] = []
     faq: list[FAQ] = []
     rounds: list[RoundFacts] = Field(min_length=1)
+    advisor_certification: AdvisorCertification
+    advisor_course: AdvisorCourse
 
     @model_validator(mode="after")
     def _unique_rounds(self) -> ProgrammeDefinition:

@@ -65,6 +65,7 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "rubric": dumped["rubric"],
         "amount_rule": dumped["amount_rule"],
         "documents": dumped["documents"],
+        "training": dumped["training"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")
@@ -105,6 +106,8 @@ def load_programme(*, raw: bytes, source_name: str, actor: Any | None) -> LoadRe
     programme.name_en = facts.name_en
     programme.max_award_yen = facts.max_award_yen
     programme.content = definition.content()
+    programme.advisor_certification = definition.advisor_certification.model_dump(mode="json")
+    programme.advisor_course = definition.advisor_course.model_dump(mode="json")
     programme.current_version = version
     programme.full_clean()
     programme.save()

@@ -41,10 +41,13 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "dxgrant.core",
     "dxgrant.integrity",
     "dxgrant.accounts",
     "dxgrant.programs",
     "dxgrant.public",
+    "dxgrant.advisors",
+    "dxgrant.support",
     "dxgrant.api",
 ]
 

@@ -15,4 +15,4 @@ DXGRANT_DEMO_ENABLED = True
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 # The live server answers each request in its own thread; persistent connections would outlive
 # them and keep the test database busy at teardown.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0

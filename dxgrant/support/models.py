@@ -1,0 +1,206 @@
+"""Support an advisor gives an applicant company (伴走支援): the engagement itself, hearing
+records the applicant confirms, and training whose attendance only the attendee can record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EngagementStatus(models.TextChoices):
+    INVITED = "invited", _("招待中")
+    ACTIVE = "active", _("支援中")
+    ENDED = "ended", _("終了")
+
+
+class Engagement(models.Model):
+    """A certified firm supporting one applicant company in one round. The application of
+    that company in that round (see applications) hangs off this."""
+
+    firm = models.ForeignKey("advisors.AdvisorFirm", on_delete=models.PROTECT, related_name="engagements")
+    round = models.ForeignKey("programs.Round", on_delete=models.PROTECT, related_name="engagements")
+    lead_advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_engagements"
+    )
+    company_name = models.CharField(_("会社名・屋号"), max_length=200)
+    corporate_number = models.CharField(_("法人番号"), max_length=13, blank=True)
+    status = models.CharField(
+        max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.INVITED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支援先")
+        verbose_name_plural = _("支援先")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["firm", "-id"]), models.Index(fields=["lead_advisor", "-id"])]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
+class EngagementRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("代表者")
+    STAFF = "staff", _("担当者")
+
+
+class EngagementMember(models.Model):
+    """A person of the applicant company (never of the advisor firm)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engagement_memberships"
+    )
+    role = models.CharField(max_length=20, choices=EngagementRole.choices, default=EngagementRole.STAFF)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["engagement", "user"], name="engagement_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.engagement_id}"
+
+
+class ClientInvitation(models.Model):
+    """An invitation for a person of the applicant company to join the engagement."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("メールアドレス"))
+    name = models.CharField(_("氏名"), max_length=100)
+    role = models.CharField(
+        max_length=20, choices=EngagementRole.choices, default=EngagementRole.REPRESENTATIVE
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.engagement_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class HearingResponse(models.TextChoices):
+    PENDING = "pending", _("確認待ち")
+    ACKNOWLEDGED = "acknowledged", _("確認済み")
+    DISPUTED = "disputed", _("異議あり")
+
+
+class HearingRecord(models.Model):
+    """A hearing (ヒアリング) the advisor held. The advisor writes it; the applicant confirms or
+    disputes it. Once confirmed it can no longer be edited."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="hearings")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("実施日"))
+    attendees = models.TextField(_("出席者"), max_length=1000)
+    topics = models.TextField(_("話し合った内容"), max_length=4000)
+    challenges = models.TextField(_("見つかった経営課題"), max_length=4000)
+    next_steps = models.TextField(_("合意した次の行動"), max_length=4000)
+    response = models.CharField(
+        max_length=20, choices=HearingResponse.choices, default=HearingResponse.PENDING
+    )
+    response_comment = models.TextField(_("申請者のコメント"), blank=True, max_length=2000)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ヒアリング記録")
+        verbose_name_plural = _("ヒアリング記録")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.held_on}"
+
+
+class TrainingFormat(models.TextChoices):
+    ONSITE = "onsite", _("対面")
+    ONLINE = "online", _("オンライン")
+
+
+class TrainingSession(models.Model):
+    """A training session for the applicant's people, on one curriculum unit of the round."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="training_sessions")
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    curriculum_code = models.CharField(_("カリキュラム"), max_length=50)
+    starts_at = models.DateTimeField(_("開始日時"))
+    ends_at = models.DateTimeField(_("終了日時"))
+    format = models.CharField(_("形式"), max_length=20, choices=TrainingFormat.choices)
+    location = models.CharField(_("場所・URL"), max_length=300, blank=True)
+    invitees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="training_invitations", blank=True
+    )
+    # The secret behind the check-in code shown during the session; never shown itself.
+    checkin_secret = models.CharField(max_length=64)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研修")
+        verbose_name_plural = _("研修")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curriculum_code} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at) / dt.timedelta(hours=1)
+
+
+class Attendance(models.Model):
+    """A check-in, made only by the attendee themselves with the code shown in the session."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    checked_in_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("出席")
+        verbose_name_plural = _("出席")
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.session_id}"
+
+
+class TrainingQuizAttempt(models.Model):
+    """The comprehension quiz after training, answered by the attendee themselves."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="quiz_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField()
+    score_percent = models.PositiveIntegerField()
+    passed = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.score_percent}%"
