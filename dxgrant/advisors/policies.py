@@ -23,9 +23,9 @@ def active_membership(user: Any) -> FirmMembership | None:
     """The firm a person acts for, remembered on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.ADVISOR:
         return None
-    cached = getattr(user, "_dxgrant_membership", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, "_dxgrant_membership"):
+        cached: FirmMembership | None = user._dxgrant_membership
+        return cached
     membership = FirmMembership.objects.select_related("firm").filter(user=user, is_active=True).first()
     user._dxgrant_membership = membership
     return membership
