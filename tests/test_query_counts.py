@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -42,8 +43,12 @@ def test_every_page_has_a_query_count():
 
 
 def request(client_for, client, page: Page, **fmt):
-    c = client_for(page.role) if page.role else client
-    url = page.url.format(**fmt)
+    if page.user:
+        c = Client()
+        c.force_login(fmt[page.user])
+    else:
+        c = client_for(page.role) if page.role else client
+    url = page.url.format(**{k: v for k, v in fmt.items() if not hasattr(v, "pk")})
     # Warm up: sign-in session, caches and lazy imports are not what we count.
     c.get("/robots-warmup-404")
     with CaptureQueriesContext(connection) as ctx:

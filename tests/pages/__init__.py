@@ -1,9 +1,9 @@
 """All pages, merged from the per-app registries."""
 
-from . import public
+from . import firm, public
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
-_MODULES = [public]
+_MODULES = [public, firm]
 
 PAGES: dict[str, Page] = {}
 EXPECTED: dict[str, dict[str, int]] = {}

@@ -20,6 +20,8 @@ class Page:
     data: dict = field(default_factory=dict)
     why: str = ""
     status: tuple[int, ...] = (200, 302)
+    # Sign in as this user from make_objects() (e.g. "firm_admin") instead of a new user of `role`.
+    user: str | None = None
 
 
 ANON = "anonymous"

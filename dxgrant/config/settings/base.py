@@ -177,6 +177,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DXGRANT_FROM_EMAIL", "dxgrant <no-reply@dxg
 DXGRANT_INQUIRY_LIMIT_PER_HOUR = int(os.environ.get("DXGRANT_INQUIRY_LIMIT_PER_HOUR", "5"))
 # The demo round and demo accounts exist only where this is on (never in production).
 DXGRANT_DEMO_ENABLED = False
+# Absolute address of the site, for links in emails.
+DXGRANT_SITE_URL = os.environ.get("DXGRANT_SITE_URL", "http://127.0.0.1:8000")
 DXGRANT_PROGRAMME_FILE = PACKAGE_DIR / "programs" / "definitions" / "dx-management.toml"
 
 SESSION_COOKIE_HTTPONLY = True

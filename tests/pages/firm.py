@@ -1,0 +1,90 @@
+"""A firm's own pages: team, invitations, joining, the advisor course."""
+
+from __future__ import annotations
+
+from dxgrant.accounts.models import Role
+
+from .base import ANON, EVERYONE, Page
+
+NAMESPACES = {"firm"}
+MEMBER = "session; user; membership with firm; programme (header)"
+
+# Generic role users (tests' client_for) belong to no firm: all get 403 with the reason.
+NO_FIRM = {ANON: 302} | {r: 403 for r in Role.values}
+
+PAGES: dict[str, Page] = {
+    "firm:home": Page(
+        "/firm/",
+        7,
+        user="firm_admin",
+        why=f"{MEMBER}; members; course passes; invitations; course progress (can_invite)",
+    ),
+    "firm:invite": Page(
+        "/firm/invitations/",
+        3,
+        user="firm_advisor",
+        method="post",
+        data={"name": "x", "email": "x@example.jp"},
+        status=(403,),
+        why="session; user; membership with firm (not an admin: refused)",
+    ),
+    "firm:revoke_invitation": Page(
+        "/firm/invitations/{advisor_invitation}/revoke/",
+        9,
+        user="firm_admin",
+        method="post",
+        why="session; user; membership; invitation; audit head; audit insert; update; session write x2",
+    ),
+    "firm:remove_member": Page(
+        "/firm/members/{membership}/remove/",
+        9,
+        user="firm_admin",
+        method="post",
+        why="session; user; membership; target; other admins; update; audit head; audit insert; session",
+    ),
+    "firm:join": Page("/firm/join/{join_token}/", 2, why="invitation with firm; programme (header)"),
+    "firm:course": Page("/firm/course/", 4, user="firm_advisor", why=f"{MEMBER}; course progress"),
+    "firm:course_quiz": Page(
+        "/firm/course/quiz/",
+        4,
+        user="firm_advisor",
+        status=(302,),
+        why=f"{MEMBER[:-22]}; course progress (unread: back to the course)",
+    ),
+    "firm:course_module": Page(
+        "/firm/course/purpose/", 4, user="firm_advisor", why=f"{MEMBER}; course progress"
+    ),
+}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "firm:home": NO_FIRM,
+    "firm:invite": NO_FIRM,
+    "firm:revoke_invitation": NO_FIRM,
+    "firm:remove_member": NO_FIRM,
+    # The join page is for anyone holding the link (the link is the secret).
+    "firm:join": {who: 200 for who in EVERYONE},
+    "firm:course": NO_FIRM,
+    "firm:course_quiz": NO_FIRM,
+    "firm:course_module": NO_FIRM,
+}
+
+
+def make_objects() -> dict[str, object]:
+    from dxgrant.advisors import team
+    from dxgrant.advisors.models import FirmMembership
+    from dxgrant.programs.models import Programme
+    from tests.firm_helpers import add_advisor, certified_firm, firm_admin
+
+    firm = certified_firm(Programme.objects.get())
+    admin = firm_admin(firm)
+    advisor = add_advisor(firm)
+    invitation, raw = team.invite_advisor(
+        actor=admin, firm=firm, name="招待 太郎", email="invitee@example.jp"
+    )
+    return {
+        "advisor_invitation": invitation.pk,
+        "membership": FirmMembership.objects.get(user=advisor).pk,
+        "join_token": raw,
+        "firm_admin": admin,
+        "firm_advisor": advisor,
+    }
