@@ -31,12 +31,13 @@ def course_of(programme: Programme) -> dict[str, Any]:
     return programme.advisor_course
 
 
-def progress_for(user: Any, programme: Programme) -> CourseProgress:
-    """The user's progress on the programme's current course version (created when first needed)."""
-    progress, _created = CourseProgress.objects.get_or_create(
-        user=user, programme=programme, course_version=int(course_of(programme)["version"])
-    )
-    return progress
+def progress_for(user: Any, programme: Programme, *, create: bool = False) -> CourseProgress:
+    """The user's progress on the programme's current course version. Reading pages get an
+    unsaved blank one if there is none yet; writes create it."""
+    keys = {"user": user, "programme": programme, "course_version": int(course_of(programme)["version"])}
+    if create:
+        return CourseProgress.objects.get_or_create(**keys)[0]
+    return CourseProgress.objects.filter(**keys).first() or CourseProgress(**keys, modules_read=[])
 
 
 def _require_member(actor: Any, programme: Programme) -> None:
@@ -55,7 +56,9 @@ def mark_module_read(*, actor: Any, programme: Programme, module_code: str) -> C
     _require_member(actor, programme)
     if module_code not in module_codes(programme):
         raise ValidationError(_("この研修の単元ではありません。"))
-    progress = CourseProgress.objects.select_for_update().get(pk=progress_for(actor, programme).pk)
+    progress = CourseProgress.objects.select_for_update().get(
+        pk=progress_for(actor, programme, create=True).pk
+    )
     if module_code not in progress.modules_read:
         progress.modules_read = [*progress.modules_read, module_code]
         progress.save(update_fields=["modules_read"])
@@ -68,7 +71,9 @@ def submit_course_quiz(*, actor: Any, programme: Programme, answers: dict[str, s
     who is not a member of a firm of this programme. Passing once is enough for this version."""
     _require_member(actor, programme)
     course = course_of(programme)
-    progress = CourseProgress.objects.select_for_update().get(pk=progress_for(actor, programme).pk)
+    progress = CourseProgress.objects.select_for_update().get(
+        pk=progress_for(actor, programme, create=True).pk
+    )
     unread = [code for code in module_codes(programme) if code not in progress.modules_read]
     if unread:
         raise ValidationError(_("すべての単元を読んでから確認テストを受けてください。"))

@@ -26,7 +26,9 @@ def active_membership(user: Any) -> FirmMembership | None:
     if hasattr(user, "_dxgrant_membership"):
         cached: FirmMembership | None = user._dxgrant_membership
         return cached
-    membership = FirmMembership.objects.select_related("firm").filter(user=user, is_active=True).first()
+    membership = (
+        FirmMembership.objects.select_related("firm__programme").filter(user=user, is_active=True).first()
+    )
     user._dxgrant_membership = membership
     return membership
 

@@ -121,6 +121,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_or_403(request)
     invitation = get_object_or_404(AdvisorInvitation, pk=pk, firm=membership.firm)
+    invitation.firm = membership.firm  # the same firm, already loaded
     team.revoke_advisor_invitation(actor=request.user, invitation=invitation)
     messages.success(request, _("招待を取り消しました。"))
     return redirect("firm:home")
@@ -131,6 +132,7 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_or_403(request)
     target = get_object_or_404(FirmMembership, pk=pk, firm=membership.firm, is_active=True)
+    target.firm = membership.firm  # the same firm, already loaded
     try:
         team.deactivate_member(actor=request.user, membership=target)
     except ValidationError as exc:

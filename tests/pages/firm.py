@@ -15,44 +15,44 @@ NO_FIRM = {ANON: 302} | {r: 403 for r in Role.values}
 PAGES: dict[str, Page] = {
     "firm:home": Page(
         "/firm/",
-        7,
+        8,
         user="firm_admin",
-        why=f"{MEMBER}; members; course passes; invitations; course progress (can_invite)",
+        why=f"{MEMBER}; members; course passes; invitations; the admin's own course pass (can_invite)",
     ),
     "firm:invite": Page(
         "/firm/invitations/",
-        3,
+        4,
         user="firm_advisor",
         method="post",
         data={"name": "x", "email": "x@example.jp"},
         status=(403,),
-        why="session; user; membership with firm (not an admin: refused)",
+        why=f"{MEMBER} (not an admin: the refusal page)",
     ),
     "firm:revoke_invitation": Page(
         "/firm/invitations/{advisor_invitation}/revoke/",
-        9,
+        7,
         user="firm_admin",
         method="post",
-        why="session; user; membership; invitation; audit head; audit insert; update; session write x2",
+        why="session; user; membership with firm; invitation; update; audit head; audit insert",
     ),
     "firm:remove_member": Page(
         "/firm/members/{membership}/remove/",
-        9,
+        7,
         user="firm_admin",
         method="post",
-        why="session; user; membership; target; other admins; update; audit head; audit insert; session",
+        why="session; user; membership with firm; target; update; audit head; audit insert",
     ),
     "firm:join": Page("/firm/join/{join_token}/", 2, why="invitation with firm; programme (header)"),
-    "firm:course": Page("/firm/course/", 4, user="firm_advisor", why=f"{MEMBER}; course progress"),
+    "firm:course": Page("/firm/course/", 5, user="firm_advisor", why=f"{MEMBER}; course progress"),
     "firm:course_quiz": Page(
         "/firm/course/quiz/",
         4,
         user="firm_advisor",
         status=(302,),
-        why=f"{MEMBER[:-22]}; course progress (unread: back to the course)",
+        why="session; user; membership with firm; course progress (unread: back to the course)",
     ),
     "firm:course_module": Page(
-        "/firm/course/purpose/", 4, user="firm_advisor", why=f"{MEMBER}; course progress"
+        "/firm/course/purpose/", 5, user="firm_advisor", why=f"{MEMBER}; course progress"
     ),
 }
 
