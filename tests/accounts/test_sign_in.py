@@ -9,6 +9,7 @@ from dxgrant.accounts.models import Role, User
 from tests.factories import PASSWORD, TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
+DEMO_ACCOUNTS_EMAILS = [a.email for a in DEMO_ACCOUNTS]
 
 
 def current_code(secret: str = TOTP_SECRET) -> str:
@@ -130,9 +131,11 @@ def test_demo_accounts_sign_in_with_the_printed_code(programme, capsys):
 
 def test_seeding_twice_is_harmless(programme):
     seed_demo()
+    counts = (User.objects.count(), Authenticator.objects.count())
     seed_demo()
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
-    assert Authenticator.objects.count() == 4
+    assert (User.objects.count(), Authenticator.objects.count()) == counts
+    assert set(DEMO_ACCOUNTS_EMAILS) <= set(User.objects.values_list("email", flat=True))
+    assert Authenticator.objects.filter(user__email__in=DEMO_ACCOUNTS_EMAILS).count() == 4
 
 
 def test_demo_data_is_refused_where_demo_is_disabled(programme, settings):
