@@ -28,7 +28,8 @@ class QuizResult:
 
 
 def course_of(programme: Programme) -> dict[str, Any]:
-    return programme.advisor_course
+    course: dict[str, Any] = programme.advisor_course
+    return course
 
 
 def progress_for(user: Any, programme: Programme, *, create: bool = False) -> CourseProgress:

@@ -112,7 +112,7 @@ def accept_advisor_invitation(
             raise PermissionDenied(
                 _("このアカウントはアドバイザーとして使えません。別のメールアドレスで招待を受けてください。")
             )
-        account = user
+        account: User = user
     else:
         if User.objects.filter(email=invitation.email).exists():
             raise PermissionDenied(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.db import connection
+
 from dxgrant.accounts.models import Role
 
 from .base import ANON, EVERYONE, Page
 
 NAMESPACES = {"firm"}
+# Writing an audit entry: read the chain head and insert (and take the advisory lock on PostgreSQL).
+AUDIT = 3 if connection.vendor == "postgresql" else 2
 MEMBER = "session; user; membership with firm; programme (header)"
 
 # Generic role users (tests' client_for) belong to no firm: all get 403 with the reason.
@@ -30,17 +34,17 @@ PAGES: dict[str, Page] = {
     ),
     "firm:revoke_invitation": Page(
         "/firm/invitations/{advisor_invitation}/revoke/",
-        7,
+        5 + AUDIT,
         user="firm_admin",
         method="post",
-        why="session; user; membership with firm; invitation; update; audit head; audit insert",
+        why="session; user; membership with firm; invitation; update; audit (head, insert; lock on PostgreSQL)",
     ),
     "firm:remove_member": Page(
         "/firm/members/{membership}/remove/",
-        7,
+        5 + AUDIT,
         user="firm_admin",
         method="post",
-        why="session; user; membership with firm; target; update; audit head; audit insert",
+        why="session; user; membership with firm; target; update; audit (head, insert; lock on PostgreSQL)",
     ),
     "firm:join": Page("/firm/join/{join_token}/", 2, why="invitation with firm; programme (header)"),
     "firm:course": Page("/firm/course/", 5, user="firm_advisor", why=f"{MEMBER}; course progress"),
