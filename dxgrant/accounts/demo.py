@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dxgrant.integrity.services import audit_record
-from dxgrant.programs.models import DeclarationText, Round
+from dxgrant.programs.models import DeclarationText, Programme, Round
 from dxgrant.programs.services import load_programme_file
 
 from .models import Role, User
@@ -115,7 +115,59 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
+    _seed_demo_advisor_firm(programme, today)
+    from dxgrant.advisors.demo import seed_demo_firms
+
+    seed_demo_firms(programme)
     return DEMO_ACCOUNTS
+
+
+def _seed_demo_advisor_firm(programme: Programme, today: dt.date) -> None:
+    """The demo advisor administers a certified firm, and has not taken the course yet (try it)."""
+    from dxgrant.advisors.models import (
+        AdvisorFirm,
+        CertificationState,
+        FirmMembership,
+        MembershipRole,
+        RegistrationStatus,
+    )
+    from dxgrant.core.models import next_number
+
+    advisor = User.objects.get(email="advisor@demo.dxgrant.jp")
+    if FirmMembership.objects.filter(user=advisor, is_active=True).exists():
+        return
+    prefix = programme.advisor_certification["number_prefix"]
+    firm = AdvisorFirm.objects.create(
+        programme=programme,
+        registration_status=RegistrationStatus.CERTIFIED,
+        legal_form="godo_kaisha",
+        corporate_number="7000012050002",
+        name="DX支援合同会社（デモ）",
+        name_kana="ディーエックスシエンゴウドウガイシャ",
+        postal_code="100-0001",
+        prefecture="東京都",
+        city="千代田区",
+        address_line="千代田1-1",
+        representative_name="佐藤 一郎",
+        representative_title="代表社員",
+        contact_name="佐藤 一郎",
+        contact_email=advisor.email,
+        contact_phone="03-0000-0000",
+        qualifications="中小企業診断士、ITコーディネータ",
+        experience="製造業・小売業のDX支援 30社",
+        fee_policy="着手時の費用はいただきません。交付決定後に定額の支援料をいただきます。",
+        fee_fixed_yen=330000,
+        fee_fixed_timing="after_decision",
+        charges_before_decision=False,
+        sells_it_products=False,
+        certification_number=f"{prefix}-{today.year}-{next_number(f'advisor-cert-{prefix}', today.year):05d}",
+        certification_state=CertificationState.ACTIVE,
+        valid_from=today - dt.timedelta(days=60),
+        valid_until=today + dt.timedelta(days=670),
+        created_by=advisor,
+    )
+    FirmMembership.objects.create(firm=firm, user=advisor, role=MembershipRole.ADMIN)
+    audit_record(actor=None, action="demo.firm_created", obj=firm)
 
 
 def current_demo_code(email: str) -> str:

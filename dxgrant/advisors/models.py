@@ -105,6 +105,9 @@ class AdvisorFirm(models.Model):
     success_fee_percent = models.DecimalField(
         _("成功報酬（支援金額に対する％）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    success_fee_timing = models.CharField(
+        _("成功報酬の支払時期"), max_length=20, choices=FeeTiming.choices, blank=True
+    )
     charges_before_decision = models.BooleanField(_("交付決定前に報酬を受け取る"), null=True)
     # Independence
     sells_it_products = models.BooleanField(_("自社または関係者がIT製品・サービスを販売している"), null=True)
@@ -119,6 +122,8 @@ class AdvisorFirm(models.Model):
     valid_from = models.DateField(_("認定有効期間（開始）"), null=True, blank=True)
     valid_until = models.DateField(_("認定有効期間（終了）"), null=True, blank=True, db_index=True)
     state_reason = models.TextField(_("停止・取消の理由"), blank=True)
+    # When the certification state last changed (suspended, reinstated, revoked): shown on the register.
+    state_changed_at = models.DateTimeField(_("認定の状態の変更日時"), null=True, blank=True)
     # Workflow
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登録者")
@@ -227,6 +232,9 @@ class FirmReviewEvent(models.Model):
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Claimed by the tasks that send the emails, so a task that runs twice sends once.
+    firm_notified_at = models.DateTimeField(null=True, blank=True)
+    applicants_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

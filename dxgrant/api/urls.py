@@ -191,3 +191,37 @@ def postal_code(request: HttpRequest, code: str) -> Any:
         "town_kana": address.town_kana,
         "other_towns": list(address.other_towns),
     }
+
+
+# --- Advisor firms (the public register) -------------------------------------------------------
+
+
+class AdvisorOut(Schema):
+    certification_number: str
+    firm_name: str
+    status: Literal["active", "suspended", "revoked", "expired"]
+    valid_until: dt.date
+
+
+@api.get(
+    "/advisors/{certification_number}",
+    response={200: AdvisorOut, 404: ProblemOut},
+    summary="Verify a certified advisor firm by its certification number",
+)
+def advisor(request: HttpRequest, certification_number: str) -> Any:
+    from dxgrant.advisors.selectors import get_public_firm
+
+    try:
+        firm = get_public_firm(certification_number)
+    except Http404:
+        return problem(
+            request, status=404, title="Not found", detail="この認定番号の認定事業者は見つかりません。"
+        )
+    status = firm.public_status()
+    assert status is not None  # get_public_firm returns certified firms only
+    return {
+        "certification_number": firm.certification_number,
+        "firm_name": firm.name,
+        "status": status.value,
+        "valid_until": firm.valid_until,
+    }

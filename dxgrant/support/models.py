@@ -32,13 +32,28 @@ class Engagement(models.Model):
     status = models.CharField(
         max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.INVITED
     )
+    # One per form shown: a double submit creates one engagement.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("支援先")
         verbose_name_plural = _("支援先")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["firm", "-id"]), models.Index(fields=["lead_advisor", "-id"])]
+        indexes = [
+            models.Index(fields=["firm", "-id"]),
+            models.Index(fields=["lead_advisor", "-id"]),
+            models.Index(fields=["round", "status", "-id"]),
+        ]
+        constraints = [
+            # One live engagement per company (by 法人番号) and round, whichever firm supports it.
+            models.UniqueConstraint(
+                fields=["round", "corporate_number"],
+                condition=~Q(corporate_number="") & ~Q(status="ended"),
+                name="one_live_engagement_per_company_round",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.company_name
@@ -60,14 +75,28 @@ class EngagementMember(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["engagement", "user"], name="engagement_member_once")]
+        verbose_name = _("申請者側の担当者")
+        verbose_name_plural = _("申請者側の担当者")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "user"], name="engagement_member_once"),
+            models.UniqueConstraint(
+                fields=["engagement"], condition=Q(role="representative"), name="one_representative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.engagement_id}"
 
 
 class ClientInvitation(models.Model):
-    """An invitation for a person of the applicant company to join the engagement."""
+    """An invitation for a person of the applicant company to join the engagement.
+
+    Only the hash of the link's token is stored. The token itself is derived from the secret
+    key and `token_nonce` (see services.invitation_token), so the email task can rebuild the
+    link from the invitation's id, while the database alone holds no working link. Resending
+    draws a new nonce: the old link stops working at once.
+    """
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("メールアドレス"))
@@ -76,9 +105,14 @@ class ClientInvitation(models.Model):
         max_length=20, choices=EngagementRole.choices, default=EngagementRole.REPRESENTATIVE
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    token_nonce = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current link was made, and when it was emailed (the email task sends it once).
+    issued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -86,10 +120,28 @@ class ClientInvitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
         ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_client_invitation_per_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.engagement_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.expires_at <= timezone.now()
 
     @property
     def is_usable(self) -> bool:
@@ -104,7 +156,10 @@ class HearingResponse(models.TextChoices):
 
 class HearingRecord(models.Model):
     """A hearing (ヒアリング) the advisor held. The advisor writes it; the applicant confirms or
-    disputes it. Once confirmed it can no longer be edited."""
+    disputes it. It can be edited only while it awaits the applicant's answer; every edit
+    raises `revision`, and an answer given to an older revision is refused, so nobody confirms
+    a text they did not see. A disputed record stays as it is: the advisor answers it with a
+    new record that `corrects` it, which the applicant confirms in turn."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="hearings")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -121,6 +176,18 @@ class HearingRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("訂正する記録"),
+    )
+    # When the representative was told of the record (the email task sends once).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,6 +195,18 @@ class HearingRecord(models.Model):
         verbose_name = _("ヒアリング記録")
         verbose_name_plural = _("ヒアリング記録")
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["engagement", "response"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response="pending", responded_at__isnull=True)
+                | (~Q(response="pending") & Q(responded_at__isnull=False, responded_by__isnull=False)),
+                name="hearing_answer_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(response="disputed") | ~Q(response_comment=""),
+                name="hearing_dispute_has_comment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement_id} {self.held_on}"
@@ -154,12 +233,16 @@ class TrainingSession(models.Model):
     # The secret behind the check-in code shown during the session; never shown itself.
     checkin_secret = models.CharField(max_length=64)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the invitees were told (the email task sends once).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("研修")
         verbose_name_plural = _("研修")
         ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["engagement", "starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start")
         ]
@@ -197,10 +280,21 @@ class TrainingQuizAttempt(models.Model):
     answers = models.JSONField()
     score_percent = models.PositiveIntegerField()
     passed = models.BooleanField()
+    # One per form shown: a double submit is stored once.
+    submission_token = models.UUIDField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("確認テストの解答")
+        verbose_name_plural = _("確認テストの解答")
         ordering = ["-id"]
+        indexes = [models.Index(fields=["engagement", "user"])]
+        constraints = [
+            # Once someone passed, they do not sit it again.
+            models.UniqueConstraint(
+                fields=["engagement", "user"], condition=Q(passed=True), name="training_quiz_passed_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.score_percent}%"

@@ -1,9 +1,9 @@
 """All pages, merged from the per-app registries."""
 
-from . import firm, public
+from . import advisors, firm, public, support
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
-_MODULES = [public, firm]
+_MODULES = [public, firm, support, advisors]
 
 PAGES: dict[str, Page] = {}
 EXPECTED: dict[str, dict[str, int]] = {}

@@ -1,0 +1,430 @@
+"""Reads for advisor support, already narrowed to what the asking user may see.
+
+`get_*_for(user, pk)` fetch and authorise in one step: a missing object and one the user may
+not see both raise Http404, so an advisor of another firm learns nothing from an id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxgrant.japan import corporate_number as corporate_numbers
+
+from .models import (
+    Attendance,
+    ClientInvitation,
+    Engagement,
+    EngagementMember,
+    EngagementRole,
+    EngagementStatus,
+    HearingRecord,
+    HearingResponse,
+    TrainingQuizAttempt,
+    TrainingSession,
+)
+from .policies import engagements_visible_to
+
+PAGE_SIZE = 50
+
+
+# --- Fetch and authorise -------------------------------------------------------------------------
+
+
+def _members() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        "members", queryset=EngagementMember.objects.select_related("user").order_by("joined_at", "id")
+    )
+
+
+def get_engagement_for(user: Any, pk: int) -> Engagement:
+    engagement = (
+        engagements_visible_to(user)
+        .select_related("firm", "round", "lead_advisor")
+        .prefetch_related(_members())
+        .filter(pk=pk)
+        .first()
+    )
+    if engagement is None:
+        raise Http404
+    return engagement
+
+
+def get_hearing_for(user: Any, pk: int) -> HearingRecord:
+    hearing = (
+        HearingRecord.objects.filter(engagement__in=engagements_visible_to(user))
+        .select_related(
+            "engagement__firm", "engagement__round", "author", "responded_by", "corrects", "correction"
+        )
+        .prefetch_related(Prefetch("engagement__members", queryset=EngagementMember.objects.order_by("id")))
+        .filter(pk=pk)
+        .first()
+    )
+    if hearing is None:
+        raise Http404
+    return hearing
+
+
+def get_session_for(user: Any, pk: int) -> TrainingSession:
+    session = (
+        TrainingSession.objects.filter(engagement__in=engagements_visible_to(user))
+        .select_related("engagement__firm", "engagement__round", "advisor")
+        .prefetch_related(
+            "invitees", Prefetch("engagement__members", queryset=EngagementMember.objects.order_by("id"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def get_invitation_for(user: Any, pk: int) -> ClientInvitation:
+    invitation = (
+        ClientInvitation.objects.filter(engagement__in=engagements_visible_to(user))
+        .select_related("engagement__firm")
+        .prefetch_related("engagement__members")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+# --- Training status -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonTraining:
+    """One person's training record in an engagement."""
+
+    user_id: int
+    hours_attended: float
+    sessions_attended: int
+    quiz_passed: bool
+    required_hours: float
+
+    @property
+    def hours_complete(self) -> bool:
+        return self.hours_attended + 1e-9 >= self.required_hours
+
+    @property
+    def complete(self) -> bool:
+        return self.hours_complete and self.quiz_passed
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """Where the applicant company's training stands.
+
+    Rule (shown on the pages too): the training of an engagement is complete when ONE person of
+    the applicant company — the representative or a delegated staff member — has attended
+    sessions worth the round's `required_hours` AND that same person passed the comprehension
+    quiz. Hours are those of each session the person checked in to themselves, counted per
+    curriculum unit at most at the unit's hours (attending the same unit twice, or a session
+    longer than the unit, adds nothing). Cancelled sessions count for nothing.
+
+    `hours_attended` and `quiz_passed` describe the person closest to completion (the one who
+    completed, if anyone did); `people` lists everyone with any attendance or quiz pass.
+    """
+
+    hours_attended: float
+    required_hours: float
+    quiz_passed: bool
+    complete: bool
+    person_id: int | None = None
+    people: tuple[PersonTraining, ...] = field(default_factory=tuple)
+
+    def for_user(self, user_id: int) -> PersonTraining:
+        for person in self.people:
+            if person.user_id == user_id:
+                return person
+        return PersonTraining(user_id, 0.0, 0, False, self.required_hours)
+
+
+def training_status(engagement: Engagement) -> TrainingStatus:
+    """Computed from the engagement's sessions (with attendances) and quiz attempts; reads
+    them through prefetches when the caller made them, so a list page stays flat."""
+    training = engagement.round.training or {}
+    required = float(training.get("required_hours", 0))
+    unit_hours = {u["code"]: float(u["hours"]) for u in training.get("curriculum", [])}
+    credit: dict[int, dict[str, float]] = {}
+    sessions_count: dict[int, int] = {}
+    for session in engagement.training_sessions.all():
+        if session.cancelled_at is not None:
+            continue
+        length = session.hours
+        hours = min(length, unit_hours.get(session.curriculum_code, length))
+        for attendance in session.attendances.all():
+            per_unit = credit.setdefault(attendance.user_id, {})
+            per_unit[session.curriculum_code] = max(per_unit.get(session.curriculum_code, 0.0), hours)
+            sessions_count[attendance.user_id] = sessions_count.get(attendance.user_id, 0) + 1
+    passed = {a.user_id for a in engagement.quiz_attempts.all() if a.passed}
+    people = tuple(
+        PersonTraining(
+            user_id=user_id,
+            hours_attended=round(sum(credit.get(user_id, {}).values()), 2),
+            sessions_attended=sessions_count.get(user_id, 0),
+            quiz_passed=user_id in passed,
+            required_hours=required,
+        )
+        for user_id in sorted(set(credit) | passed)
+    )
+    if not people:
+        return TrainingStatus(0.0, required, False, False)
+    best = max(people, key=lambda p: (p.complete, min(p.hours_attended, required), p.quiz_passed, -p.user_id))
+    return TrainingStatus(
+        hours_attended=best.hours_attended,
+        required_hours=required,
+        quiz_passed=best.quiz_passed,
+        complete=best.complete,
+        person_id=best.user_id,
+        people=people,
+    )
+
+
+def with_training(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Prefetch what training_status and the next session need: three queries for any number
+    of engagements."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "training_sessions",
+            queryset=TrainingSession.objects.order_by("starts_at", "id").prefetch_related(
+                Prefetch("attendances", queryset=Attendance.objects.only("id", "session_id", "user_id"))
+            ),
+        ),
+        Prefetch(
+            "quiz_attempts",
+            queryset=TrainingQuizAttempt.objects.filter(passed=True).only(
+                "id", "engagement_id", "user_id", "passed"
+            ),
+        ),
+    )
+
+
+def next_session(engagement: Engagement, now: dt.datetime | None = None) -> TrainingSession | None:
+    now = now or timezone.now()
+    for session in engagement.training_sessions.all():
+        if session.cancelled_at is None and session.ends_at >= now:
+            return session
+    return None
+
+
+# --- Dashboard and lists -------------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """A correlated COUNT(*) per engagement (no join fan-out between several counts)."""
+    counted = (
+        queryset.filter(engagement=OuterRef("pk"))
+        .order_by()
+        .values("engagement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
+
+
+def engagement_rows(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Engagements with what the dashboard and the staff list show, in a fixed number of
+    queries: the rows (with counts), open invitations, sessions, attendances, quiz passes."""
+    return with_training(
+        queryset.select_related("round", "firm", "lead_advisor")
+        .annotate(
+            hearings_pending=_count(HearingRecord.objects.filter(response=HearingResponse.PENDING)),
+            hearings_disputed=_count(
+                HearingRecord.objects.filter(response=HearingResponse.DISPUTED, correction__isnull=True)
+            ),
+            hearings_total=_count(HearingRecord.objects.all()),
+            member_count=_count(EngagementMember.objects.all()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=ClientInvitation.objects.filter(
+                    accepted_at__isnull=True, revoked_at__isnull=True
+                ).order_by("id"),
+                to_attr="open_invitations",
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    text: str
+    urgent: bool = False
+
+
+@dataclass
+class EngagementRow:
+    engagement: Engagement
+    training: TrainingStatus
+    next_session: TrainingSession | None
+    due: list[DueItem]
+
+
+def due_items(
+    engagement: Engagement, training: TrainingStatus, upcoming: TrainingSession | None
+) -> list[DueItem]:
+    """What the advisor should see to next, in the order they would do it."""
+    now = timezone.now()
+    items: list[DueItem] = []
+    if engagement.status == EngagementStatus.ENDED:
+        return items
+    for invitation in getattr(engagement, "open_invitations", []):
+        if invitation.expires_at <= now:
+            items.append(
+                DueItem(
+                    _("%(name)s さんへの招待の期限が切れています。再送してください。")
+                    % {"name": invitation.name},
+                    True,
+                )
+            )
+        elif invitation.role == EngagementRole.REPRESENTATIVE:
+            items.append(DueItem(_("代表者の招待承諾待ち")))
+    disputed = getattr(engagement, "hearings_disputed", 0)
+    if disputed:
+        items.append(
+            DueItem(
+                _("異議のあるヒアリング記録 %(n)s件：訂正の記録を作成してください。") % {"n": disputed}, True
+            )
+        )
+    if engagement.status == EngagementStatus.ACTIVE and not getattr(engagement, "hearings_total", 0):
+        items.append(DueItem(_("ヒアリング記録がありません。")))
+    pending = getattr(engagement, "hearings_pending", 0)
+    if pending:
+        items.append(DueItem(_("申請者の確認待ちのヒアリング記録 %(n)s件") % {"n": pending}))
+    if engagement.status == EngagementStatus.ACTIVE and not training.complete:
+        if upcoming is None and not training.hours_attended + 1e-9 >= training.required_hours:
+            items.append(DueItem(_("次の研修の日程を登録してください。")))
+        elif training.hours_attended + 1e-9 >= training.required_hours and not training.quiz_passed:
+            items.append(DueItem(_("研修時間は満たしています。申請者の確認テスト合格待ち")))
+    return items
+
+
+def build_rows(engagements: Iterable[Engagement]) -> list[EngagementRow]:
+    now = timezone.now()
+    rows = []
+    for engagement in engagements:
+        status = training_status(engagement)
+        upcoming = next_session(engagement, now)
+        rows.append(EngagementRow(engagement, status, upcoming, due_items(engagement, status, upcoming)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[EngagementRow]
+    next_before: int | None
+
+
+def keyset_page(queryset: QuerySet[Engagement], before: str | None, size: int = PAGE_SIZE) -> Page:
+    """Newest first, by id: page 300 costs what page 1 does."""
+    if before and before.isdigit():
+        queryset = queryset.filter(pk__lt=int(before))
+    engagements = list(engagement_rows(queryset.order_by("-id"))[: size + 1])
+    has_more = len(engagements) > size
+    engagements = engagements[:size]
+    return Page(build_rows(engagements), engagements[-1].pk if has_more else None)
+
+
+def staff_filter(
+    queryset: QuerySet[Engagement], *, status: str = "", round_code: str = "", q: str = ""
+) -> QuerySet[Engagement]:
+    if status in EngagementStatus.values:
+        queryset = queryset.filter(status=status)
+    if round_code:
+        queryset = queryset.filter(round__code=round_code)
+    q = q.strip()
+    if q:
+        # A 法人番号 is often typed with hyphens or full-width digits.
+        number = corporate_numbers.normalize(q)
+        queryset = queryset.filter(
+            Q(company_name__icontains=q) | Q(corporate_number=number) | Q(firm__name__icontains=q)
+        )
+    return queryset
+
+
+# --- Engagement detail ---------------------------------------------------------------------------
+
+
+def engagement_detail(engagement: Engagement) -> dict[str, Any]:
+    """Hearings, sessions (with invitees and attendance), quiz attempts and invitations of one
+    engagement: six queries whatever their number."""
+    prefetch_related_objects(
+        [engagement],
+        Prefetch(
+            "hearings",
+            queryset=HearingRecord.objects.select_related("author", "responded_by", "correction").order_by(
+                "-held_on", "-id"
+            ),
+        ),
+        Prefetch(
+            "training_sessions",
+            queryset=TrainingSession.objects.order_by("starts_at", "id").prefetch_related(
+                "invitees",
+                Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.select_related("user").order_by("checked_in_at"),
+                ),
+            ),
+        ),
+        Prefetch(
+            "quiz_attempts", queryset=TrainingQuizAttempt.objects.select_related("user").order_by("-id")
+        ),
+        Prefetch("invitations", queryset=ClientInvitation.objects.order_by("-id")),
+    )
+    units = {u["code"]: u for u in engagement.round.training.get("curriculum", [])}
+    sessions = list(engagement.training_sessions.all())
+    now = timezone.now()
+    for session in sessions:
+        session.unit = units.get(session.curriculum_code)  # type: ignore[attr-defined]
+        session.state = session_state(session, engagement.round.training, now)  # type: ignore[attr-defined]
+    return {
+        "hearings": list(engagement.hearings.all()),
+        "sessions": sessions,
+        "attempts": list(engagement.quiz_attempts.all()),
+        "invitations": list(engagement.invitations.all()),
+        "training": training_status(engagement),
+        "next_session": next_session(engagement),
+    }
+
+
+def session_state(session: TrainingSession, training: dict[str, Any], now: dt.datetime | None = None) -> str:
+    """cancelled, upcoming, open (check-in accepted now) or over."""
+    from .checkin import window_for
+
+    now = now or timezone.now()
+    if session.cancelled_at is not None:
+        return "cancelled"
+    window = window_for(session, training)
+    if now < window.opens:
+        return "upcoming"
+    if now <= window.closes:
+        return "open"
+    return "over"
+
+
+def member_names(engagement: Engagement) -> dict[int, str]:
+    return {m.user_id: str(m.user) for m in engagement.members.all()}
