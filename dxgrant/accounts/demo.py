@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -168,6 +169,56 @@ def _seed_demo_advisor_firm(programme: Programme, today: dt.date) -> None:
     )
     FirmMembership.objects.create(firm=firm, user=advisor, role=MembershipRole.ADMIN)
     audit_record(actor=None, action="demo.firm_created", obj=firm)
+    _seed_demo_engagement(firm, advisor)
+
+
+def _seed_demo_engagement(firm: Any, advisor: User) -> None:
+    """The demo applicant's company, supported by the demo firm in the demo round: one hearing
+    record to confirm, and a training session running now so check-in can be tried."""
+    from dxgrant.support.checkin import new_secret
+    from dxgrant.support.models import (
+        Engagement,
+        EngagementMember,
+        EngagementRole,
+        EngagementStatus,
+        HearingRecord,
+        TrainingFormat,
+        TrainingSession,
+    )
+
+    demo_round = Round.objects.get(code=DEMO_ROUND_CODE)
+    applicant = User.objects.get(email="applicant@demo.dxgrant.jp")
+    engagement = Engagement.objects.create(
+        firm=firm,
+        round=demo_round,
+        lead_advisor=advisor,
+        company_name="株式会社やまだ製作所",
+        corporate_number="",
+        status=EngagementStatus.ACTIVE,
+    )
+    EngagementMember.objects.create(engagement=engagement, user=applicant, role=EngagementRole.REPRESENTATIVE)
+    HearingRecord.objects.create(
+        engagement=engagement,
+        author=advisor,
+        held_on=timezone.localdate(),
+        attendees="山田 花子（代表取締役）、佐藤 一郎（DX支援合同会社）",
+        topics="受発注業務の流れと、紙の伝票で起きている転記ミスについて。",
+        challenges="受注から出荷までの状況が社長にしか分からず、納期回答に時間がかかっている。",
+        next_steps="2週間で受発注の流れを図にまとめ、次回までに改善案を3つ用意する。",
+    )
+    now = timezone.now()
+    unit = demo_round.training["curriculum"][0]["code"]
+    session = TrainingSession.objects.create(
+        engagement=engagement,
+        advisor=advisor,
+        curriculum_code=unit,
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(minutes=90),
+        format=TrainingFormat.ONLINE,
+        location="https://meet.example.jp/demo",
+        checkin_secret=new_secret(),
+    )
+    session.invitees.add(applicant)
 
 
 def current_demo_code(email: str) -> str:
