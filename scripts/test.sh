@@ -27,9 +27,9 @@ fi
 
 if [ "$mode" = all ] || [ "$mode" = --sqlite-only ]; then
   step "pytest on SQLite"
-  $BIN/pytest -q
+  $BIN/pytest -q -n 2
 fi
 if [ "$mode" = all ] || [ "$mode" = --postgres-only ]; then
   step "pytest on PostgreSQL"
-  bash scripts/with-postgres.sh $BIN/pytest -q
+  bash scripts/with-postgres.sh $BIN/pytest -q -n 2
 fi

@@ -280,6 +280,8 @@ class AdvisorInvitation(models.Model):
     email = models.EmailField(_("メールアドレス"))
     name = models.CharField(_("氏名"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The link's token is rebuilt from this and the secret key (core.tokens.token_from_nonce).
+    token_nonce = models.CharField(max_length=64, default="")
     expires_at = models.DateTimeField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -13,13 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.core.tokens import hash_token, new_token
+from dxgrant.core.tokens import hash_token, token_from_nonce
 from dxgrant.integrity.services import audit_record
 
 from .models import AdvisorFirm, AdvisorInvitation, FirmMembership, MembershipRole
 from .policies import can_act_as_advisor, is_firm_admin
 
 INVITATION_VALID_FOR = dt.timedelta(days=7)
+
+
+def invitation_token_for(nonce: str) -> str:
+    return token_from_nonce("advisor-invitation", nonce)
 
 
 class InvitationUnusable(Exception):
@@ -52,12 +57,14 @@ def invite_advisor(*, actor: Any, firm: AdvisorFirm, name: str, email: str) -> t
         raise ValidationError(
             _("この方には有効な招待がすでにあります。必要なら取り消してから送り直してください。")
         )
-    raw, token_hash = new_token()
+    nonce = secrets.token_hex(16)
+    raw = invitation_token_for(nonce)
     invitation = AdvisorInvitation(
         firm=firm,
         email=email,
         name=name,
-        token_hash=token_hash,
+        token_nonce=nonce,
+        token_hash=hash_token(raw),
         expires_at=timezone.now() + INVITATION_VALID_FOR,
         invited_by=actor,
     )
@@ -68,7 +75,7 @@ def invite_advisor(*, actor: Any, firm: AdvisorFirm, name: str, email: str) -> t
     )
     from .team_tasks import send_advisor_invitation
 
-    transaction.on_commit(lambda: send_advisor_invitation.enqueue(invitation.pk, raw))
+    transaction.on_commit(lambda: send_advisor_invitation.enqueue(invitation.pk))
     return invitation, raw
 
 
@@ -110,7 +117,9 @@ def accept_advisor_invitation(
             raise PermissionDenied(_("招待されたメールアドレスのアカウントでログインしてください。"))
         if user.role != Role.ADVISOR:
             raise PermissionDenied(
-                _("このアカウントはアドバイザーとして使えません。別のメールアドレスで招待を受けてください。")
+                _(
+                    "このアカウントはアドバイザーとして使えません。事業者の管理者に、別のメールアドレスへの招待を依頼してください。"
+                )
             )
         account: User = user
     else:

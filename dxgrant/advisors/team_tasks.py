@@ -8,12 +8,15 @@ from .models import AdvisorInvitation
 
 
 @task()
-def send_advisor_invitation(invitation_id: int, raw_token: str) -> None:
+def send_advisor_invitation(invitation_id: int) -> None:
+    from .team import invitation_token_for
+
     invitation = (
         AdvisorInvitation.objects.select_related("firm", "invited_by").filter(pk=invitation_id).first()
     )
     if invitation is None or not invitation.is_usable:
         return
+    raw_token = invitation_token_for(invitation.token_nonce)
     link = settings.DXGRANT_SITE_URL.rstrip("/") + reverse("firm:join", args=[raw_token])
     context = {"invitation": invitation, "link": link}
     subject = render_to_string("advisors/team/email/invitation_subject.txt", context).strip()

@@ -15,3 +15,17 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def token_from_nonce(purpose: str, nonce: str) -> str:
+    """A link token derived from a stored nonce with the secret key, so a background task can
+    rebuild the link from an id: the raw token is never stored, not even in the task queue."""
+    import base64
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(
+        settings.SECRET_KEY.encode("utf-8"), f"{purpose}:{nonce}".encode("ascii"), hashlib.sha256
+    )
+    return base64.urlsafe_b64encode(digest.digest()).decode("ascii").rstrip("=")

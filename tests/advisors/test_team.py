@@ -157,3 +157,14 @@ def test_firm_home_lists_members_and_course_status(programme):
     assert "修了 太郎" in page and "未修 次郎" in page
     assert page.count("未修了") >= 2  # the admin and 次郎
     assert PASSWORD not in page
+
+
+def test_the_link_token_is_stored_nowhere(programme):
+    from django.forms.models import model_to_dict
+
+    firm = certified_firm(programme)
+    invitation, raw = team.invite_advisor(actor=firm_admin(firm), firm=firm, name="x", email="x@example.jp")
+    assert raw not in str(model_to_dict(invitation))
+    # The email task rebuilds it from the nonce and the secret key.
+    assert team.invitation_token_for(invitation.token_nonce) == raw
+    assert team.find_invitation(raw) == invitation
