@@ -1,5 +1,6 @@
 """A firm registers in the browser, the secretariat certifies it after signing in with a one-time
-code, and the firm appears on the public register. In a real browser (Chromium)."""
+code, the firm appears on the public register, and its administrator passes the advisor course.
+In a real browser (Chromium)."""
 
 from __future__ import annotations
 
@@ -225,3 +226,25 @@ def test_a_firm_registers_is_certified_and_appears_on_the_register(  # type: ign
         assert api.json()["status"] == "active" and api.json()["firm_name"] == FIRM
     finally:
         context.close()
+
+    # --- 5. The certified firm's administrator takes the advisor course and may then invite applicants.
+    page.goto("/firm/")
+    expect(page.locator("h1")).to_have_text(FIRM)
+    expect(page.locator("main")).to_contain_text(number)
+    expect(page.locator("main")).to_contain_text("アドバイザー研修の修了（確認テストの合格）が必要です")
+    page.get_by_role("link", name="アドバイザー研修へ").click()
+    modules = site.programme.advisor_course["modules"]
+    page.get_by_role("link", name=modules[0]["title_ja"]).click()
+    for index in range(len(modules)):
+        last = index + 1 == len(modules)
+        page.get_by_role(
+            "button", name="読みました。確認テストへ" if last else "読みました。次の単元へ"
+        ).click()
+    for question in site.programme.advisor_course["quiz"]:
+        answer = next(c for c in question["choices"] if c["value"] == question["answer"])
+        page.get_by_role("group", name=question["question_ja"]).get_by_label(answer["label_ja"]).check()
+    page.get_by_role("button", name="採点する").click()
+    expect(page.locator("#quiz-result")).to_contain_text("合格です。アドバイザー研修を修了しました。")
+    page.get_by_role("link", name="事業者のページへ").click()
+    expect(page.locator("main")).to_contain_text("アドバイザー研修を修了しています。申請者を招待できます。")
+    shot("08-course-passed")
