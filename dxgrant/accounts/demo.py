@@ -78,6 +78,7 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
             "amount_rule": template.amount_rule,
             "documents": template.documents,
             "training": template.training,
+            "application_rules": template.application_rules,
             "texts": template.texts
             | {
                 "schedule": [

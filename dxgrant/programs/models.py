@@ -83,6 +83,7 @@ class Round(models.Model):
     amount_rule = models.JSONField(_("支援金額の算定ルール"), default=dict)
     documents = models.JSONField(_("必要書類"), default=list)
     training = models.JSONField(_("申請者向け研修"), default=dict)
+    application_rules = models.JSONField(_("申請の作成ルール"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True

@@ -274,6 +274,37 @@ class Training(Strict):
         return self
 
 
+class Option(Strict):
+    value: FieldName
+    label_ja: Text
+    label_en: Text
+
+
+class PlanSectionSpec(Strict):
+    code: FieldName
+    title_ja: Text
+    title_en: Text
+    max_chars: int = Field(gt=0, le=20000)
+    help_ja: str = ""
+    help_en: str = ""
+
+
+class ApplicationRules(Strict):
+    invitation_valid_hours: int = Field(ge=1, le=24 * 60)
+    return_period_days: int = Field(ge=1, le=365)
+    quote_threshold_yen: int = Field(ge=0)
+    receipt_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,5}$")]
+    max_upload_mb: int = Field(ge=1, le=100)
+    technology_categories: list[Option] = Field(min_length=1)
+    budget_categories: list[Option] = Field(min_length=1)
+    plan_sections: list[PlanSectionSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ApplicationRules:
+        _unique_codes(self.plan_sections, "plan_sections")
+        return self
+
+
 class ScheduleItem(Strict):
     label_ja: Text
     label_en: Text
@@ -307,6 +338,7 @@ class RoundFacts(Strict):
     documents: list[Document] = []
     declarations: list[Declaration] = []
     training: Training
+    application: ApplicationRules
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:

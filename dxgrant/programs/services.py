@@ -66,6 +66,7 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "amount_rule": dumped["amount_rule"],
         "documents": dumped["documents"],
         "training": dumped["training"],
+        "application_rules": dumped["application"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dxgrant.public",
     "dxgrant.advisors",
     "dxgrant.support",
+    "dxgrant.applications",
     "dxgrant.api",
 ]
 
