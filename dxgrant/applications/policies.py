@@ -15,8 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Role
-from dxgrant.advisors.policies import active_membership, can_act_as_advisor
-from dxgrant.support.policies import STAFF_READERS
+from dxgrant.advisors.policies import STAFF_READERS, active_membership, can_act_as_advisor
 
 from . import workflow
 from .models import Application
