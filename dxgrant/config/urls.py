@@ -13,6 +13,8 @@ urlpatterns = [
     path("advisors/", include("dxgrant.advisors.urls")),
     path("firm/", include("dxgrant.advisors.team_urls")),
     path("support/", include("dxgrant.support.urls")),
+    path("applications/", include("dxgrant.applications.urls")),
+    path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("dxgrant.public.urls")),
 ]
