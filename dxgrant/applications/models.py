@@ -88,6 +88,8 @@ class Application(models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=30, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # The last version whose receipt email went out (the email task's once-only claim).
+    receipt_emailed_version = models.PositiveIntegerField(null=True, blank=True)
     returned_until = models.DateField(_("修正期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,6 +210,8 @@ class ApplicationVersion(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The confirm form's one-time token: a retried or double-clicked submission finds its version.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["application", "number"]

@@ -72,9 +72,10 @@ def build_snapshot(application: Application) -> dict[str, Any]:
                     "tax_rate_percent": line.tax_rate_percent,
                     "amount_yen": line.amount_yen,
                     "eligible_amount_yen": line.eligible_amount_yen,
+                    # read through the prefetch: one query for all quotes, not one per line
                     "quotes": [q.sha256 for q in line.quotes.all()],
                 }
-                for line in application.budget_lines.all()
+                for line in application.budget_lines.prefetch_related("quotes")
             ],
             "budget_total_yen": application.budget_total_yen,
             "eligible_total_yen": application.eligible_total_yen,

@@ -320,6 +320,12 @@ def _accept(invitation: ClientInvitation, user: User) -> EngagementMember:
     if invitation.role == EngagementRole.REPRESENTATIVE and engagement.status == EngagementStatus.INVITED:
         engagement.status = EngagementStatus.ACTIVE
         engagement.save(update_fields=["status", "updated_at"])
+    if invitation.role == EngagementRole.REPRESENTATIVE:
+        from dxgrant.applications.services import ensure_application
+
+        # Refused (DuplicateApplication, a ValidationError with its message) when the company
+        # already applies in this round through any firm: the link stays unspent.
+        ensure_application(engagement=engagement, actor=user)
     audit_record(
         actor=user,
         action="support.invitation_accepted",

@@ -1,0 +1,297 @@
+"""Forms of the plan, the budget and the documents. They parse what people type (全角 digits,
+commas, 2026/3/31); the services (plan.py, budget.py, documents.py) decide what is valid, and
+their errors are keyed by these forms' field names so each shows next to its field."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dxgrant.programs.eligibility import localised
+from dxgrant.programs.models import Round
+
+from . import budget, plan
+from .documents import format_names, upload_specs
+from .models import PlanSection
+
+DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def _normalise(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value or "")).strip()
+
+
+def _number_text(value: Any) -> str:
+    return _normalise(value).replace(",", "").replace("円", "").replace(" ", "")
+
+
+def _iso_date(value: Any) -> str:
+    text = _normalise(value)
+    match = DATE_RE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return text
+
+
+def _text(label: Any, *, rows: int | None = None, required: bool = False) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, required=required, strip=False, widget=widget)
+
+
+class PlanSectionForm(forms.Form):
+    """The text of one section and, for measures / schedule / KPIs, its rows. Blank rows are
+    ignored, so the page always offers a few empty ones (no JavaScript needed to add a row)."""
+
+    def __init__(
+        self, *args: Any, round_obj: Round, spec: dict[str, Any], section: PlanSection | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.round = round_obj
+        self.spec = spec
+        self.row_groups: list[list[str]] = []
+        self.row_legends: list[Any] = []
+        self.code = spec["code"]
+        data = section.data if section else {}
+        text = forms.CharField(
+            label=localised(spec, "title"),
+            required=False,
+            strip=False,
+            help_text=_("%(help)s（%(max)s字以内）")
+            % {"help": localised(spec, "help"), "max": spec["max_chars"]},
+            widget=forms.Textarea(attrs={"rows": 12, "data-max-chars": spec["max_chars"]}),
+            initial=section.text if section else "",
+        )
+        self.fields["text"] = text
+        if self.code == plan.MEASURES:
+            self._measure_fields(data.get("measures") or [])
+        elif self.code == plan.SCHEDULE:
+            self._milestone_fields(data.get("milestones") or [])
+        elif self.code == plan.KPIS:
+            self._kpi_fields(data)
+        self._mark_conditional()
+
+    # --- Structured rows ----------------------------------------------------------------------
+
+    def _measure_fields(self, measures: list[dict[str, Any]]) -> None:
+        choices = plan.technology_choices(self.round)
+        for i in range(plan.MAX_MEASURES):
+            current = measures[i] if i < len(measures) else {}
+            self.fields[f"measure-{i}-title"] = _text(_("取組%(n)sの名称") % {"n": i + 1})
+            self.fields[f"measure-{i}-description"] = _text(_("取組%(n)sの内容") % {"n": i + 1}, rows=3)
+            self.fields[f"measure-{i}-technologies"] = forms.MultipleChoiceField(
+                label=_("取組%(n)sで使う技術") % {"n": i + 1},
+                required=False,
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.initial[f"measure-{i}-title"] = current.get("title", "")
+            self.initial[f"measure-{i}-description"] = current.get("description", "")
+            self.initial[f"measure-{i}-technologies"] = current.get("technologies", [])
+            self.row_groups.append(
+                [f"measure-{i}-title", f"measure-{i}-description", f"measure-{i}-technologies"]
+            )
+            self.row_legends.append(_("取組%(n)s") % {"n": i + 1})
+
+    def _milestone_fields(self, milestones: list[dict[str, Any]]) -> None:
+        for i in range(plan.MAX_MILESTONES):
+            current = milestones[i] if i < len(milestones) else {}
+            self.fields[f"milestone-{i}-title"] = _text(_("節目%(n)sの内容") % {"n": i + 1})
+            self.fields[f"milestone-{i}-due"] = forms.CharField(
+                label=_("節目%(n)sの時期") % {"n": i + 1},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("対象期間（%(starts)s〜%(ends)s）の中の日付")
+                % {"starts": self.round.programme_period_starts, "ends": self.round.programme_period_ends},
+            )
+            self.initial[f"milestone-{i}-title"] = current.get("title", "")
+            self.initial[f"milestone-{i}-due"] = current.get("due", "")
+            self.row_groups.append([f"milestone-{i}-title", f"milestone-{i}-due"])
+            self.row_legends.append(_("節目%(n)s") % {"n": i + 1})
+
+    def _kpi_row(self, prefix: str, label: Any, current: dict[str, Any], *, named: bool) -> list[str]:
+        names = []
+        if named:
+            self.fields[f"{prefix}-name"] = _text(_("%(label)s：指標の名称") % {"label": label})
+            names.append(f"{prefix}-name")
+        columns = [
+            ("unit", _("単位")),
+            ("baseline", _("基準値")),
+            ("year1", _("1年後")),
+            ("year2", _("2年後")),
+            ("year3", _("3年後")),
+        ]
+        for field, column in columns:
+            self.fields[f"{prefix}-{field}"] = _text(
+                _("%(label)s：%(column)s") % {"label": label, "column": column}
+            )
+            value = current.get(field)
+            self.initial[f"{prefix}-{field}"] = "" if value is None else value
+            names.append(f"{prefix}-{field}")
+        if named:
+            self.initial[f"{prefix}-name"] = current.get("name", "")
+        return names
+
+    def _kpi_fields(self, data: dict[str, Any]) -> None:
+        for key in plan.KPI_KEYS:
+            self.row_groups.append(
+                self._kpi_row(f"kpi-{key}", plan.kpi_label(key), data.get(key) or {}, named=False)
+            )
+            self.row_legends.append(plan.kpi_label(key))
+        free = data.get("free") or []
+        for i in range(plan.MAX_FREE_KPIS):
+            current = free[i] if i < len(free) else {}
+            legend = _("独自の指標%(n)s") % {"n": i + 1}
+            self.row_groups.append(self._kpi_row(f"kpi-free-{i}", legend, current, named=True))
+            self.row_legends.append(legend)
+
+    # --- Output -------------------------------------------------------------------------------
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The structured rows, each with its legend and bound fields."""
+        return [
+            {"legend": legend, "fields": [self[name] for name in group]}
+            for legend, group in zip(self.row_legends, self.row_groups, strict=True)
+        ]
+
+    def _mark_conditional(self) -> None:
+        # Needed for a complete plan, not for saving a draft: the page shows no "（任意）".
+        for field in self.fields.values():
+            field.conditional = True  # type: ignore[attr-defined]
+
+    def text(self) -> str:
+        return str(self.cleaned_data.get("text") or "")
+
+    def structured(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        if self.code == plan.MEASURES:
+            return {
+                "measures": [
+                    {
+                        "title": _normalise(c.get(f"measure-{i}-title")),
+                        "description": str(c.get(f"measure-{i}-description") or "").strip(),
+                        "technologies": list(c.get(f"measure-{i}-technologies") or []),
+                    }
+                    for i in range(plan.MAX_MEASURES)
+                ]
+            }
+        if self.code == plan.SCHEDULE:
+            return {
+                "milestones": [
+                    {
+                        "title": _normalise(c.get(f"milestone-{i}-title")),
+                        "due": _iso_date(c.get(f"milestone-{i}-due")),
+                    }
+                    for i in range(plan.MAX_MILESTONES)
+                ]
+            }
+        if self.code == plan.KPIS:
+
+            def row(prefix: str, named: bool) -> dict[str, Any]:
+                values: dict[str, Any] = {"unit": _normalise(c.get(f"{prefix}-unit"))}
+                for field in ("baseline", *plan.YEARS):
+                    values[field] = _number_text(c.get(f"{prefix}-{field}"))
+                if named:
+                    values["name"] = _normalise(c.get(f"{prefix}-name"))
+                return values
+
+            data: dict[str, Any] = {key: row(f"kpi-{key}", False) for key in plan.KPI_KEYS}
+            data["free"] = [row(f"kpi-free-{i}", True) for i in range(plan.MAX_FREE_KPIS)]
+            return data
+        return {}
+
+
+class YenField(forms.IntegerField):
+    """Accepts 全角 digits, commas and a trailing 円."""
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(_number_text(value) if isinstance(value, str) else value)
+
+
+class BudgetLineForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("経費区分"), error_messages={"required": _("経費区分を選んでください。")}
+    )
+    item = forms.CharField(
+        label=_("品目"), max_length=200, error_messages={"required": _("品目を入力してください。")}
+    )
+    vendor = forms.CharField(
+        label=_("発注先"), max_length=200, error_messages={"required": _("発注先を入力してください。")}
+    )
+    quantity = YenField(
+        label=_("数量"),
+        min_value=1,
+        max_value=budget.MAX_QUANTITY,
+        error_messages={
+            "required": _("数量を入力してください。"),
+            "invalid": _("数量は整数で入力してください。"),
+            "min_value": _("数量は1以上で入力してください。"),
+        },
+    )
+    unit_price_yen = YenField(
+        label=_("単価（税抜・円）"),
+        min_value=0,
+        max_value=budget.MAX_UNIT_PRICE_YEN,
+        error_messages={
+            "required": _("単価を入力してください。"),
+            "invalid": _("単価は円単位の整数で入力してください。"),
+            "min_value": _("単価は0円以上で入力してください。"),
+        },
+    )
+    tax_rate_percent = forms.TypedChoiceField(
+        label=_("消費税率"),
+        coerce=int,
+        choices=[(10, _("10%")), (8, _("8%（軽減税率）")), (0, _("0%（非課税・不課税）"))],
+        initial=10,
+    )
+
+    def __init__(self, *args: Any, round_obj: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", _("選んでください")), *budget.category_choices(round_obj)]
+
+    def values(self) -> budget.LineValues:
+        c = self.cleaned_data
+        return budget.LineValues(
+            category=c["category"],
+            item=c["item"],
+            vendor=c["vendor"],
+            quantity=c["quantity"],
+            unit_price_yen=c["unit_price_yen"],
+            tax_rate_percent=c["tax_rate_percent"],
+        )
+
+
+class DocumentUploadForm(forms.Form):
+    code = forms.ChoiceField(
+        label=_("書類の種類"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("書類の種類を選んでください。")},
+    )
+    file = forms.FileField(
+        label=_("ファイル"),
+        error_messages={"required": _("ファイルを選んでください。"), "empty": _("ファイルが空です。")},
+    )
+
+    def __init__(self, *args: Any, round_obj: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        assert isinstance(code, forms.ChoiceField)
+        code.choices = [
+            (d["code"], f"{localised(d, 'name')}（{format_names(d)}）") for d in upload_specs(round_obj)
+        ]
+        self.fields["file"].help_text = _("%(mb)sMBまで。書類ごとに指定の形式で。") % {
+            "mb": round_obj.application_rules.get("max_upload_mb", 10)
+        }
+
+
+class QuoteUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("見積書"),
+        error_messages={"required": _("ファイルを選んでください。"), "empty": _("ファイルが空です。")},
+    )

@@ -1,0 +1,130 @@
+"""Forms of the secretariat's application pages: the list's filters and the return (差戻し)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from dxgrant.advisors.forms import PREFECTURES
+from dxgrant.advisors.models import AdvisorFirm
+from dxgrant.japan import industry as jsic
+from dxgrant.programs.models import Round
+
+from . import workflow
+from .models import Application
+from .staff import COMMENT_MAX_CHARS
+
+# Employee bands (常時使用する従業員数): code → (label, lowest, highest or None).
+SIZE_BANDS: dict[str, tuple[Any, int, int | None]] = {
+    "0-5": (_("0〜5人"), 0, 5),
+    "6-20": (_("6〜20人"), 6, 20),
+    "21-50": (_("21〜50人"), 21, 50),
+    "51-100": (_("51〜100人"), 51, 100),
+    "101-": (_("101人以上"), 101, None),
+}
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class ApplicationFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("検索"),
+        required=False,
+        max_length=200,
+        help_text=_("会社名、フリガナ、法人番号または受付番号"),
+    )
+    round = forms.ModelChoiceField(
+        label=_("公募回"), queryset=Round.objects.none(), required=False, empty_label=_("すべて")
+    )
+    status = forms.ChoiceField(label=_("状態"), required=False)
+    prefecture = forms.ChoiceField(label=_("都道府県"), required=False)
+    industry = forms.ChoiceField(label=_("業種"), required=False)
+    firm = forms.ModelChoiceField(
+        label=_("認定事業者"), queryset=AdvisorFirm.objects.none(), required=False, empty_label=_("すべて")
+    )
+    size = forms.ChoiceField(label=_("従業員数"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = Round.objects.order_by("-application_opens", "code")  # type: ignore[attr-defined]
+        # Only firms that have filed something; one query, whatever the number of applications.
+        self.fields["firm"].queryset = AdvisorFirm.objects.filter(  # type: ignore[attr-defined]
+            pk__in=Application.objects.values("firm_id")
+        ).order_by("name")
+        self.fields["status"].choices = _blank(_("すべて")) + list(workflow.STATES.items())  # type: ignore[attr-defined]
+        self.fields["prefecture"].choices = _blank(_("すべて")) + [(p, p) for p in PREFECTURES]  # type: ignore[attr-defined]
+        self.fields["industry"].choices = _blank(_("すべて")) + jsic.choices()  # type: ignore[attr-defined]
+        self.fields["size"].choices = _blank(_("すべて")) + [(k, v[0]) for k, v in SIZE_BANDS.items()]  # type: ignore[attr-defined]
+
+    def apply(self, applications: QuerySet[Application]) -> QuerySet[Application]:
+        """Filter the list by every valid choice; an invalid form filters nothing."""
+        if not self.is_valid():
+            return applications
+        data = self.cleaned_data
+        if data["round"]:
+            applications = applications.filter(round=data["round"])
+        if data["status"]:
+            applications = applications.filter(status=data["status"])
+        if data["prefecture"]:
+            applications = applications.filter(prefecture=data["prefecture"])
+        if data["industry"]:
+            applications = applications.filter(industry=data["industry"])
+        if data["firm"]:
+            applications = applications.filter(firm=data["firm"])
+        if data["size"]:
+            _label, low, high = SIZE_BANDS[data["size"]]
+            applications = applications.filter(employees__gte=low)
+            if high is not None:
+                applications = applications.filter(employees__lte=high)
+        # NFKC: half-width kana and full-width digits are searched as people mean them.
+        query = unicodedata.normalize("NFKC", data["q"] or "").strip()
+        if query:
+            digits = query.replace("-", "").replace(" ", "")
+            applications = applications.filter(
+                Q(company_name__icontains=query)
+                | Q(company_name_kana__icontains=query)
+                | Q(corporate_number=digits)
+                | Q(receipt_number__iexact=query)
+            )
+        return applications
+
+    def querystring(self) -> str:
+        """The current filters, for the next-page link."""
+        if not self.is_bound:
+            return ""
+        return urlencode({k: v for k, v in self.data.items() if k != "before" and v})
+
+
+class ReturnForm(forms.Form):
+    """One comment box per part of the application; at least one must be filled."""
+
+    def __init__(self, *args: Any, sections: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for code, title in sections:
+            self.fields[f"comment_{code}"] = forms.CharField(
+                label=title,
+                required=False,
+                max_length=COMMENT_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any((data.get(f"comment_{code}") or "").strip() for code, _title in self.sections):
+            raise forms.ValidationError(_("修正してほしい項目に、少なくとも一つコメントを書いてください。"))
+        return data
+
+    def comments(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data[f"comment_{code}"].strip()
+            for code, _title in self.sections
+            if (self.cleaned_data.get(f"comment_{code}") or "").strip()
+        }

@@ -1,0 +1,153 @@
+"""Getting the application to the secretariat: the advisor marks it ready, the applicant
+confirms and submits it (inside the round's window), or withdraws it.
+
+Submission freezes an immutable snapshot (ApplicationVersion), gives the receipt number once
+(kept on resubmission after a return) and emails the applicant's people and the lead advisor
+on commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxgrant.core.models import next_number
+from dxgrant.core.pdf import render_pdf
+from dxgrant.integrity.services import audit_record
+from dxgrant.programs.models import ApplicationStatus
+
+from . import services, workflow
+from .completeness import readiness_problems
+from .models import Application, ApplicationVersion
+from .policies import can_act_as_applicant, can_fire
+from .snapshot import build_snapshot
+
+
+class NotReady(ValidationError):
+    pass
+
+
+def _refuse_unless_ready(application: Application) -> None:
+    problems = readiness_problems(application)
+    if problems:
+        raise NotReady(problems, code="not_ready")
+
+
+@transaction.atomic
+def mark_ready(*, application: Application, actor: Any) -> Application:
+    """The advisor hands the application to the applicant for confirmation.
+
+    Callers: an advisor of the firm in good standing (workflow transition mark_ready). Refused:
+    any incomplete section or a failed eligibility rule (NotReady, with each reason).
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    allowed, reason = can_fire(actor, locked, "mark_ready")
+    if not allowed:
+        raise PermissionDenied(reason)
+    _refuse_unless_ready(locked)
+    locked = services.transition(locked, name="mark_ready", actor=actor)
+    locked.ready_at = timezone.now()
+    locked.save(update_fields=["ready_at", "updated_at"])
+    application.status = locked.status
+    return locked
+
+
+def verify_totp(*, user: Any, code: str) -> tuple[bool, str]:
+    """The applicant's step-up for submission: a current code from their authenticator."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return False, _("提出には二段階認証（認証アプリ）の設定が必要です。")
+    if not code or not TOTP(authenticator).validate_code(code.strip()):
+        return False, _(
+            "認証コードが正しくないか、有効期限が切れています。認証アプリに表示されている6桁の数字を入力してください。"
+        )
+    return True, ""
+
+
+@transaction.atomic
+def submit_application(
+    *,
+    application: Application,
+    actor: Any,
+    submission_token: uuid.UUID,
+    ip_address: str | None = None,
+) -> ApplicationVersion:
+    """The applicant submits the application as confirmed.
+
+    Callers: the applicant's people only (never the advisor or staff), after the page has checked
+    their second factor. Refused: outside the round's application window (Asia/Tokyo, the closing
+    day counts in full), an incomplete or ineligible application, a state other than awaiting
+    confirmation. The same `submission_token` again returns the version it created (a double
+    click or a retried request submits once).
+    """
+    locked = Application.objects.select_for_update().select_related("round", "firm").get(pk=application.pk)
+    existing = ApplicationVersion.objects.filter(
+        application=locked, submission_token=submission_token
+    ).first()
+    if existing is not None:
+        return existing
+    allowed, reason = can_act_as_applicant(actor, locked)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if locked.round.application_status() != ApplicationStatus.OPEN:
+        raise ValidationError(_("申請の受付期間外のため提出できません。"), code="window_closed")
+    if locked.status != workflow.AWAITING_CONFIRMATION:
+        raise ValidationError(_("アドバイザーが確認を依頼した申請だけを提出できます。"), code="not_awaiting")
+    _refuse_unless_ready(locked)
+    locked = services.transition(locked, name="submit", actor=actor)
+    now = timezone.now()
+    if not locked.receipt_number:
+        year = timezone.localdate(now).year
+        prefix = locked.round.application_rules.get("receipt_prefix", "DX")
+        number = next_number(f"receipt-{locked.round.code}", year)
+        locked.receipt_number = f"{prefix}-{year}-{number:06d}"
+    locked.submitted_at = now
+    locked.returned_until = None
+    locked.save(update_fields=["receipt_number", "submitted_at", "returned_until", "updated_at"])
+    version = ApplicationVersion.objects.create(
+        application=locked,
+        number=locked.versions.count() + 1,
+        snapshot=build_snapshot(locked),
+        submitted_by=actor,
+        submitted_at=now,
+        ip_address=ip_address,
+        submission_token=submission_token,
+    )
+    audit_record(
+        actor=actor,
+        action="application.version_frozen",
+        obj=locked,
+        changes={"receipt_number": locked.receipt_number, "version": version.number},
+    )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.send_submission_receipt.enqueue(locked.pk, version.pk))
+    application.status = locked.status
+    application.receipt_number = locked.receipt_number
+    return version
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, actor: Any, reason: str = "") -> Application:
+    """The applicant withdraws the application (取下げ). Callers: the applicant's people only."""
+    allowed, why = can_act_as_applicant(actor, application)
+    if not allowed:
+        raise PermissionDenied(why)
+    return services.transition(application, name="withdraw", actor=actor, note=reason.strip()[:500])
+
+
+def receipt_pdf(version: ApplicationVersion) -> bytes:
+    """The receipt (受付票) of one submitted version, from the frozen snapshot."""
+    application = version.application
+    return render_pdf(
+        "applications/receipt_pdf.html",
+        {"application": application, "version": version, "snapshot": version.snapshot},
+    )
