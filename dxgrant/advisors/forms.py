@@ -12,7 +12,6 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import filetype
 import jaconv
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -20,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import Role, User
+from dxgrant.core.uploads import sniffed_type
 from dxgrant.japan import corporate_number, invoice_number, postal
 from dxgrant.programs.eligibility import localised
 from dxgrant.public.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField, to_half_width
@@ -36,7 +36,6 @@ PREFECTURES = (
 )  # fmt: skip
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Allowed formats (as named in the programme file) → the MIME type the file's content must show.
-FORMAT_MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
 YES_NO = [("yes", _("はい")), ("no", _("いいえ"))]
 PHONE_RE = re.compile(r"\+?[0-9][0-9-]{8,18}")
 CERTIFICATION_NUMBER_RE = re.compile(r"[A-Za-z]{2,5}-[0-9]{4}-[0-9]{5,}")
@@ -563,11 +562,8 @@ class DocumentUploadForm(forms.Form):
         if (upload.size or 0) > MAX_UPLOAD_BYTES:
             self.add_error("file", _("ファイルが大きすぎます。10MB以下にしてください。"))
             return cleaned
-        head = upload.read(8192)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        allowed = {FORMAT_MIME[f] for f in document["formats"] if f in FORMAT_MIME}
-        if kind is None or kind.mime not in allowed:
+        mime = sniffed_type(upload, document["formats"])
+        if mime is None:
             names = "・".join(f.upper() for f in document["formats"])
             self.add_error(
                 "file",
@@ -577,7 +573,7 @@ class DocumentUploadForm(forms.Form):
                 % {"formats": names},
             )
             return cleaned
-        upload.content_type = kind.mime
+        upload.content_type = mime
         return cleaned
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.core.models import next_number
+from dxgrant.core.uploads import sha256_of
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import Programme
 
@@ -301,17 +301,13 @@ def upload_firm_document(*, actor: Any, firm: AdvisorFirm, code: str, file: Uplo
     codes = {d["code"] for d in firm.programme.advisor_certification.get("documents", [])}
     if code not in codes:
         raise ValidationError(_("書類の種類が正しくありません。"))
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
     document = FirmDocument(
         firm=firm,
         kind=code,
         original_name=(file.name or "file")[-255:],
         content_type=file.content_type or "application/octet-stream",
         size=file.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=sha256_of(file),
         uploaded_by=actor,
     )
     document.file.save(file.name or "file", file, save=False)

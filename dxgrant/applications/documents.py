@@ -5,15 +5,14 @@ are handled by budget.py with the same checks."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dxgrant.core.uploads import sha256_of, sniffed_type
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
@@ -26,13 +25,6 @@ NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 # Formats named in the programme file → the MIME type the file's content must show.
-FORMAT_MIME = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def upload_specs(round_obj: Round) -> list[dict[str, Any]]:
@@ -69,12 +61,8 @@ def check_upload(file: UploadedFile, *, spec: dict[str, Any], round_obj: Round) 
                 ]
             }
         )
-    file.seek(0)
-    head = file.read(8192)
-    file.seek(0)
-    kind = filetype.guess(head)
-    allowed = {FORMAT_MIME[f] for f in spec.get("formats", []) if f in FORMAT_MIME}
-    if kind is None or kind.mime not in allowed:
+    mime = sniffed_type(file, spec.get("formats", []))
+    if mime is None:
         raise ValidationError(
             {
                 "file": [
@@ -86,7 +74,7 @@ def check_upload(file: UploadedFile, *, spec: dict[str, Any], round_obj: Round) 
                 ]
             }
         )
-    return str(kind.mime)
+    return mime
 
 
 def _lock_editable(actor: Any, application: Application) -> Application:
@@ -110,10 +98,6 @@ def store_document(
 ) -> ApplicationDocument:
     """Write the file and its row; the caller holds the application lock and has checked the file.
     A failure removes the written file, so no orphan is left behind."""
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
     document = ApplicationDocument(
         application=application,
         code=code,
@@ -121,7 +105,7 @@ def store_document(
         original_name=(file.name or "file")[-255:],
         content_type=content_type,
         size=file.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=sha256_of(file),
         uploaded_by=actor,
     )
     document.file.save(file.name or "file", file, save=False)
