@@ -24,7 +24,7 @@ from dxgrant.programs.models import ApplicationStatus
 
 from . import services, workflow
 from .completeness import readiness_problems
-from .models import Application, ApplicationVersion
+from .models import Application, ApplicationVersion, ReturnRequest
 from .policies import can_act_as_applicant, can_fire
 from .snapshot import build_snapshot
 
@@ -97,7 +97,12 @@ def submit_application(
     allowed, reason = can_act_as_applicant(actor, locked)
     if not allowed:
         raise PermissionDenied(reason)
-    if locked.round.application_status() != ApplicationStatus.OPEN:
+    if locked.returned_until is not None:
+        # A correction after a return (差戻し) is due by the date the secretariat set, which may
+        # fall after the application window has closed; the closing day counts in full.
+        if timezone.localdate() > locked.returned_until:
+            raise ValidationError(_("修正の期限を過ぎたため提出できません。"), code="return_overdue")
+    elif locked.round.application_status() != ApplicationStatus.OPEN:
         raise ValidationError(_("申請の受付期間外のため提出できません。"), code="window_closed")
     if locked.status != workflow.AWAITING_CONFIRMATION:
         raise ValidationError(_("アドバイザーが確認を依頼した申請だけを提出できます。"), code="not_awaiting")
@@ -121,6 +126,8 @@ def submit_application(
         ip_address=ip_address,
         submission_token=submission_token,
     )
+    # The correction answers the open return(s).
+    ReturnRequest.objects.filter(application=locked, resolved_at__isnull=True).update(resolved_at=now)
     audit_record(
         actor=actor,
         action="application.version_frozen",

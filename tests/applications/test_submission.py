@@ -155,3 +155,50 @@ def test_ineligible_after_ready_cannot_be_submitted(ready):
     assert any("5,000万円未満" in m for m in exc.value.messages)
     app = Application.objects.get(pk=ready.application.pk)
     assert app.status == workflow.AWAITING_CONFIRMATION and app.receipt_number is None
+
+
+def _returned_after_the_window(ready):  # type: ignore[no-untyped-def]
+    """Submitted on the closing day, returned for correction the next day (window closed)."""
+    from dxgrant.applications.staff import return_for_correction
+
+    _move_window(ready.application, dt.date(2026, 4, 30))
+    with time_machine.travel(dt.datetime(2026, 4, 30, 12, 0, tzinfo=TOKYO), tick=False):
+        submit_application(
+            application=ready.application, actor=ready.applicant, submission_token=uuid.uuid4()
+        )
+    app = Application.objects.get(pk=ready.application.pk)
+    with time_machine.travel(dt.datetime(2026, 5, 1, 10, 0, tzinfo=TOKYO), tick=False):
+        return_for_correction(
+            application=app,
+            actor=UserFactory(role="secretariat"),
+            comments={"profile": "資本金を確認してください。"},
+        )
+    app.refresh_from_db()
+    with time_machine.travel(dt.datetime(2026, 5, 1, 11, 0, tzinfo=TOKYO), tick=False):
+        mark_ready(application=app, actor=ready.advisor)
+    app.refresh_from_db()
+    return app
+
+
+def test_a_correction_can_be_resubmitted_after_the_window_until_its_due_date(ready):
+    app = _returned_after_the_window(ready)
+    due = app.returned_until
+    assert due is not None and due > dt.date(2026, 4, 30)
+    with time_machine.travel(dt.datetime.combine(due, dt.time(23, 59, 59), tzinfo=TOKYO), tick=False):
+        version = submit_application(application=app, actor=ready.applicant, submission_token=uuid.uuid4())
+    assert version.number == 2
+    app.refresh_from_db()
+    assert app.status == workflow.SUBMITTED and app.returned_until is None
+    assert app.returns.get().resolved_at is not None
+
+
+def test_a_correction_after_its_due_date_is_refused(ready):
+    app = _returned_after_the_window(ready)
+    late = dt.datetime.combine(app.returned_until + dt.timedelta(days=1), dt.time(0, 0), tzinfo=TOKYO)
+    with time_machine.travel(late, tick=False):
+        with pytest.raises(ValidationError) as exc:
+            submit_application(application=app, actor=ready.applicant, submission_token=uuid.uuid4())
+    assert "修正の期限" in exc.value.messages[0]
+    app.refresh_from_db()
+    assert app.status == workflow.AWAITING_CONFIRMATION
+    assert app.returns.get().resolved_at is None
