@@ -33,7 +33,7 @@ from .forms import (
     SubmitForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationVersion
+from .models import Application, ApplicationVersion, ReturnRequest
 from .policies import (
     applications_visible_to,
     can_act_as_applicant,
@@ -124,7 +124,22 @@ def _task_context(user: User, application: Application) -> dict[str, Any]:
         "may_withdraw": can_fire(user, application, "withdraw")[0],
         "status_label": workflow.STATES.get(application.status, application.status),
         "versions": list(application.versions.order_by("number").only("number", "submitted_at")),
+        "open_return": _open_return(application),
     }
+
+
+def _open_return(application: Application) -> dict[str, Any] | None:
+    """What the secretariat asked to correct, section by section, while a return is open."""
+    if application.returned_until is None:
+        return None
+    request = ReturnRequest.objects.filter(application=application, resolved_at__isnull=True).first()
+    if request is None:
+        return None
+    from .staff import return_sections
+
+    titles = dict(return_sections(application))
+    comments = [(titles.get(code, code), text) for code, text in request.comments.items() if text]
+    return {"due_on": request.due_on, "comments": comments}
 
 
 @login_required

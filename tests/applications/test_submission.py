@@ -202,3 +202,15 @@ def test_a_correction_after_its_due_date_is_refused(ready):
     app.refresh_from_db()
     assert app.status == workflow.AWAITING_CONFIRMATION
     assert app.returns.get().resolved_at is None
+
+
+def test_the_task_list_shows_what_to_correct_and_by_when(ready):
+    from django.test import Client
+
+    app = _returned_after_the_window(ready)
+    client = Client()
+    client.force_login(ready.applicant)
+    page = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "事務局から修正の依頼があります" in page
+    assert "資本金を確認してください。" in page and "会社概要" in page
+    assert f"{app.returned_until.year}年{app.returned_until.month}月{app.returned_until.day}日" in page
