@@ -13,6 +13,9 @@ DEMO_ACCOUNTS_EMAILS = [a.email for a in DEMO_ACCOUNTS]
 
 
 def current_code(secret: str = TOTP_SECRET) -> str:
+    from tests.applications.factories_core import wait_out_code_rollover
+
+    wait_out_code_rollover()
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 

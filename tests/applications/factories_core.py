@@ -84,5 +84,16 @@ def enrol_totp(user: User) -> Authenticator:
 def totp_now(user: User) -> str:
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = str(decrypt(authenticator.data["secret"]))
+    wait_out_code_rollover()
     counter = int(timezone.now().timestamp()) // 30
     return str(format_hotp_value(hotp_value(secret, counter)))
+
+
+def wait_out_code_rollover(margin: float = 5.0) -> None:
+    """A one-time code lives for a 30-second period; a code computed in the last seconds of one
+    may reach the server in the next and be refused. Wait for the next period in that case."""
+    import time
+
+    into = time.time() % 30
+    if into > 30 - margin:
+        time.sleep(30 - into + 0.2)

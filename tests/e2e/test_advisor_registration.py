@@ -24,6 +24,9 @@ EMAIL = "founder@hayabusa-dx.example.jp"
 
 
 def current_code() -> str:
+    from tests.applications.factories_core import wait_out_code_rollover
+
+    wait_out_code_rollover()
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(TOTP_SECRET, counters[len(counters) // 2]))
 
