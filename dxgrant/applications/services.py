@@ -27,15 +27,60 @@ def company_key(*, corporate_number: str, company_name: str) -> str:
 
 
 class DuplicateApplication(ValidationError):
-    pass
+    """The company already has a live application in the round (with any firm).
+
+    Carries what the secretariat should see of the attempt. The refusal usually rolls back the
+    transaction it happened in, so the caller records it afterwards with `record_refusal`."""
+
+    def __init__(
+        self, *, round_id: int, company_key: str, firm_id: int, actor: Any, message: str = ""
+    ) -> None:
+        super().__init__(
+            message
+            or _("この会社は、この公募回ですでに申請を進めています（別の認定事業者による申請を含みます）。"),
+            code="duplicate_application",
+        )
+        self.attempt = {"round_id": round_id, "company_key": company_key, "firm_id": firm_id}
+        self.actor = actor
+
+
+def record_refusal(
+    exc: DuplicateApplication, *, on_behalf_of: Any = None, detail: str = ""
+) -> RefusedDuplicate:
+    """Write down a refused duplicate for the secretariat, and audit it.
+
+    Call it after the refused transaction was rolled back (outside the service's atomic block),
+    so the record is not rolled back with it. `on_behalf_of` is the user the attempt is filed
+    under when the person who tried has no account left (a new account rolled back with the
+    refusal): the advisor whose invitation it was; `detail` then says who tried."""
+    actor = on_behalf_of or exc.actor
+    refused = RefusedDuplicate.objects.create(**exc.attempt, attempted_by=actor)
+    audit_record(
+        actor=None if on_behalf_of else actor,
+        action="application.duplicate_refused",
+        obj=refused,
+        changes={
+            "round": exc.attempt["round_id"],
+            "key": exc.attempt["company_key"],
+            **({"detail": detail} if detail else {}),
+        },
+    )
+    return refused
+
+
+def live_application_exists(*, round_id: int, key: str) -> bool:
+    return (
+        Application.objects.filter(round_id=round_id, company_key=key)
+        .exclude(status__in=workflow.ENDED)
+        .exists()
+    )
 
 
 def ensure_application(*, engagement: Engagement, actor: Any) -> Application:
     """The engagement's application, created the first time it is needed (status drafting).
 
     Refused with DuplicateApplication when the company already has a live application in the
-    round with any firm; the attempt is recorded for the secretariat (RefusedDuplicate) outside
-    the refused transaction.
+    round with any firm (the database constraint decides, so two at once cannot both pass).
     """
     existing = Application.objects.filter(engagement=engagement).first()
     if existing is not None:
@@ -55,12 +100,8 @@ def ensure_application(*, engagement: Engagement, actor: Any) -> Application:
             )
             audit_record(actor=actor, action="application.created", obj=application, changes={"key": key})
     except IntegrityError as exc:
-        RefusedDuplicate.objects.create(
-            round=engagement.round, company_key=key, firm=engagement.firm, attempted_by=actor
-        )
         raise DuplicateApplication(
-            _("この会社は、この公募回ですでに申請を進めています（別の認定事業者による申請を含みます）。"),
-            code="duplicate_application",
+            round_id=engagement.round_id, company_key=key, firm_id=engagement.firm_id, actor=actor
         ) from exc
     return application
 

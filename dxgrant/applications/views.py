@@ -77,10 +77,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def from_engagement(request: HttpRequest, engagement_pk: int) -> HttpResponse:
-    """Open (creating on first use) the application of an engagement, from the support pages.
-
-    Creating is idempotent, so following the link twice is harmless."""
+    """Create (or, once created, open) the application of an engagement: the button on the
+    support pages. Creating is idempotent, so pressing it twice makes one application."""
     user = _user(request)
     engagement = Engagement.objects.select_related("round", "firm").filter(pk=engagement_pk).first()
     if engagement is None:
@@ -98,7 +98,8 @@ def from_engagement(request: HttpRequest, engagement_pk: int) -> HttpResponse:
                 raise PermissionDenied(reason)
         try:
             existing = services.ensure_application(engagement=engagement, actor=user)
-        except ValidationError as exc:
+        except services.DuplicateApplication as exc:
+            services.record_refusal(exc)
             messages.error(request, " ".join(exc.messages))
             home = "support:my_engagement" if member else "support:engagement_detail"
             return redirect(home, pk=engagement.pk)

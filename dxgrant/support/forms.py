@@ -21,6 +21,7 @@ from dxgrant.public.forms import HalfWidthEmailField
 
 from .checkin import CODE_DIGITS, normalise_code
 from .models import HearingRecord, HearingResponse, TrainingFormat
+from .services import invitation_valid_hours
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -64,7 +65,7 @@ class EngagementForm(OnceForm):
     )
     representative_email = HalfWidthEmailField(
         label=_("代表者のメールアドレス"),
-        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限は72時間です。"),
+        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限はメールに記載します。"),
         error_messages={
             "required": _("メールアドレスを入力してください。"),
             "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),
@@ -82,6 +83,11 @@ class EngagementForm(OnceForm):
         ]
         if len(rounds) == 1 and not self.is_bound:
             self.initial.setdefault("round", str(rounds[0].pk))
+        hours = {invitation_valid_hours(r) for r in rounds}
+        if len(hours) == 1:
+            self.fields["representative_email"].help_text = _(
+                "このアドレスに招待メールを送ります。リンクの有効期限は%(hours)s時間です。"
+            ) % {"hours": hours.pop()}
         self.fields["representative_email"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false"}
         )
@@ -336,7 +342,7 @@ class StaffInvitationForm(forms.Form):
     )
     email = HalfWidthEmailField(
         label=_("メールアドレス"),
-        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限は72時間です。"),
+        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限はメールに記載します。"),
         error_messages={
             "required": _("メールアドレスを入力してください。"),
             "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),

@@ -56,8 +56,8 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# Later (issue 4) this may become round data.
-INVITATION_VALID_FOR = dt.timedelta(hours=72)
+# How long an invitation link lasts when the round does not say (application.invitation_valid_hours).
+DEFAULT_INVITATION_VALID_HOURS = 72
 # A second "resend" within this time is the same click twice: it sends nothing new.
 RESEND_QUIET_PERIOD = dt.timedelta(seconds=60)
 # Wrong check-in codes a person may enter for one session in a rolling window.
@@ -92,11 +92,15 @@ def invitation_token(invitation: ClientInvitation) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def _issue_link(invitation: ClientInvitation) -> None:
+def invitation_valid_hours(round: Round) -> int:
+    return int(round.application_rules.get("invitation_valid_hours", DEFAULT_INVITATION_VALID_HOURS))
+
+
+def _issue_link(invitation: ClientInvitation, round: Round) -> None:
     invitation.token_nonce = secrets.token_hex(16)
     invitation.token_hash = hash_token(invitation_token(invitation))
     invitation.issued_at = timezone.now()
-    invitation.expires_at = invitation.issued_at + INVITATION_VALID_FOR
+    invitation.expires_at = invitation.issued_at + dt.timedelta(hours=invitation_valid_hours(round))
     invitation.sent_at = None
 
 
@@ -129,7 +133,7 @@ def _create_invitation(
     invitation = ClientInvitation(
         engagement=engagement, email=email, name=name.strip(), role=role, invited_by=actor
     )
-    _issue_link(invitation)
+    _issue_link(invitation, engagement.round)
     invitation.full_clean(exclude=["engagement", "invited_by"])
     invitation.save()
     audit_record(
@@ -173,8 +177,10 @@ def start_engagement(
 
     Callers: an advisor whose firm is in good standing and who passed the advisor course
     (`can_start_engagement`). Refused: a round that is not open or not of the firm's programme;
-    an invalid 法人番号; a company (by 法人番号) already supported in that round. The same
-    `submission_token` twice returns the engagement made the first time.
+    an invalid 法人番号; a company (by 法人番号) already supported in that round, or (by 法人番号
+    or name) already applying in it, with DuplicateApplication, which the caller records for the
+    secretariat (`record_refusal`). The same `submission_token` twice returns the engagement made
+    the first time.
     """
     _require(policies.can_start_engagement(actor))
     if submission_token is not None:
@@ -200,13 +206,24 @@ def start_engagement(
         submission_token=submission_token,
     )
     engagement.full_clean(exclude=["firm", "round", "lead_advisor"], validate_constraints=False)
+    from dxgrant.applications.services import DuplicateApplication, company_key, live_application_exists
+
+    key = company_key(corporate_number=number, company_name=engagement.company_name)
+    attempt: dict[str, Any] = {
+        "round_id": round.pk,
+        "company_key": key,
+        "firm_id": membership.firm_id,
+        "actor": actor,
+    }
+    if live_application_exists(round_id=round.pk, key=key):
+        raise DuplicateApplication(**attempt)
     try:
         with transaction.atomic():
             engagement.save()
     except IntegrityError as exc:
-        raise ValidationError(
-            _("この法人番号の会社は、この公募回ですでに認定事業者の支援を受けています。"),
-            code="already_supported",
+        raise DuplicateApplication(
+            **attempt,
+            message=_("この法人番号の会社は、この公募回ですでに認定事業者の支援を受けています。"),
         ) from exc
     audit_record(
         actor=actor,
@@ -244,18 +261,18 @@ def invite_staff(*, actor: User, engagement: Engagement, name: str, email: str) 
 
 @transaction.atomic
 def resend_invitation(*, actor: User, invitation: ClientInvitation) -> ClientInvitation:
-    """Issue a new link (the old one stops working) valid for 72 hours, and email it.
+    """Issue a new link (the old one stops working) valid for the round's hours, and email it.
 
     Callers: see `policies.can_manage_invitation`. Refused: an accepted or revoked invitation.
     A second resend within a minute is taken as a double click and changes nothing.
     """
     invitation = (
-        ClientInvitation.objects.select_for_update().select_related("engagement").get(pk=invitation.pk)
+        ClientInvitation.objects.select_for_update().select_related("engagement__round").get(pk=invitation.pk)
     )
     _require(policies.can_manage_invitation(actor, invitation))
     if invitation.issued_at > timezone.now() - RESEND_QUIET_PERIOD and invitation.send_count > 1:
         return invitation
-    _issue_link(invitation)
+    _issue_link(invitation, invitation.engagement.round)
     invitation.send_count += 1
     invitation.save(
         update_fields=["token_nonce", "token_hash", "issued_at", "expires_at", "sent_at", "send_count"]
@@ -294,7 +311,9 @@ def invitation_problem(invitation: ClientInvitation | None) -> str:
     if invitation.accepted_at is not None:
         return _("この招待はすでに承諾されています。ログインしてご利用ください。")
     if invitation.expires_at <= timezone.now():
-        return _("この招待リンクは有効期限（72時間）が切れています。アドバイザーに再送を依頼してください。")
+        return _(
+            "この招待リンクは有効期限（%(when)s）が切れています。アドバイザーに再送を依頼してください。"
+        ) % {"when": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")}
     return ""
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.advisors.policies import active_membership, can_act_as_advisor
+from dxgrant.applications.services import DuplicateApplication, record_refusal
 from dxgrant.integrity.middleware import client_ip
 from dxgrant.programs.models import Round
 
@@ -122,6 +123,9 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
                 representative_email=data["representative_email"],
                 submission_token=data["submission_token"],
             )
+        except DuplicateApplication as exc:
+            record_refusal(exc)
+            _add_errors(form, exc)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -616,6 +620,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST" and not wrong:
             try:
                 services.accept_invitation(actor=user, invitation=invitation)
+            except DuplicateApplication as exc:
+                record_refusal(exc)
+                context["error"] = " ".join(exc.messages)
             except ValidationError as exc:
                 context["error"] = " ".join(exc.messages)
             else:
@@ -641,6 +648,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
                 language=(get_language() or "ja")[:2],
             )
+        except DuplicateApplication as exc:
+            # The new account was rolled back with the refusal: the attempt is filed under the
+            # inviting advisor, with the address that tried.
+            record_refusal(
+                exc, on_behalf_of=invitation.invited_by, detail=f"invitation accepted by {invitation.email}"
+            )
+            _add_errors(form, exc)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

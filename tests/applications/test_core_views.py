@@ -266,19 +266,25 @@ def test_withdraw_with_confirmation_step(programme):
     assert Application.objects.get(pk=s.application.pk).status == workflow.WITHDRAWN
 
 
-def test_support_pages_link_and_lazily_create(programme):
+def test_support_pages_offer_to_create_then_link(programme):
     firm = certified_firm(programme, name="リンク支援株式会社")
     advisor = advisor_of(firm)
     engagement = engagement_for(firm, advisor, core_round(programme))
-    link = f"/applications/from-engagement/{engagement.pk}/"
-    assert link in signed_in(advisor).get(f"/support/engagements/{engagement.pk}/").content.decode()
-    response = signed_in(advisor).get(link)
+    create = f"/applications/from-engagement/{engagement.pk}/"
+    page = signed_in(advisor).get(f"/support/engagements/{engagement.pk}/").content.decode()
+    assert f'action="{create}"' in page and 'method="post"' in page
+    # A GET (a prefetching browser, a crawler) creates nothing.
+    assert signed_in(advisor).get(create).status_code == 405
+    assert not Application.objects.filter(engagement=engagement).exists()
+    response = signed_in(advisor).post(create)
     app = Application.objects.get(engagement=engagement)
     assert response["Location"] == f"/applications/{app.pk}/"
-    assert signed_in(advisor).get(link)["Location"] == f"/applications/{app.pk}/"
+    assert signed_in(advisor).post(create)["Location"] == f"/applications/{app.pk}/"
     assert Application.objects.filter(engagement=engagement).count() == 1
+    page = signed_in(advisor).get(f"/support/engagements/{engagement.pk}/").content.decode()
+    assert f'href="/applications/{app.pk}/"' in page and f'action="{create}"' not in page
     stranger = UserFactory(role=Role.APPLICANT)
-    assert signed_in(stranger).get(link).status_code == 404
+    assert signed_in(stranger).post(create).status_code == 404
 
 
 def test_accepting_the_invitation_creates_the_application(programme, django_capture_on_commit_callbacks):
@@ -297,38 +303,6 @@ def test_accepting_the_invitation_creates_the_application(programme, django_capt
     person = UserFactory(role=Role.APPLICANT, email="ichiro@yamada.example.jp")
     support_services.accept_invitation(actor=person, invitation=invitation)
     assert Application.objects.filter(engagement=engagement, status=workflow.DRAFTING).exists()
-
-
-def test_duplicate_on_acceptance_is_refused_with_a_message(programme):
-    round_obj = core_round(programme)
-    first_firm = certified_firm(programme, name="先行支援株式会社")
-    first = engagement_for(
-        first_firm, advisor_of(first_firm), round_obj, corporate_number="", company_name="山田商店"
-    )
-    drafting_app = Application.objects.filter(engagement=first)
-    from dxgrant.applications.services import ensure_application
-
-    ensure_application(engagement=first, actor=first.lead_advisor)
-    assert drafting_app.exists()
-    second_firm = certified_firm(programme, name="後発支援株式会社")
-    second_advisor = advisor_of(second_firm)
-    engagement = support_services.start_engagement(
-        actor=second_advisor,
-        round=round_obj,
-        company_name="山田商店",
-        corporate_number="",
-        representative_name="山田 一郎",
-        representative_email="ichiro2@yamada.example.jp",
-        submission_token=uuid.uuid4(),
-    )
-    invitation = ClientInvitation.objects.get(engagement=engagement)
-    person = UserFactory(role=Role.APPLICANT, email="ichiro2@yamada.example.jp")
-    path = f"/support/invitations/accept/{support_services.invitation_token(invitation)}/"
-    response = signed_in(person).post(path)
-    assert "すでに申請を進めています" in response.content.decode()
-    invitation.refresh_from_db()
-    assert invitation.accepted_at is None
-    assert not Application.objects.filter(engagement=engagement).exists()
 
 
 def test_confirm_with_a_garbled_token_is_a_form_error_not_a_crash(programme):

@@ -36,6 +36,7 @@ PAGES: dict[str, Page] = {
         "/applications/from-engagement/{core_engagement}/",
         5,
         user="core_advisor",
+        method="post",
         why=f"{ADVISOR}; engagement with round and firm; member?; existing application",
     ),
     "applications:detail": Page(
