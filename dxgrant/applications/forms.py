@@ -219,6 +219,8 @@ class SubmitForm(forms.Form):
     )
     confirm = forms.BooleanField(label=_("上記の内容で申請することを確認しました。"))
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # The fingerprint of the content shown on the page (snapshot.digest).
+    content_digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class WithdrawForm(forms.Form):

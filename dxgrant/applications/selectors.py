@@ -9,7 +9,7 @@ that is frozen at submission (snapshot.build_snapshot), so what people confirm i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -305,3 +305,27 @@ def _parse_datetime(value: str) -> dt.datetime | None:
 def full_application(application: Application) -> dict[str, Any]:
     """The whole application as it stands now, with display labels, for _full.html."""
     return present_snapshot(build_snapshot(application), application.round)
+
+
+def open_return(application: Application, sections: Sequence[str] = ()) -> dict[str, Any] | None:
+    """What the secretariat asked to correct while a return is open: the due date and the
+    comments as (title, text), in the order of the application, limited to `sections` if given.
+    No query unless the application is returned."""
+    if application.returned_until is None:
+        return None
+    from .models import ReturnRequest
+    from .staff import return_sections
+
+    request = (
+        ReturnRequest.objects.filter(application=application, resolved_at__isnull=True)
+        .only("comments", "due_on")
+        .first()
+    )
+    if request is None:
+        return None
+    comments = [
+        (title, request.comments[code])
+        for code, title in return_sections(application)
+        if request.comments.get(code) and (not sections or code in sections)
+    ]
+    return {"due_on": request.due_on, "comments": comments}

@@ -4,6 +4,8 @@ between versions."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from .models import Application
@@ -100,3 +102,10 @@ def build_snapshot(application: Application) -> dict[str, Any]:
             )
         ],
     }
+
+
+def digest(snapshot: dict[str, Any]) -> str:
+    """A fingerprint of a snapshot: the confirm page carries the one the applicant saw, and the
+    submission is refused if the application no longer matches it."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -26,7 +26,7 @@ from . import services, workflow
 from .completeness import readiness_problems
 from .models import Application, ApplicationVersion, ReturnRequest
 from .policies import can_act_as_applicant, can_fire
-from .snapshot import build_snapshot
+from .snapshot import build_snapshot, digest
 
 
 class NotReady(ValidationError):
@@ -79,6 +79,7 @@ def submit_application(
     actor: Any,
     submission_token: uuid.UUID,
     ip_address: str | None = None,
+    seen_digest: str | None = None,
 ) -> ApplicationVersion:
     """The applicant submits the application as confirmed.
 
@@ -86,7 +87,8 @@ def submit_application(
     their second factor. Refused: outside the round's application window (Asia/Tokyo, the closing
     day counts in full), an incomplete or ineligible application, a state other than awaiting
     confirmation. The same `submission_token` again returns the version it created (a double
-    click or a retried request submits once).
+    click or a retried request submits once). `seen_digest` is the fingerprint of the content
+    the applicant reviewed (snapshot.digest); if the application changed since, it is refused.
     """
     locked = Application.objects.select_for_update().select_related("round", "firm").get(pk=application.pk)
     existing = ApplicationVersion.objects.filter(
@@ -107,6 +109,12 @@ def submit_application(
     if locked.status != workflow.AWAITING_CONFIRMATION:
         raise ValidationError(_("アドバイザーが確認を依頼した申請だけを提出できます。"), code="not_awaiting")
     _refuse_unless_ready(locked)
+    snapshot = build_snapshot(locked)
+    if seen_digest is not None and seen_digest != digest(snapshot):
+        raise ValidationError(
+            _("確認画面を開いた後に申請の内容が変わりました。内容をもう一度確認してから提出してください。"),
+            code="changed_since_seen",
+        )
     locked = services.transition(locked, name="submit", actor=actor)
     now = timezone.now()
     if not locked.receipt_number:
@@ -120,7 +128,7 @@ def submit_application(
     version = ApplicationVersion.objects.create(
         application=locked,
         number=locked.versions.count() + 1,
-        snapshot=build_snapshot(locked),
+        snapshot=snapshot,
         submitted_by=actor,
         submitted_at=now,
         ip_address=ip_address,
@@ -140,6 +148,18 @@ def submit_application(
     application.status = locked.status
     application.receipt_number = locked.receipt_number
     return version
+
+
+@transaction.atomic
+def reopen(*, application: Application, actor: Any) -> Application:
+    """Take an application awaiting the applicant's confirmation back to editing (修正に戻す):
+    the advisor (to change something) or the applicant (who found something to change). A
+    correction after a return goes back to being a correction. The advisor marks it ready again."""
+    name = "reopen_correction" if application.returned_until is not None else "reopen"
+    locked = services.transition(application, name=name, actor=actor)
+    locked.ready_at = None
+    locked.save(update_fields=["ready_at", "updated_at"])
+    return locked
 
 
 @transaction.atomic

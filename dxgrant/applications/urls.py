@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/check/", views.check_answers, name="check"),
     path("<int:pk>/ready/", views.mark_ready, name="mark_ready"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt/<int:number>.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -23,7 +23,7 @@ from dxgrant.integrity.middleware import client_ip
 from dxgrant.support import policies as support_policies
 from dxgrant.support.models import Engagement
 
-from . import completeness, declarations, disclosure, profile, services, submission, workflow
+from . import completeness, declarations, disclosure, profile, selectors, services, submission, workflow
 from .forms import (
     FEE_TIMINGS,
     DeclarationsForm,
@@ -33,7 +33,7 @@ from .forms import (
     SubmitForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationVersion, ReturnRequest
+from .models import Application, ApplicationVersion
 from .policies import (
     applications_visible_to,
     can_act_as_applicant,
@@ -44,6 +44,7 @@ from .policies import (
     is_firm_advisor,
 )
 from .snapshot import build_snapshot
+from .snapshot import digest as snapshot_digest
 
 
 def _user(request: HttpRequest) -> User:
@@ -122,25 +123,12 @@ def _task_context(user: User, application: Application) -> dict[str, Any]:
         "may_ready": may_ready,
         "ready_reason": ready_reason,
         "may_submit": can_fire(user, application, "submit")[0],
+        "may_reopen": can_fire(user, application, "reopen")[0],
         "may_withdraw": can_fire(user, application, "withdraw")[0],
         "status_label": workflow.STATES.get(application.status, application.status),
         "versions": list(application.versions.order_by("number").only("number", "submitted_at")),
-        "open_return": _open_return(application),
+        "open_return": selectors.open_return(application),
     }
-
-
-def _open_return(application: Application) -> dict[str, Any] | None:
-    """What the secretariat asked to correct, section by section, while a return is open."""
-    if application.returned_until is None:
-        return None
-    request = ReturnRequest.objects.filter(application=application, resolved_at__isnull=True).first()
-    if request is None:
-        return None
-    from .staff import return_sections
-
-    titles = dict(return_sections(application))
-    comments = [(titles.get(code, code), text) for code, text in request.comments.items() if text]
-    return {"due_on": request.due_on, "comments": comments}
 
 
 @login_required
@@ -312,14 +300,10 @@ def declarations_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/declarations.html", context, status=status)
 
 
-def _full_context(application: Application) -> dict[str, Any]:
-    """The whole application for the check-your-answers and confirm pages (helper E's selector
-    when present, the snapshot otherwise)."""
-    try:
-        from .selectors import full_application
-    except ImportError:
-        return {"snapshot": build_snapshot(application), "full_template": "applications/_snapshot.html"}
-    return {"full": full_application(application), "full_template": "applications/_full.html"}
+def _full_context(application: Application, snapshot: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole application as it stands, for the check-your-answers and confirm pages."""
+    snapshot = snapshot if snapshot is not None else build_snapshot(application)
+    return {"full": selectors.present_snapshot(snapshot, application.round)}
 
 
 @login_required
@@ -375,7 +359,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "applications/confirm_enrol.html",
             {"application": application, "enrol_url": reverse("mfa_activate_totp")},
         )
-    form = SubmitForm(request.POST or None)
+    snapshot = build_snapshot(application)
+    form = SubmitForm(request.POST or None, initial={"content_digest": snapshot_digest(snapshot)})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -389,15 +374,39 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=user,
                         submission_token=form.cleaned_data["submission_token"],
                         ip_address=client_ip(request),
+                        seen_digest=form.cleaned_data["content_digest"],
                     )
                 except ValidationError as exc:
                     _add_errors(form, exc)
+                    if exc.code == "changed_since_seen":
+                        # Show the current content, with the fingerprint to match it.
+                        form.data = form.data.copy()
+                        form.data["content_digest"] = snapshot_digest(snapshot)
                 else:
                     messages.success(request, _("申請を提出しました。"))
                     return redirect("applications:receipt", pk=pk)
         status = 400
-    context = _task_context(user, application) | _full_context(application) | {"form": form}
+    context = _task_context(user, application) | _full_context(application, snapshot) | {"form": form}
     return render(request, "applications/confirm.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to editing from awaiting the applicant's confirmation (修正に戻す)."""
+    user = _user(request)
+    application = _get(request, pk)
+    allowed, reason = can_fire(user, application, "reopen")
+    if not allowed:
+        if application.status != workflow.AWAITING_CONFIRMATION:  # e.g. a second click
+            messages.error(request, reason)
+            return redirect("applications:detail", pk=pk)
+        raise PermissionDenied(reason)
+    submission.reopen(application=application, actor=user)
+    messages.success(
+        request, _("申請を作成中に戻しました。修正が終わったら、アドバイザーがもう一度確認を依頼します。")
+    )
+    return redirect("applications:detail", pk=pk)
 
 
 @login_required

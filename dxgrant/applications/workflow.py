@@ -55,8 +55,9 @@ STATES: dict[str, Promise] = {
 
 # States in which the application still occupies the company's one place in the round.
 ENDED = frozenset({WITHDRAWN, REJECTED, REPAID, COMPLETED})
-# States in which the applicant and advisor may edit the content.
-EDITABLE = frozenset({DRAFTING, AWAITING_CONFIRMATION, RETURNED})
+# States in which the applicant and advisor may edit the content. Not while the applicant is
+# confirming: what they review is what they submit; "reopen" puts it back to editing.
+EDITABLE = frozenset({DRAFTING, RETURNED})
 
 APPLICANT = "applicant"
 ADVISOR = "advisor"
@@ -83,6 +84,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("start", {INVITED}, DRAFTING, {APPLICANT, SYSTEM}, _("作成を開始")),
         _t("mark_ready", {DRAFTING, RETURNED}, AWAITING_CONFIRMATION, {ADVISOR}, _("申請者の確認へ回す")),
         _t("reopen", {AWAITING_CONFIRMATION}, DRAFTING, {ADVISOR, APPLICANT}, _("修正に戻す")),
+        # The same, for a correction after a return: it stays a correction (its due date holds).
+        _t("reopen_correction", {AWAITING_CONFIRMATION}, RETURNED, {ADVISOR, APPLICANT}, _("修正に戻す")),
         _t("submit", {AWAITING_CONFIRMATION}, SUBMITTED, {APPLICANT}, _("提出")),
         _t("begin_screening", {SUBMITTED}, SCREENING, {SECRETARIAT}, _("形式審査を開始")),
         _t("return", {SUBMITTED, SCREENING}, RETURNED, {SECRETARIAT}, _("差戻し")),

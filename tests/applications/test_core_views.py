@@ -4,16 +4,18 @@ and the links from the support pages."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import completeness, workflow
 from dxgrant.applications.models import Application, DeclarationAcceptance
-from dxgrant.applications.submission import mark_ready
+from dxgrant.applications.submission import mark_ready, reopen, submit_application
 from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation
 from tests.applications.factories_core import (  # noqa: F401
@@ -23,6 +25,7 @@ from tests.applications.factories_core import (  # noqa: F401
     enrol_totp,
     other_parts_complete,
     totp_now,
+    wait_out_code_rollover,
 )
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm
@@ -212,14 +215,13 @@ def test_confirm_and_submit_with_totp(programme, django_capture_on_commit_callba
     enrol_totp(s.applicant)
     url = f"/applications/{s.application.pk}/confirm/"
     client = signed_in(s.applicant)
-    assert client.get(url).status_code == 200
+    seen = digest_on(client.get(url))
     token = str(uuid.uuid4())
-    wrong = client.post(url, {"code": "000000", "confirm": "on", "submission_token": token})
+    fields = {"confirm": "on", "submission_token": token, "content_digest": seen}
+    wrong = client.post(url, {"code": "000000", **fields})
     assert wrong.status_code == 400 and "認証コードが正しくない" in wrong.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"code": totp_now(s.applicant), "confirm": "on", "submission_token": token}
-        )
+        response = client.post(url, {"code": totp_now(s.applicant), **fields})
     assert response["Location"] == f"/applications/{s.application.pk}/receipt/"
     # The retried request (same token) lands on the receipt, nothing new is created.
     again = client.post(url, {"code": "000000", "confirm": "on", "submission_token": token})
@@ -231,6 +233,97 @@ def test_confirm_and_submit_with_totp(programme, django_capture_on_commit_callba
     pdf = client.get(f"/applications/{s.application.pk}/receipt/1.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert mail.outbox
+
+
+def digest_on(response) -> str:  # type: ignore[no-untyped-def]
+    """The fingerprint of the content the confirm page showed (its hidden field)."""
+    match = re.search(r'name="content_digest" value="([0-9a-f]{64})"', response.content.decode())
+    assert match, "the confirm page carries the content digest"
+    return match.group(1)
+
+
+@pytest.mark.usefixtures("other_parts_complete")
+def test_submission_refused_when_the_content_changed_after_the_page_was_shown(programme):
+    s = drafting(programme)
+    complete(s.application)
+    mark_ready(application=s.application, actor=s.advisor)
+    enrol_totp(s.applicant)
+    url = f"/applications/{s.application.pk}/confirm/"
+    client = signed_in(s.applicant)
+    seen = digest_on(client.get(url))
+    # Behind the applicant's back: reopened, the phone number changed, marked ready again.
+    reopen(application=s.application, actor=s.advisor)
+    Application.objects.filter(pk=s.application.pk).update(phone="03-9999-0000")
+    mark_ready(application=Application.objects.get(pk=s.application.pk), actor=s.advisor)
+    wait_out_code_rollover()
+    fields = {"confirm": "on", "submission_token": str(uuid.uuid4()), "content_digest": seen}
+    refused = client.post(url, {"code": totp_now(s.applicant), **fields})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "確認画面を開いた後に申請の内容が変わりました" in page
+    assert "03-9999-0000" in page  # the current content is shown for a second look
+    app = Application.objects.get(pk=s.application.pk)
+    assert app.status == workflow.AWAITING_CONFIRMATION and not app.versions.exists()
+    # Having looked again, the applicant submits what the page now shows, with a fresh code
+    # (allauth refuses a code twice: forget the one used, as if the next period had come).
+    cache.clear()
+    fields["content_digest"] = digest_on(refused)
+    assert digest_on(refused) != seen
+    done = client.post(url, {"code": totp_now(s.applicant), **fields})
+    assert done.status_code == 302
+    assert Application.objects.get(pk=s.application.pk).versions.get().snapshot["profile"]["phone"] == (
+        "03-9999-0000"
+    )
+
+
+@pytest.mark.usefixtures("other_parts_complete")
+def test_nothing_can_be_edited_while_the_applicant_confirms_until_reopened(programme):
+    s = drafting(programme)
+    complete(s.application)
+    mark_ready(application=s.application, actor=s.advisor)
+    advisor = signed_in(s.advisor)
+    profile_url = f"/applications/{s.application.pk}/profile/"
+    before = Application.objects.get(pk=s.application.pk).phone
+    forged = advisor.post(profile_url, profile_post(s.application, phone="03-1111-2222"))
+    assert forged.status_code == 403
+    assert Application.objects.get(pk=s.application.pk).phone == before
+    task_list = advisor.get(f"/applications/{s.application.pk}/").content.decode()
+    assert "修正に戻す" in task_list
+    # Staff cannot reopen; another applicant or advisor does not even see it.
+    assert signed_in(UserFactory(role=Role.SECRETARIAT)).post(
+        f"/applications/{s.application.pk}/reopen/"
+    ).status_code == 403
+    assert signed_in(UserFactory(role=Role.ADVISOR)).post(
+        f"/applications/{s.application.pk}/reopen/"
+    ).status_code == 404
+    response = advisor.post(f"/applications/{s.application.pk}/reopen/", follow=True)
+    assert "作成中に戻しました" in response.content.decode()
+    app = Application.objects.get(pk=s.application.pk)
+    assert app.status == workflow.DRAFTING and app.ready_at is None
+    # A second click explains instead of failing.
+    again = advisor.post(f"/applications/{s.application.pk}/reopen/", follow=True)
+    assert "現在の状態ではこの操作はできません" in again.content.decode()
+    assert advisor.post(profile_url, profile_post(app, phone="03-1111-2222")).status_code == 302
+    assert Application.objects.get(pk=s.application.pk).phone == "03-1111-2222"
+
+
+@pytest.mark.usefixtures("other_parts_complete")
+def test_a_reopened_correction_stays_a_correction(programme):
+    from dxgrant.applications import staff
+
+    s = drafting(programme)
+    complete(s.application)
+    mark_ready(application=s.application, actor=s.advisor)
+    submit_application(application=s.application, actor=s.applicant, submission_token=uuid.uuid4())
+    app = Application.objects.get(pk=s.application.pk)
+    staff.return_for_correction(
+        app, actor=UserFactory(role=Role.SECRETARIAT), comments={"profile": "電話番号を確認してください。"}
+    )
+    app.refresh_from_db()
+    mark_ready(application=app, actor=s.advisor)
+    app.refresh_from_db()
+    reopen(application=app, actor=s.applicant)
+    app.refresh_from_db()
+    assert app.status == workflow.RETURNED and app.returned_until is not None
 
 
 @pytest.mark.usefixtures("other_parts_complete")

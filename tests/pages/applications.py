@@ -93,6 +93,14 @@ PAGES: dict[str, Page] = {
         why=f"{SEEN}; {APP}; applicant? (members); authenticator; {TASKS}; applicant? and side checks for "
         f"submit, withdraw, mark_ready (members); the whole application (5); {HEADER}",
     ),
+    "applications:reopen": Page(
+        "/applications/{core_ready}/reopen/",
+        9 + AUDIT,
+        user="core_ready_applicant",
+        method="post",
+        why=f"{SEEN}; {APP}; applicant? (members); application locked; its engagement; applicant? "
+        f"(members); status; {WRITE}; ready_at",
+    ),
     "applications:receipt": Page(
         "/applications/{core_submitted}/receipt/",
         5,
@@ -129,6 +137,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:check": READ,
     "applications:mark_ready": ACT,
     "applications:confirm": ACT,
+    "applications:reopen": ACT,
     "applications:receipt": READ,
     "applications:receipt_pdf": READ,
     "applications:withdraw": ACT,
