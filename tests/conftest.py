@@ -12,6 +12,9 @@ from dxgrant.programs.models import Programme
 from dxgrant.programs.services import load_programme_file
 from tests.factories import UserFactory
 
+# Fixtures shared by the transactional tests (browser, threads).
+pytest_plugins = ["tests.audit_triggers"]
+
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
 # happen in another thread, and Django's async-safety check would refuse the test's own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -227,10 +227,12 @@ def save_plan_section(
     )
     if section is None:
         section = PlanSection(application=locked, code=code)
+    if section.pk is not None and section.text == text and section.data == cleaned:
+        # Nothing to change: no new revision, no audit entry. Checked before the revision, so
+        # a save that repeats what an autosave just stored is not taken for someone else's.
+        return section
     if section.revision != expected_revision:
         raise PlanConflict(section)
-    if section.pk is not None and section.text == text and section.data == cleaned:
-        return section  # nothing changed: no new revision, no audit entry
     section.text = text
     section.data = cleaned
     section.revision += 1

@@ -100,6 +100,11 @@ def ensure_application(*, engagement: Engagement, actor: Any) -> Application:
             )
             audit_record(actor=actor, action="application.created", obj=application, changes={"key": key})
     except IntegrityError as exc:
+        # Two requests for the same engagement at once (a double click, advisor and applicant
+        # together): the other one created it, and it is this engagement's too.
+        mine = Application.objects.filter(engagement=engagement).first()
+        if mine is not None:
+            return mine
         raise DuplicateApplication(
             round_id=engagement.round_id, company_key=key, firm_id=engagement.firm_id, actor=actor
         ) from exc

@@ -380,8 +380,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
                     _add_errors(form, exc)
                     if exc.code == "changed_since_seen":
                         # Show the current content, with the fingerprint to match it.
-                        form.data = form.data.copy()
-                        form.data["content_digest"] = snapshot_digest(snapshot)
+                        data = request.POST.copy()
+                        data["content_digest"] = snapshot_digest(snapshot)
+                        form.data = data
                 else:
                     messages.success(request, _("申請を提出しました。"))
                     return redirect("applications:receipt", pk=pk)

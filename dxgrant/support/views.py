@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -490,6 +492,8 @@ def my_engagement(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "may_invite_staff": policies.can_invite_staff(user, engagement)[0],
             "pending_hearings": [h for h in context["hearings"] if h.response == "pending"],
+            # Submitting needs an authenticator: ask for it while setting up, not on deadline day.
+            "needs_mfa": not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
         }
     )
     return render(request, "support/my_engagement.html", context)
@@ -659,6 +663,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             _add_errors(form, exc)
         else:
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            # The password was typed just now: record it as allauth records a password typed
+            # again, so setting up the authenticator next does not ask for it a second time.
+            record_authentication(
+                request, new_user, method="password", email=new_user.email, reauthenticated=True
+            )
             messages.success(request, _("アカウントを作成し、招待を承諾しました。"))
             return redirect("support:my_engagement", pk=invitation.engagement_id)
     context.update({"mode": "new_account", "form": form})

@@ -289,12 +289,18 @@ def test_nothing_can_be_edited_while_the_applicant_confirms_until_reopened(progr
     task_list = advisor.get(f"/applications/{s.application.pk}/").content.decode()
     assert "修正に戻す" in task_list
     # Staff cannot reopen; another applicant or advisor does not even see it.
-    assert signed_in(UserFactory(role=Role.SECRETARIAT)).post(
-        f"/applications/{s.application.pk}/reopen/"
-    ).status_code == 403
-    assert signed_in(UserFactory(role=Role.ADVISOR)).post(
-        f"/applications/{s.application.pk}/reopen/"
-    ).status_code == 404
+    assert (
+        signed_in(UserFactory(role=Role.SECRETARIAT))
+        .post(f"/applications/{s.application.pk}/reopen/")
+        .status_code
+        == 403
+    )
+    assert (
+        signed_in(UserFactory(role=Role.ADVISOR))
+        .post(f"/applications/{s.application.pk}/reopen/")
+        .status_code
+        == 404
+    )
     response = advisor.post(f"/applications/{s.application.pk}/reopen/", follow=True)
     assert "作成中に戻しました" in response.content.decode()
     app = Application.objects.get(pk=s.application.pk)

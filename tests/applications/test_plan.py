@@ -61,6 +61,24 @@ def test_a_stale_save_is_refused_and_the_other_persons_text_is_kept(programme):
     assert PlanSection.objects.get(application=s.application, code="goals").text == "申請者の文"
 
 
+def test_a_save_repeating_what_an_autosave_just_stored_is_not_a_conflict(programme):
+    s = application_setup(programme)
+    # The autosave (revision 0 -> 1) lands while the page still holds revision 0; "save" then
+    # posts the same text with revision 0: nothing to change, no conflict, no new revision.
+    saved = plan.save_plan_section(
+        actor=s.applicant, application=s.application, code="goals", text="同じ文", expected_revision=0
+    )
+    again = plan.save_plan_section(
+        actor=s.applicant, application=s.application, code="goals", text="同じ文", expected_revision=0
+    )
+    assert (saved.revision, again.revision) == (1, 1)
+    # A different text on the stale revision is still a conflict.
+    with pytest.raises(plan.PlanConflict):
+        plan.save_plan_section(
+            actor=s.applicant, application=s.application, code="goals", text="別の文", expected_revision=0
+        )
+
+
 def test_stale_save_on_the_page_shows_both_texts_and_saves_nothing(programme):
     s = application_setup(programme)
     plan.save_plan_section(

@@ -7,7 +7,6 @@ rather than the ``programme`` fixture of tests/conftest.py, which sits on the ro
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -16,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services import load_programme_file
+from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
 
 # Also set by tests/conftest.py; repeated so this folder can run on its own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -60,35 +59,6 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-# The audit log refuses UPDATE/DELETE (and TRUNCATE on PostgreSQL) with database triggers, so
-# the flush that ends every transactional test fails. The triggers are dropped just before that
-# flush and put back afterwards, so other tests in the session still see an append-only log.
-_triggers = importlib.import_module("dxgrant.integrity.migrations.0002_append_only_triggers")
-
-
-class _RawSQL:
-    """The part of a schema editor the trigger migration uses."""
-
-    connection = connection
-
-    @staticmethod
-    def execute(sql: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-
-
-def _restore_audit_triggers() -> None:
-    _triggers.drop_triggers(None, _RawSQL)
-    _triggers.create_triggers(None, _RawSQL)
-
-
-@pytest.fixture(scope="module")
-def _audit_triggers_back_after_module(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    yield
-    with django_db_blocker.unblock():
-        _restore_audit_triggers()
-
-
 @dataclass
 class Site:
     url: str
@@ -100,14 +70,14 @@ class Site:
 
 @pytest.fixture
 def site(
-    live_server: object, transactional_db: None, _audit_triggers_back_after_module: None
+    live_server: object, transactional_db: None, audit_triggers_back_after_module: None
 ) -> Iterator[Site]:
     """The live server with the programme definition loaded and committed."""
-    _restore_audit_triggers()  # the previous test's teardown dropped them
+    restore_audit_triggers()  # the previous test's teardown dropped them
     programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
     yield Site(url=live_server.url, programme=programme)  # type: ignore[attr-defined]
     # Torn down before transactional_db's flush, which would hit the triggers.
-    _triggers.drop_triggers(None, _RawSQL)
+    drop_audit_triggers()
 
 
 @pytest.fixture

@@ -127,10 +127,10 @@ PAGES: dict[str, Page] = {
     ),
     "support:my_engagement": Page(
         "/support/my/{support_engagement}/",
-        11,
+        12,
         user="support_applicant",
         why=f"{SEEN}; {ENGAGEMENT} (2); hearings; sessions; invitees; attendances; quiz attempts; "
-        f"invitations; {HEADER}",
+        f"invitations; authenticator (submitting needs one); {HEADER}",
     ),
     "support:quiz": Page(
         "/support/my/{support_engagement}/quiz/",
