@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dxgrant.accounts.models import User
 from dxgrant.integrity.middleware import client_ip
 from dxgrant.support import policies as support_policies
-from dxgrant.support.models import Engagement
+from dxgrant.support.models import Engagement, EngagementStatus
 
 from . import completeness, declarations, disclosure, profile, selectors, services, submission, workflow
 from .forms import (
@@ -97,6 +97,10 @@ def from_engagement(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             allowed, reason = support_policies.can_manage_engagement(user, engagement)
             if not allowed:
                 raise PermissionDenied(reason)
+            if engagement.status != EngagementStatus.ACTIVE:
+                # The company's acceptance is what takes its one place in the round.
+                messages.error(request, _("代表者が招待を承諾すると、申請書を作成できます。"))
+                return redirect("support:engagement_detail", pk=engagement.pk)
         try:
             existing = services.ensure_application(engagement=engagement, actor=user)
         except services.DuplicateApplication as exc:

@@ -47,11 +47,13 @@ class Engagement(models.Model):
             models.Index(fields=["round", "status", "-id"]),
         ]
         constraints = [
-            # One live engagement per company (by 法人番号) and round, whichever firm supports it.
+            # One company (by 法人番号) is supported by one firm per round. Only an accepted
+            # engagement counts: an invitation the company never answered must not keep other
+            # firms away (a firm could otherwise claim companies by inviting them).
             models.UniqueConstraint(
                 fields=["round", "corporate_number"],
-                condition=~Q(corporate_number="") & ~Q(status="ended"),
-                name="one_live_engagement_per_company_round",
+                condition=~Q(corporate_number="") & Q(status="active"),
+                name="one_active_engagement_per_company_round",
             )
         ]
 

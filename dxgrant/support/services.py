@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.advisors.policies import active_membership
@@ -56,6 +57,9 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
+ALREADY_SUPPORTED = gettext_lazy(
+    "この法人番号の会社は、この公募回ですでに別の認定事業者の支援を受けています（招待を承諾済み）。"
+)
 # How long an invitation link lasts when the round does not say (application.invitation_valid_hours).
 DEFAULT_INVITATION_VALID_HOURS = 72
 # A second "resend" within this time is the same click twice: it sends nothing new.
@@ -177,9 +181,10 @@ def start_engagement(
 
     Callers: an advisor whose firm is in good standing and who passed the advisor course
     (`can_start_engagement`). Refused: a round that is not open or not of the firm's programme;
-    an invalid 法人番号; a company (by 法人番号) already supported in that round, or (by 法人番号
-    or name) already applying in it, with DuplicateApplication, which the caller records for the
-    secretariat (`record_refusal`). The same `submission_token` twice returns the engagement made
+    an invalid 法人番号; a company (by 法人番号) that accepted another firm's support in that
+    round, or (by 法人番号 or name) already applying in it, with DuplicateApplication, which the
+    caller records for the secretariat (`record_refusal`). Several firms may invite the same
+    company: only the invitation it accepts counts (see `_accept`). The same `submission_token` twice returns the engagement made
     the first time.
     """
     _require(policies.can_start_engagement(actor))
@@ -217,14 +222,14 @@ def start_engagement(
     }
     if live_application_exists(round_id=round.pk, key=key):
         raise DuplicateApplication(**attempt)
-    try:
-        with transaction.atomic():
-            engagement.save()
-    except IntegrityError as exc:
-        raise DuplicateApplication(
-            **attempt,
-            message=_("この法人番号の会社は、この公募回ですでに認定事業者の支援を受けています。"),
-        ) from exc
+    if (
+        number
+        and Engagement.objects.filter(
+            round=round, corporate_number=number, status=EngagementStatus.ACTIVE
+        ).exists()
+    ):
+        raise DuplicateApplication(**attempt, message=str(ALREADY_SUPPORTED))
+    engagement.save()
     audit_record(
         actor=actor,
         action="support.engagement_started",
@@ -337,8 +342,23 @@ def _accept(invitation: ClientInvitation, user: User) -> EngagementMember:
                 _("この支援先にはすでに代表者がいます。アドバイザーにお問い合わせください。")
             ) from exc
     if invitation.role == EngagementRole.REPRESENTATIVE and engagement.status == EngagementStatus.INVITED:
+        from dxgrant.applications.services import DuplicateApplication, company_key
+
         engagement.status = EngagementStatus.ACTIVE
-        engagement.save(update_fields=["status", "updated_at"])
+        try:
+            with transaction.atomic():
+                engagement.save(update_fields=["status", "updated_at"])
+        except IntegrityError as exc:
+            # Another firm's invitation for the same 法人番号 was accepted first.
+            raise DuplicateApplication(
+                round_id=engagement.round_id,
+                company_key=company_key(
+                    corporate_number=engagement.corporate_number, company_name=engagement.company_name
+                ),
+                firm_id=engagement.firm_id,
+                actor=user,
+                message=str(ALREADY_SUPPORTED),
+            ) from exc
     if invitation.role == EngagementRole.REPRESENTATIVE:
         from dxgrant.applications.services import ensure_application
 

@@ -93,13 +93,53 @@ def test_a_wrong_corporate_number_is_refused(advisor, round_open):
     assert not Engagement.objects.exists()
 
 
-def test_a_company_already_supported_in_the_round_is_refused(advisor, round_open, other_firm_advisor, firm):
+def test_only_the_invitation_the_company_accepts_holds_it_in_the_round(
+    advisor, round_open, other_firm_advisor, django_capture_on_commit_callbacks
+):
+    """Two firms may invite the same company (by 法人番号); an invitation nobody answered does not
+    keep other firms away. Once the company accepts one, the others are refused, and recorded."""
+    from dxgrant.applications.models import RefusedDuplicate
+
     number = corporate_number()
-    start(signed_in(advisor), round_open, corporate_number=number)
-    other = add_advisor(other_firm_advisor.firm_memberships.get().firm, passed_course=True)
-    response = start(signed_in(other), round_open, corporate_number=number)
-    assert response.status_code == 400 and "すでに認定事業者の支援を受けています" in response.content.decode()
-    assert Engagement.objects.count() == 1
+    second = add_advisor(other_firm_advisor.firm_memberships.get().firm, passed_course=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        start(signed_in(advisor), round_open, corporate_number=number)
+        start(
+            signed_in(second), round_open, corporate_number=number, representative_email="b@mirai.example.jp"
+        )
+    assert Engagement.objects.filter(corporate_number=number).count() == 2
+    first_link, second_link = (link_in(m) for m in mail.outbox[-2:])
+    # The company accepts the first firm's invitation.
+    accepted = Client().post(
+        first_link, {"display_name": "未来 太郎", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert accepted.status_code == 302
+    # Then the second firm's link is refused, its engagement stays an invitation, the attempt is kept.
+    refused = Client().post(
+        second_link, {"display_name": "未来 次郎", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert (
+        refused.status_code == 400 and "すでに別の認定事業者の支援を受けています" in refused.content.decode()
+    )
+    assert Engagement.objects.filter(corporate_number=number, status=EngagementStatus.ACTIVE).count() == 1
+    assert RefusedDuplicate.objects.filter(firm=second.firm_memberships.get().firm).count() == 1
+    # And a third invitation is refused at once.
+    third = add_advisor(other_firm_advisor.firm_memberships.get().firm, passed_course=True)
+    response = start(
+        signed_in(third), round_open, corporate_number=number, representative_email="c@mirai.example.jp"
+    )
+    assert response.status_code == 400
+    assert "すでに申請を進めています" in response.content.decode()
+
+
+def test_the_advisor_cannot_create_the_application_before_the_company_accepts(invited, advisor):
+    engagement, _path = invited
+    page = signed_in(advisor).get(f"/support/engagements/{engagement.pk}/").content.decode()
+    assert "代表者が招待を承諾すると、申請書を作成できます。" in page
+    assert "from-engagement" not in page
+    response = signed_in(advisor).post(f"/applications/from-engagement/{engagement.pk}/", follow=True)
+    assert "代表者が招待を承諾すると" in response.content.decode()
+    assert not Engagement.objects.filter(pk=engagement.pk, application__isnull=False).exists()
 
 
 def test_a_double_submit_starts_one_engagement(advisor, round_open):
