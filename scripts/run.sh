@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-dxgrant.config.settings.dev}"
+# Links in emails (invitations, notices) point at this server, whatever the port.
+export DXGRANT_SITE_URL="${DXGRANT_SITE_URL:-http://127.0.0.1:${PORT}}"
 DX=.venv/bin/dxgrant
 mkdir -p var
 $DX migrate --noinput -v0
