@@ -85,6 +85,13 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             label=_("事業者の形態"), choices=[("", "---------"), *EntityType.choices], required=False
         )
         self.fields["company_name"].required = True
+        # Saved part by part, but needed to complete the section: not labelled optional.
+        from .completeness import REQUIRED_FOR_CORPORATIONS, REQUIRED_PROFILE
+
+        for name in (*REQUIRED_PROFILE, *REQUIRED_FOR_CORPORATIONS):
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
+        for name in REQUIRED_FOR_CORPORATIONS:
+            self.fields[name].help_text = _("法人の場合に入力してください。")
         if self.instance.pk and not self.is_bound:
             self.initial["revision"] = self.instance.profile_revision
 
