@@ -198,6 +198,10 @@ def _seed_demo_engagement(firm: Any, advisor: User) -> None:
         status=EngagementStatus.ACTIVE,
     )
     EngagementMember.objects.create(engagement=engagement, user=applicant, role=EngagementRole.REPRESENTATIVE)
+    _seed_demo_application(engagement, applicant)
+    from .demo_application import seed_submitted_application
+
+    seed_submitted_application(firm=firm, advisor=advisor, round_obj=demo_round)
     HearingRecord.objects.create(
         engagement=engagement,
         author=advisor,
@@ -220,6 +224,20 @@ def _seed_demo_engagement(firm: Any, advisor: User) -> None:
         checkin_secret=new_secret(),
     )
     session.invitees.add(applicant)
+
+
+def _seed_demo_application(engagement: Any, applicant: User) -> None:
+    """The demo company's application, begun: the first lines of the company profile are in,
+    the rest (figures, plan, budget, documents, declarations) is left to try."""
+    from dxgrant.applications.services import ensure_application
+
+    application = ensure_application(engagement=engagement, actor=applicant)
+    application.entity_type = "corporation"
+    application.legal_form = "株式会社"
+    application.company_name_kana = "ヤマダセイサクショ"
+    application.representative_name = "山田 花子"
+    application.representative_name_kana = "ヤマダ ハナコ"
+    application.save()
 
 
 def current_demo_code(email: str) -> str:

@@ -147,3 +147,29 @@ def test_demo_data_is_refused_where_demo_is_disabled(programme, settings):
     settings.DXGRANT_DEMO_ENABLED = False
     with pytest.raises(ImproperlyConfigured):
         seed_demo()
+
+
+def test_the_demo_applicant_finds_an_application_begun(programme):
+    from dxgrant.applications.models import Application
+
+    seed_demo()
+    seed_demo()
+    application = Application.objects.get(company_name="株式会社やまだ製作所")
+    client = Client()
+    sign_in(client, "applicant@demo.dxgrant.jp", DEMO_PASSWORD)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "作成中" in page and "会社概要" in page
+
+
+def test_the_demo_secretariat_finds_a_submitted_application(programme, client_for):
+    from dxgrant.applications import workflow
+    from dxgrant.applications.completeness import readiness_problems
+    from dxgrant.applications.models import Application
+
+    seed_demo()
+    application = Application.objects.get(company_name="株式会社さくら食品")
+    assert application.status == workflow.SUBMITTED and application.receipt_number
+    assert application.versions.count() == 1 and readiness_problems(application) == []
+    assert application.documents.filter(budget_line__isnull=False).count() == 3  # 相見積 on the large line
+    page = client_for(Role.SECRETARIAT).get("/staff/applications/").content.decode()
+    assert application.receipt_number in page

@@ -1,0 +1,178 @@
+"""A submitted demo application, written through the same services a browser would use, so the
+secretariat has something to screen, return and print in `make run`. Demo data only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dxgrant.accounts.models import Role, User
+from dxgrant.core.pdf import render_pdf
+
+SAKURA_EMAIL = "sakura@demo.dxgrant.jp"
+COMPANY = "株式会社さくら食品"
+
+
+def _pdf(name: str, title: str, *lines: str) -> SimpleUploadedFile:
+    content = render_pdf("accounts/demo/document.html", {"title": title, "company": COMPANY, "lines": lines})
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _plan(round_obj: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    starts, ends = round_obj.programme_period_starts, round_obj.programme_period_ends
+    middle = starts + (ends - starts) / 2
+    kpi = {"unit": "千円", "baseline": 8_200, "year1": 8_600, "year2": 9_100, "year3": 9_700}
+    texts = {
+        "current_state": "和菓子の製造と直販を行っています。受注は電話とFAXで受け、紙の台帳で在庫を管理して"
+        "いるため、繁忙期には欠品と作り過ぎが月に10件ほど起きています。",
+        "goals": "受注から製造計画、在庫、出荷までをひとつのデータでつなぎ、3年後に廃棄ロスを半分にします。",
+        "measures": "クラウドの受発注システムを導入し、販売データから需要を予測して製造量を決めます。",
+        "schedule": "初年度に受発注をクラウドへ移し、2年目に需要予測を始めます。",
+        "organisation": "製造課長をDX推進担当とし、社員全員がデータ活用研修を受けます。",
+        "kpis": "労働生産性、原材料コスト、売上高を毎月確認します。",
+        "regional": "地元の農家から仕入れる原料の量を、需要予測に合わせて前もって伝えられるようにします。",
+        "ripple": "同じ商店街の菓子店に、受発注の仕組みと運用の手順を紹介します。",
+    }
+    data: dict[str, dict[str, Any]] = {
+        "measures": {
+            "measures": [
+                {
+                    "title": "クラウド受発注",
+                    "description": "電話とFAXの注文を一元化",
+                    "technologies": ["cloud"],
+                },
+                {
+                    "title": "需要予測",
+                    "description": "販売データから製造量を決める",
+                    "technologies": ["ai", "data"],
+                },
+            ]
+        },
+        "schedule": {
+            "milestones": [
+                {"title": "受発注システムの稼働", "due": (starts + dt.timedelta(days=90)).isoformat()},
+                {"title": "需要予測の運用開始", "due": middle.isoformat()},
+            ]
+        },
+        "kpis": {"labour_productivity": kpi, "cost": kpi, "sales": kpi, "free": []},
+    }
+    codes = [spec["code"] for spec in round_obj.application_rules.get("plan_sections", [])]
+    return [(code, texts.get(code, "計画の内容を記入しています。"), data.get(code, {})) for code in codes]
+
+
+def seed_submitted_application(*, firm: Any, advisor: User, round_obj: Any) -> None:
+    """A second demo company, supported by the demo firm, with its application submitted."""
+    from dxgrant.applications import budget, declarations, disclosure, documents, plan, profile, submission
+    from dxgrant.applications.budget import LineValues
+    from dxgrant.applications.completeness import current_declarations
+    from dxgrant.applications.services import ensure_application
+    from dxgrant.support.models import Engagement, EngagementMember, EngagementRole, EngagementStatus
+
+    representative = User(email=SAKURA_EMAIL, display_name="桜井 美咲", role=Role.APPLICANT)
+    representative.set_unusable_password()  # shown to staff only; nobody signs in as this company
+    representative.save()
+    engagement = Engagement.objects.create(
+        firm=firm,
+        round=round_obj,
+        lead_advisor=advisor,
+        company_name=COMPANY,
+        corporate_number="8080001009876",
+        status=EngagementStatus.ACTIVE,
+    )
+    EngagementMember.objects.create(
+        engagement=engagement, user=representative, role=EngagementRole.REPRESENTATIVE
+    )
+    application = ensure_application(engagement=engagement, actor=representative)
+    application = profile.update_profile(
+        application=application,
+        actor=representative,
+        revision=application.profile_revision,
+        data={
+            "entity_type": "corporation",
+            "legal_form": "株式会社",
+            "corporate_number": "8080001009876",
+            "company_name": COMPANY,
+            "company_name_kana": "サクラショクヒン",
+            "representative_name": "桜井 美咲",
+            "representative_name_kana": "サクライ ミサキ",
+            "postal_code": "420-0853",
+            "prefecture": "静岡県",
+            "city": "静岡市葵区",
+            "address_line": "追手町9-6",
+            "phone": "054-000-0000",
+            "industry": "E",
+            "employees": 28,
+            "capital_yen": 10_000_000,
+            "founded_on": dt.date(1987, 6, 1),
+            "fiscal_year_end_month": 3,
+            "sales_last_yen": 420_000_000,
+            "sales_previous_yen": 398_000_000,
+            "operating_profit_last_yen": 12_500_000,
+            "operating_profit_previous_yen": 9_800_000,
+            "antisocial_ties": False,
+            "legal_compliance": True,
+        },
+    )
+    for code, text, data in _plan(round_obj):
+        plan.save_plan_section(
+            actor=advisor, application=application, code=code, text=text, data=data, expected_revision=0
+        )
+    cloud = budget.add_budget_line(
+        actor=advisor,
+        application=application,
+        values=LineValues(
+            "software", "クラウド受発注システム（1年分）", "株式会社クラウドワークス", 1, 1_800_000, 10
+        ),
+    )
+    training = budget.add_budget_line(
+        actor=advisor,
+        application=application,
+        values=LineValues("training", "データ活用研修", "株式会社まなび", 4, 100_000, 10),
+    )
+    for line, vendors in (
+        (cloud, ("株式会社クラウドワークス", "株式会社受発注ラボ")),
+        (training, ("株式会社まなび",)),
+    ):
+        for i, vendor in enumerate(vendors):
+            budget.upload_quote(
+                actor=advisor,
+                line=line,
+                file=_pdf(f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item),
+            )
+    for spec in documents.upload_specs(round_obj):
+        documents.upload_document(
+            actor=representative,
+            application=application,
+            code=spec["code"],
+            file=_pdf(f"{spec['code']}.pdf", spec["name_ja"]),
+        )
+    application.refresh_from_db()
+    application = disclosure.update_disclosure(
+        application=application,
+        actor=advisor,
+        revision=application.disclosure_revision,
+        data={
+            "fee_amount_yen": 330_000,
+            "fee_basis": "計画づくりと研修の時間（30時間）に応じて算定",
+            "fee_timing": "on_payment",
+            "success_fee_percent": None,
+            "advisor_sells_budget_items": False,
+            "advisor_sales_disclosure": "",
+        },
+    )
+    disclosure.confirm_disclosure(
+        application=application, actor=representative, revision=application.disclosure_revision
+    )
+    declarations.accept_declarations(
+        application=application,
+        actor=representative,
+        declaration_ids=[d.pk for d in current_declarations(application)],
+        ip_address=None,
+    )
+    submission.mark_ready(application=application, actor=advisor)
+    submission.submit_application(
+        application=application, actor=representative, submission_token=uuid.uuid4()
+    )
