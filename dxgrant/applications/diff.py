@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
 
-from .selectors import _text, display_value, field_label, section_titles
+from .selectors import display_value, field_label, plan_data_parts, section_titles
 from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS
 
 BUDGET_FIELDS = (
@@ -170,8 +170,26 @@ def _documents(
     }
 
 
+def _parts_text(data: Mapping[str, Any], round_obj: Round) -> dict[str, str]:
+    """The structured parts of a plan section as the full application shows them (measures,
+    milestones, KPIs with their labels), one line per row, to compare as text."""
+    shown = {}
+    for part in plan_data_parts(data, round_obj):
+        if part["columns"]:
+            lines = [
+                " ／ ".join(
+                    f"{column}：{cell}" for column, cell in zip(part["columns"], row, strict=False) if cell
+                )
+                for row in part["rows"]
+            ]
+            shown[str(part["key"])] = "\n".join(lines)
+        else:
+            shown[str(part["key"])] = part["text"]
+    return shown
+
+
 def _plan(
-    old: Mapping[str, Any], new: Mapping[str, Any], specs: list[Mapping[str, Any]]
+    old: Mapping[str, Any], new: Mapping[str, Any], specs: list[Mapping[str, Any]], round_obj: Round
 ) -> list[dict[str, Any]]:
     titles = {s["code"]: localised(s, "title") for s in specs}
     codes = [s["code"] for s in specs] + sorted((set(old) | set(new)) - set(titles))
@@ -179,11 +197,12 @@ def _plan(
     for code in codes:
         a, b = old.get(code, {}), new.get(code, {})
         old_text, new_text = a.get("text", ""), b.get("text", "")
-        old_data, new_data = a.get("data") or {}, b.get("data") or {}
+        old_parts = _parts_text(a.get("data") or {}, round_obj)
+        new_parts = _parts_text(b.get("data") or {}, round_obj)
         data_changes = [
-            {"label": key, "old": _text(old_data.get(key)), "new": _text(new_data.get(key))}
-            for key in sorted(set(old_data) | set(new_data))
-            if old_data.get(key) != new_data.get(key)
+            {"label": key, "old": old_parts.get(key, ""), "new": new_parts.get(key, "")}
+            for key in [*old_parts, *(k for k in new_parts if k not in old_parts)]
+            if old_parts.get(key, "") != new_parts.get(key, "")
         ]
         if old_text == new_text and not data_changes:
             continue
@@ -223,7 +242,7 @@ def compare_snapshots(old: Mapping[str, Any], new: Mapping[str, Any], round_obj:
     categories = {str(c["value"]): localised(c, "label") for c in rules.get("budget_categories", [])}
     doc_names = {str(d["code"]): localised(d, "name") for d in (round_obj.documents or [])}
     profile = _field_changes(old.get("profile", {}), new.get("profile", {}), PROFILE_FIELDS)
-    plan = _plan(old.get("plan", {}), new.get("plan", {}), list(rules.get("plan_sections", [])))
+    plan = _plan(old.get("plan", {}), new.get("plan", {}), list(rules.get("plan_sections", [])), round_obj)
     budget = _budget(old.get("budget", {}), new.get("budget", {}), categories)
     documents = _documents(old.get("documents", []), new.get("documents", []), doc_names)
     disclosure = _field_changes(

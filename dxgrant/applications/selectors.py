@@ -141,24 +141,95 @@ def _eligibility(round_obj: Round, profile: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def _data_parts(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Structured parts of a plan section (measures, KPIs, milestones) as tables or text."""
+def _number_text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _date_text(value: Any) -> str:
+    try:
+        return seireki(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
+
+
+def plan_data_parts(data: Mapping[str, Any], round_obj: Round) -> list[dict[str, Any]]:
+    """Structured parts of a plan section as labelled tables: measures with their technologies,
+    milestones with their dates, KPIs with baseline and three years. Keys the plan does not
+    know (data written under an older round definition) are shown as they are."""
+    from .plan import kpi_label, technology_choices
+
+    technologies = dict(technology_choices(round_obj))
     parts: list[dict[str, Any]] = []
-    for key, value in data.items():
+    rest = dict(data)
+    if "measures" in rest:
+        measures = rest.pop("measures") or []
+        parts.append(
+            {
+                "key": _("取組"),
+                "columns": [_("名称"), _("内容"), _("使う技術")],
+                "rows": [
+                    [
+                        m.get("title", ""),
+                        m.get("description", ""),
+                        "、".join(str(technologies.get(t, t)) for t in m.get("technologies", [])),
+                    ]
+                    for m in measures
+                ],
+            }
+        )
+    if "milestones" in rest:
+        milestones = rest.pop("milestones") or []
+        parts.append(
+            {
+                "key": _("節目（マイルストーン）"),
+                "columns": [_("内容"), _("時期")],
+                "rows": [[m.get("title", ""), _date_text(m.get("due"))] for m in milestones],
+            }
+        )
+    kpi_keys = [k for k in ("labour_productivity", "cost", "sales") if k in rest]
+    if kpi_keys or "free" in rest:
+        rows = []
+        for key in kpi_keys:
+            row = rest.pop(key) or {}
+            rows.append([str(kpi_label(key)), *_kpi_cells(row)])
+        for row in rest.pop("free", None) or []:
+            rows.append([row.get("name", ""), *_kpi_cells(row)])
+        parts.append(
+            {
+                "key": _("成果指標"),
+                "columns": [_("指標"), _("単位"), _("基準値"), _("1年後"), _("2年後"), _("3年後")],
+                "rows": rows,
+            }
+        )
+    for key, value in rest.items():
         if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             columns: list[str] = []
-            for row in value:
-                columns.extend(c for c in row if c not in columns)
+            for item in value:
+                columns.extend(c for c in item if c not in columns)
             parts.append(
                 {
                     "key": key,
                     "columns": columns,
-                    "rows": [[_text(row.get(c)) for c in columns] for row in value],
+                    "rows": [[_text(item.get(c)) for c in columns] for item in value],
                 }
             )
         else:
             parts.append({"key": key, "columns": [], "rows": [], "text": _text(value)})
     return parts
+
+
+def _kpi_cells(row: Mapping[str, Any]) -> list[str]:
+    return [
+        str(row.get("unit", "")),
+        *(_number_text(row.get(f)) for f in ("baseline", "year1", "year2", "year3")),
+    ]
 
 
 def _text(value: Any) -> str:
@@ -193,7 +264,7 @@ def present_snapshot(
                 "code": spec["code"],
                 "title": localised(spec, "title"),
                 "text": section.get("text", ""),
-                "parts": _data_parts(section.get("data") or {}),
+                "parts": plan_data_parts(section.get("data") or {}, round_obj),
                 "max_chars": spec.get("max_chars"),
             }
         )
@@ -205,7 +276,7 @@ def present_snapshot(
                 "code": code,
                 "title": code,
                 "text": section.get("text", ""),
-                "parts": _data_parts(section.get("data") or {}),
+                "parts": plan_data_parts(section.get("data") or {}, round_obj),
                 "max_chars": None,
             }
         )

@@ -95,6 +95,33 @@ def test_compare_snapshots_per_section(programme: Programme) -> None:
     assert result["declarations"] == []
 
 
+def test_changed_measures_and_milestones_read_with_their_labels(programme: Programme) -> None:
+    app = fill_application(make_application(programme))
+    starts = app.round.programme_period_starts
+    measures = PlanSection.objects.get(application=app, code="measures")
+    measures.data = {"measures": [{"title": "需要予測", "description": "", "technologies": ["ai"]}]}
+    measures.save()
+    v1 = make_version(app)
+    measures.data = {"measures": [{"title": "需要予測", "description": "", "technologies": ["ai", "data"]}]}
+    measures.save()
+    PlanSection.objects.filter(application=app, code="schedule").update(
+        data={"milestones": [{"title": "稼働", "due": starts.isoformat()}]}
+    )
+    v2 = make_version(app)
+    result = compare_snapshots(v1.snapshot, v2.snapshot, app.round)
+    by_title = {section["title"]: section["data_changes"] for section in result["plan"]}
+    assert by_title["取組内容"] == [
+        {
+            "label": "取組",
+            "old": "名称：需要予測 ／ 使う技術：AI",
+            "new": "名称：需要予測 ／ 使う技術：AI、データ分析",
+        }
+    ]
+    [milestone] = by_title["実施スケジュール"]
+    assert milestone["label"] == "節目（マイルストーン）" and milestone["old"] == ""
+    assert milestone["new"] == f"内容：稼働 ／ 時期：{starts.year}年{starts.month}月{starts.day}日"
+
+
 def test_identical_versions_show_no_change(programme: Programme) -> None:
     app = fill_application(make_application(programme))
     v1, v2 = make_version(app), make_version(app)

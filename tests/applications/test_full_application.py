@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -94,3 +96,37 @@ def test_round_labels_follow_the_language(programme: Programme) -> None:
     assert full["budget"]["lines"][0]["category_label"] == "Software and cloud services"
     assert full["documents"][0]["label"].startswith("Certificate of registered matters")
     assert any(d["text"].startswith("The applicant (including its officers)") for d in full["declarations"])
+
+
+def test_the_plans_structured_parts_read_as_labelled_tables(programme: Programme) -> None:
+    from dxgrant.applications.models import PlanSection
+
+    app = fill_application(make_application(programme))
+    starts = app.round.programme_period_starts
+    kpi = {"unit": "千円", "baseline": 12000, "year1": 13000, "year2": 14000, "year3": 15000.5}
+    PlanSection.objects.filter(application=app, code="measures").update(
+        data={
+            "measures": [{"title": "需要予測", "description": "販売データで", "technologies": ["ai", "data"]}]
+        }
+    )
+    PlanSection.objects.filter(application=app, code="schedule").update(
+        data={"milestones": [{"title": "稼働", "due": starts.isoformat()}]}
+    )
+    PlanSection.objects.filter(application=app, code="kpis").update(
+        data={
+            "labour_productivity": kpi,
+            "cost": kpi,
+            "sales": kpi,
+            "free": [
+                {"name": "リピート率", "unit": "%", "baseline": 30, "year1": 32, "year2": 34, "year3": 36}
+            ],
+        }
+    )
+    with translation.override("ja"):
+        html = render_to_string("applications/_full.html", {"full": full_application(app)})
+    text = re.sub(r"<[^>]+>", " ", html)  # what a reader sees, without ids and classes
+    for raw in ("measures", "milestones", "labour_productivity", "baseline", "year1", " ai ", "data"):
+        assert raw not in text, raw
+    assert "需要予測" in html and "AI、データ分析" in html
+    assert f"{starts.year}年{starts.month}月{starts.day}日" in html
+    assert "労働生産性" in html and "12,000" in html and "15,000.5" in html and "リピート率" in html
