@@ -112,7 +112,9 @@ def submit_application(
     snapshot = build_snapshot(locked)
     if seen_digest is not None and seen_digest != digest(snapshot):
         raise ValidationError(
-            _("確認画面を開いた後に申請の内容が変わりました。内容をもう一度確認してから提出してください。"),
+            _(
+                "確認画面を開いた後に申請の内容が変わりました。下の最新の内容を確認し、新しい確認コードを入力して提出してください。"
+            ),
             code="changed_since_seen",
         )
     locked = services.transition(locked, name="submit", actor=actor)

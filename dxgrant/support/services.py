@@ -184,8 +184,8 @@ def start_engagement(
     an invalid 法人番号; a company (by 法人番号) that accepted another firm's support in that
     round, or (by 法人番号 or name) already applying in it, with DuplicateApplication, which the
     caller records for the secretariat (`record_refusal`). Several firms may invite the same
-    company: only the invitation it accepts counts (see `_accept`). The same `submission_token` twice returns the engagement made
-    the first time.
+    company: only the invitation it accepts counts (see `_accept`). The same `submission_token`
+    twice returns the engagement made the first time.
     """
     _require(policies.can_start_engagement(actor))
     if submission_token is not None:
