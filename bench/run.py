@@ -78,6 +78,102 @@ def add_inquiries(n: int, assignee: User) -> None:
     )
 
 
+def add_applications(n: int, round_obj, firm, advisor: User) -> None:  # type: ignore[no-untyped-def]
+    """n submitted applications, each with its engagement, written in bulk."""
+    from django.utils import timezone
+
+    from dxgrant.applications import workflow
+    from dxgrant.applications.models import Application
+    from dxgrant.support.models import Engagement, EngagementStatus
+
+    start = Application.objects.count()
+    prefectures = ["東京都", "大阪府", "愛知県", "福岡県", "北海道"]
+    engagements = Engagement.objects.bulk_create(
+        [
+            Engagement(
+                firm=firm,
+                round=round_obj,
+                lead_advisor=advisor,
+                company_name=f"ベンチ商事{start + i}",
+                corporate_number="",
+                status=EngagementStatus.ACTIVE,
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    now = timezone.now()
+    Application.objects.bulk_create(
+        [
+            Application(
+                round=round_obj,
+                engagement=engagement,
+                firm=firm,
+                status=[workflow.SUBMITTED, workflow.SCREENING, workflow.RETURNED][i % 3],
+                company_key=f"name:ベンチ商事{start + i}",
+                company_name=engagement.company_name,
+                company_name_kana="ベンチショウジ",
+                prefecture=prefectures[i % len(prefectures)],
+                industry="E",
+                employees=5 + i % 90,
+                receipt_number=f"DX-2026-{start + i + 1:06d}",
+                submitted_at=now,
+            )
+            for i, engagement in enumerate(engagements)
+        ],
+        batch_size=2000,
+    )
+
+
+def application_rows(client: Client) -> list[tuple[str, tuple[float, int], tuple[float, int]]]:
+    """The secretariat's application list as applications grow, and the full application PDF."""
+    from dxgrant.applications.models import Application
+    from dxgrant.programs.models import Programme
+    from tests.applications.factories_staff import fill_application, make_application, staff_round
+    from tests.firm_helpers import certified_firm
+    from tests.support.factories import advisor_of
+
+    programme = Programme.objects.get()
+    round_obj = staff_round(programme)
+    firm = certified_firm(programme, name="ベンチ支援株式会社")
+    advisor = advisor_of(firm)
+    rows = []
+    add_applications(SMALL, round_obj, firm, advisor)
+    small = timed(client, "/staff/applications/")
+    add_applications(LARGE - SMALL, round_obj, firm, advisor)
+    large = timed(client, "/staff/applications/")
+    deep_before = Application.objects.order_by("id").values_list("id", flat=True)[300]
+    deep = timed(client, f"/staff/applications/?before={deep_before}")
+    filtered = timed(
+        client, f"/staff/applications/?round={round_obj.code}&status=screening&prefecture=大阪府"
+    )
+    searched = timed(client, "/staff/applications/?q=ベンチ商事19999")
+    rows.append(("staff application list, 20,000 vs 100 applications", large, small))
+    rows.append(("staff application list, a page ~19,700 rows deep vs the first page", deep, large))
+    rows.append(
+        ("staff application list filtered (round + status + prefecture) vs unfiltered", filtered, large)
+    )
+    rows.append(("staff application list, search by company name vs unfiltered", searched, large))
+
+    application = fill_application(
+        make_application(programme, round_obj=round_obj, company_name="ベンチ工業株式会社")
+    )
+    detail = timed(client, f"/staff/applications/{application.pk}/")
+    rows.append(("staff application detail vs the list, 20,000", detail, large))
+    global application_pdf_peak
+    tracemalloc.start()
+    start = time.perf_counter()
+    assert client.get(f"/staff/applications/{application.pk}/application.pdf").status_code == 200
+    cold_ms = (time.perf_counter() - start) * 1000
+    _, application_pdf_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows.append(("full application PDF vs the staff detail page", (cold_ms, 0), detail))
+    return rows
+
+
+application_pdf_peak = 0
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None)
@@ -101,6 +197,8 @@ def main() -> None:
     rows.append(("inquiry inbox, 20,000 vs 100 inquiries", large_inbox, small_inbox))
     rows.append(("inquiry inbox, a page ~19,700 rows deep vs the first page", deep_inbox, large_inbox))
     rows.append(("inquiry inbox filtered (status + mine) vs unfiltered, 20,000", filtered, large_inbox))
+
+    rows += application_rows(client)
 
     home = timed(public, "/")
     schedule = timed(public, "/schedule/")
@@ -144,6 +242,7 @@ def main() -> None:
     lines += [
         "",
         f"Guidelines PDF: peak Python memory while rendering {pdf_peak / 1_048_576:.1f} MiB.",
+        f"Full application PDF: peak Python memory while rendering {application_pdf_peak / 1_048_576:.1f} MiB.",
         "",
         "Targets: list pages stay flat as data grows (ratio near 1, same query count); a deep page",
         "costs what the first page does (keyset pagination).",
