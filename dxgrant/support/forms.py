@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -23,7 +23,43 @@ from .checkin import CODE_DIGITS, normalise_code
 from .models import HearingRecord, HearingResponse, TrainingFormat
 from .services import invitation_valid_hours
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def _held_on_field() -> forms.DateField:
+    """The day a hearing or a training session takes place (each form adds its own limits)."""
+    return forms.DateField(
+        label=_("実施日"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("実施日を入力してください。"),
+            "invalid": _("日付の形式が正しくありません。"),
+        },
+    )
+
+
+def _clock_field(*, label: StrOrPromise, required: StrOrPromise, invalid: StrOrPromise) -> forms.TimeField:
+    """A time of day typed as HH:MM; the form combines it with the date in Japan time."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": required, "invalid": invalid},
+    )
+
+
+def _invitee_email_field(label: StrOrPromise) -> HalfWidthEmailField:
+    """The address an invitation is sent to (the representative's or a staff member's)."""
+    return HalfWidthEmailField(
+        label=label,
+        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限はメールに記載します。"),
+        error_messages={
+            "required": _("メールアドレスを入力してください。"),
+            "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),
+        },
+    )
 
 
 class OnceForm(forms.Form):
@@ -63,14 +99,7 @@ class EngagementForm(OnceForm):
         max_length=100,
         error_messages={"required": _("代表者の氏名を入力してください。")},
     )
-    representative_email = HalfWidthEmailField(
-        label=_("代表者のメールアドレス"),
-        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限はメールに記載します。"),
-        error_messages={
-            "required": _("メールアドレスを入力してください。"),
-            "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),
-        },
-    )
+    representative_email = _invitee_email_field(_("代表者のメールアドレス"))
 
     def __init__(self, *args: Any, rounds: Sequence[Round], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,14 +134,7 @@ class EngagementForm(OnceForm):
 
 
 class HearingForm(OnceForm):
-    held_on = forms.DateField(
-        label=_("実施日"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("実施日を入力してください。"),
-            "invalid": _("日付の形式が正しくありません。"),
-        },
-    )
+    held_on = _held_on_field()
     attendees = forms.CharField(
         label=_("出席者"),
         max_length=1000,
@@ -207,29 +229,16 @@ class SessionForm(OnceForm):
             "invalid_choice": _("この公募回の研修カリキュラムにない単元です。"),
         },
     )
-    date = forms.DateField(
-        label=_("実施日"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("実施日を入力してください。"),
-            "invalid": _("日付の形式が正しくありません。"),
-        },
-    )
-    starts = forms.TimeField(
+    date = _held_on_field()
+    starts = _clock_field(
         label=_("開始時刻（日本時間）"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": _("開始時刻を入力してください。"),
-            "invalid": _("時刻の形式が正しくありません（例: 13:00）。"),
-        },
+        required=_("開始時刻を入力してください。"),
+        invalid=_("時刻の形式が正しくありません（例: 13:00）。"),
     )
-    ends = forms.TimeField(
+    ends = _clock_field(
         label=_("終了時刻（日本時間）"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": _("終了時刻を入力してください。"),
-            "invalid": _("時刻の形式が正しくありません（例: 15:00）。"),
-        },
+        required=_("終了時刻を入力してください。"),
+        invalid=_("時刻の形式が正しくありません（例: 15:00）。"),
     )
     format = forms.ChoiceField(
         label=_("形式"),
@@ -340,14 +349,7 @@ class StaffInvitationForm(forms.Form):
     name = forms.CharField(
         label=_("氏名"), max_length=100, error_messages={"required": _("氏名を入力してください。")}
     )
-    email = HalfWidthEmailField(
-        label=_("メールアドレス"),
-        help_text=_("このアドレスに招待メールを送ります。リンクの有効期限はメールに記載します。"),
-        error_messages={
-            "required": _("メールアドレスを入力してください。"),
-            "invalid": _("メールアドレスの形式が正しくありません（例: name@example.jp）。"),
-        },
-    )
+    email = _invitee_email_field(_("メールアドレス"))
 
 
 class NewAccountForm(forms.Form):

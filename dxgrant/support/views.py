@@ -65,6 +65,22 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
+def _form_status(request: HttpRequest) -> int:
+    """A form page shown again after a POST shows a refused submission: 400, not 200."""
+    return 400 if request.method == "POST" else 200
+
+
+def _hearing_content(data: dict[str, Any]) -> dict[str, Any]:
+    """What a hearing record says, as typed: the same for a new record and an edit."""
+    return {
+        "held_on": data["held_on"],
+        "attendees": data["attendees"],
+        "topics": data["topics"],
+        "challenges": data["challenges"],
+        "next_steps": data["next_steps"],
+    }
+
+
 def _engagement_home(user: User, engagement: Engagement) -> str:
     """Where a person goes back to: the applicant's page for members, the detail otherwise."""
     if policies.member_of(user, engagement) is not None:
@@ -137,8 +153,8 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
                 % {"company": engagement.company_name},
             )
             return redirect("support:engagement_detail", pk=engagement.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "support/engagement_form.html", {"form": form, "rounds": rounds}, status=status)
+    context = {"form": form, "rounds": rounds}
+    return render(request, "support/engagement_form.html", context, status=_form_status(request))
 
 
 def _detail_context(user: User, engagement: Engagement) -> dict[str, Any]:
@@ -197,11 +213,7 @@ def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
             hearing = services.record_hearing(
                 actor=user,
                 engagement=engagement,
-                held_on=data["held_on"],
-                attendees=data["attendees"],
-                topics=data["topics"],
-                challenges=data["challenges"],
-                next_steps=data["next_steps"],
+                **_hearing_content(data),
                 corrects=corrects,
                 submission_token=data["submission_token"],
             )
@@ -211,9 +223,7 @@ def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("ヒアリング記録を保存し、申請者に確認を依頼しました。"))
             return redirect("support:hearing_detail", pk=hearing.pk)
     context = {"engagement": engagement, "form": form, "corrects": corrects, "editing": False}
-    return render(
-        request, "support/hearing_form.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "support/hearing_form.html", context, status=_form_status(request))
 
 
 @login_required
@@ -247,11 +257,7 @@ def hearing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 hearing=hearing,
                 revision=data["revision"] or 0,
-                held_on=data["held_on"],
-                attendees=data["attendees"],
-                topics=data["topics"],
-                challenges=data["challenges"],
-                next_steps=data["next_steps"],
+                **_hearing_content(data),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -259,9 +265,7 @@ def hearing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("ヒアリング記録を更新しました。"))
             return redirect("support:hearing_detail", pk=hearing.pk)
     context = {"engagement": hearing.engagement, "hearing": hearing, "form": form, "editing": True}
-    return render(
-        request, "support/hearing_form.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "support/hearing_form.html", context, status=_form_status(request))
 
 
 @login_required
@@ -330,9 +334,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("研修を登録し、参加者にお知らせしました。"))
             return redirect("support:session_detail", pk=session.pk)
     context = {"engagement": engagement, "form": form, "curriculum": curriculum}
-    return render(
-        request, "support/session_form.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "support/session_form.html", context, status=_form_status(request))
 
 
 def _code_context(user: User, session: Any) -> dict[str, Any]:
@@ -542,8 +544,7 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
         "attempts": attempts,
         "pass_mark": training.get("pass_mark_percent"),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "support/quiz.html", context, status=status)
+    return render(request, "support/quiz.html", context, status=_form_status(request))
 
 
 @login_required
@@ -567,10 +568,8 @@ def staff_invite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(email)s に招待メールを送りました。") % {"email": invitation.email})
             return redirect("support:my_engagement", pk=engagement.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "support/staff_invite.html", {"engagement": engagement, "form": form}, status=status
-    )
+    context = {"engagement": engagement, "form": form}
+    return render(request, "support/staff_invite.html", context, status=_form_status(request))
 
 
 # --- Invitations ---------------------------------------------------------------------------------
@@ -671,9 +670,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("アカウントを作成し、招待を承諾しました。"))
             return redirect("support:my_engagement", pk=invitation.engagement_id)
     context.update({"mode": "new_account", "form": form})
-    return render(
-        request, "support/invitation_accept.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "support/invitation_accept.html", context, status=_form_status(request))
 
 
 # --- Secretariat and auditors --------------------------------------------------------------------
