@@ -229,15 +229,23 @@ def _seed_demo_engagement(firm: Any, advisor: User) -> None:
 def _seed_demo_application(engagement: Any, applicant: User) -> None:
     """The demo company's application, begun: the first lines of the company profile are in,
     the rest (figures, plan, budget, documents, declarations) is left to try."""
+    from dxgrant.applications.profile import update_profile
     from dxgrant.applications.services import ensure_application
 
     application = ensure_application(engagement=engagement, actor=applicant)
-    application.entity_type = "corporation"
-    application.legal_form = "株式会社"
-    application.company_name_kana = "ヤマダセイサクショ"
-    application.representative_name = "山田 花子"
-    application.representative_name_kana = "ヤマダ ハナコ"
-    application.save()
+    update_profile(
+        application=application,
+        actor=applicant,
+        revision=application.profile_revision,
+        data={
+            "entity_type": "corporation",
+            "legal_form": "株式会社",
+            "company_name": application.company_name,
+            "company_name_kana": "ヤマダセイサクショ",
+            "representative_name": "山田 花子",
+            "representative_name_kana": "ヤマダ ハナコ",
+        },
+    )
 
 
 def current_demo_code(email: str) -> str:

@@ -159,6 +159,9 @@ def test_the_demo_applicant_finds_an_application_begun(programme):
     sign_in(client, "applicant@demo.dxgrant.jp", DEMO_PASSWORD)
     page = client.get(f"/applications/{application.pk}/").content.decode()
     assert "作成中" in page and "会社概要" in page
+    from dxgrant.applications import completeness
+
+    assert completeness.profile_status(application) == completeness.IN_PROGRESS
 
 
 def test_the_demo_secretariat_finds_a_submitted_application(programme, client_for):
