@@ -97,6 +97,14 @@ TRANSITIONS: dict[str, Transition] = {
         _t("pay", {ACCEPTED}, PAID, {SECRETARIAT}, _("交付")),
         _t("start_reporting", {PAID}, REPORTING, {SECRETARIAT, SYSTEM}, _("実績報告へ")),
         _t("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
+        # Support ended before submission: the unsubmitted application closes with it.
+        _t(
+            "close_with_support",
+            {INVITED, DRAFTING, AWAITING_CONFIRMATION},
+            WITHDRAWN,
+            {APPLICANT, ADVISOR},
+            _("支援の終了により終了"),
+        ),
         _t(
             "withdraw",
             {INVITED, DRAFTING, AWAITING_CONFIRMATION, SUBMITTED, SCREENING, RETURNED, IN_REVIEW},

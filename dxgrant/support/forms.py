@@ -389,3 +389,17 @@ class NewAccountForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class EndEngagementForm(forms.Form):
+    reason = forms.CharField(
+        label=_("終了の理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("相手方へのメールに記載します。"),
+    )
+    confirm = forms.BooleanField(
+        label=_("支援を終了します。提出前の申請も終了し、元に戻せないことを理解しました。"),
+        error_messages={"required": _("確認のチェックを入れてください。")},
+    )

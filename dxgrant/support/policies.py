@@ -103,6 +103,21 @@ def can_manage_engagement(user: Any, engagement: Engagement) -> Decision:
     return True, ""
 
 
+def can_end_engagement(user: Any, engagement: Engagement) -> Decision:
+    """End the support: the company's representative (its right to choose its advisor), or an
+    advisor of the firm in good standing. Not delegated staff, not staff, not twice."""
+    if engagement.status == EngagementStatus.ENDED:
+        return False, _("この支援は終了しています。")
+    member = member_of(user, engagement)
+    if member is not None:
+        if member.role != EngagementRole.REPRESENTATIVE:
+            return False, _("支援の終了は、会社の代表者が行います。")
+        return True, ""
+    if is_firm_advisor(user, engagement):
+        return can_act_as_advisor(user)
+    return False, _("この支援先の代表者または担当の認定事業者のみが行えます。")
+
+
 def can_edit_hearing(user: Any, hearing: HearingRecord) -> Decision:
     allowed, reason = can_manage_engagement(user, hearing.engagement)
     if not allowed:

@@ -58,7 +58,7 @@ def _members() -> Prefetch:  # type: ignore[type-arg]
 def get_engagement_for(user: Any, pk: int) -> Engagement:
     engagement = (
         engagements_visible_to(user)
-        .select_related("firm", "round", "lead_advisor", "application")
+        .select_related("firm", "round", "lead_advisor", "application", "ended_by")
         .prefetch_related(_members())
         .filter(pk=pk)
         .first()

@@ -427,6 +427,58 @@ def accept_invitation_with_new_account(
     return user
 
 
+# --- Ending the support --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def end_engagement(*, actor: User, engagement: Engagement, reason: str = "") -> Engagement:
+    """End the support of a company by a firm in a round (支援の終了).
+
+    Callers: the company's representative or an advisor of the firm in good standing
+    (`policies.can_end_engagement`). An application not yet submitted closes with it (withdrawn,
+    so the company may apply through another firm); open invitations stop working. Refused: an
+    application already submitted (the applicant withdraws it first, or the secretariat decides
+    on it), an engagement already ended. Records stay readable; both sides are emailed.
+    """
+    from dxgrant.applications import workflow
+    from dxgrant.applications.models import Application
+    from dxgrant.applications.services import transition
+
+    _require(policies.can_end_engagement(actor, engagement))
+    locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if locked.status == EngagementStatus.ENDED:  # a second click
+        raise ValidationError(_("この支援は終了しています。"), code="already_ended")
+    application = Application.objects.filter(engagement=locked).first()
+    if application is not None and application.status not in workflow.ENDED:
+        if application.status not in workflow.TRANSITIONS["close_with_support"].sources:
+            raise ValidationError(
+                _(
+                    "提出済みの申請があるため、支援を終了できません。申請者が申請を取り下げるか、"
+                    "事務局の判断が出てから終了してください。"
+                ),
+                code="application_submitted",
+            )
+        transition(application, name="close_with_support", actor=actor, note=reason.strip()[:500])
+    now = timezone.now()
+    locked.status = EngagementStatus.ENDED
+    locked.ended_at = now
+    locked.ended_by = actor
+    locked.end_reason = reason.strip()[:1000]
+    locked.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    revoked = locked.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    audit_record(
+        actor=actor,
+        action="support.engagement_ended",
+        obj=locked,
+        changes={"reason": locked.end_reason, "invitations_revoked": revoked},
+    )
+    _on_commit_enqueue("send_engagement_ended", locked.pk)
+    engagement.status = locked.status
+    return locked
+
+
 # --- Hearing records -----------------------------------------------------------------------------
 
 HEARING_FIELDS = ("held_on", "attendees", "topics", "challenges", "next_steps")
@@ -871,6 +923,14 @@ def claim_invitation_email(invitation_id: int) -> bool:
         ClientInvitation.objects.filter(
             pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(sent_at=timezone.now())
+    )
+
+
+def claim_end_notice(engagement_id: int) -> bool:
+    return bool(
+        Engagement.objects.filter(
+            pk=engagement_id, status=EngagementStatus.ENDED, end_notified_at__isnull=True
+        ).update(end_notified_at=timezone.now())
     )
 
 

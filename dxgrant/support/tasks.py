@@ -15,7 +15,7 @@ from django_tasks import task
 from dxgrant.accounts.models import User
 
 from . import services
-from .models import ClientInvitation, EngagementRole, HearingRecord, TrainingSession
+from .models import ClientInvitation, Engagement, EngagementRole, HearingRecord, TrainingSession
 
 
 def _absolute(path: str) -> str:
@@ -101,3 +101,22 @@ def send_session_scheduled(session_id: int) -> None:
                 "link": _absolute(reverse("support:session_detail", args=[session.pk])),
             }
             _send("session_scheduled", context, user.email, user.preferred_language)
+
+
+@task()
+def send_engagement_ended(engagement_id: int) -> None:
+    """Tell the representative and the lead advisor that the support has ended, once."""
+    with transaction.atomic():
+        if not services.claim_end_notice(engagement_id):
+            return
+        engagement = Engagement.objects.select_related("firm", "round", "lead_advisor", "ended_by").get(
+            pk=engagement_id
+        )
+        people = [
+            m.user
+            for m in engagement.members.filter(role=EngagementRole.REPRESENTATIVE).select_related("user")
+        ]
+        people.append(engagement.lead_advisor)
+        for user in people:
+            context: dict[str, object] = {"engagement": engagement, "user": user}
+            _send("engagement_ended", context, user.email, user.preferred_language)

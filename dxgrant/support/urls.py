@@ -10,6 +10,7 @@ urlpatterns = [
     path("engagements/new/", views.engagement_create, name="engagement_create"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/attendance/", views.engagement_attendance, name="engagement_attendance"),
+    path("engagements/<int:pk>/end/", views.engagement_end, name="engagement_end"),
     path("engagements/<int:pk>/hearings/new/", views.hearing_create, name="hearing_create"),
     path("engagements/<int:pk>/training/new/", views.session_create, name="session_create"),
     path("hearings/<int:pk>/", views.hearing_detail, name="hearing_detail"),

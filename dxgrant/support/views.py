@@ -30,6 +30,7 @@ from . import checkin as checkin_codes
 from . import policies, selectors, services
 from .forms import (
     CheckInForm,
+    EndEngagementForm,
     EngagementForm,
     HearingForm,
     HearingResponseForm,
@@ -161,6 +162,7 @@ def _detail_context(user: User, engagement: Engagement) -> dict[str, Any]:
     may_manage, manage_reason = policies.can_manage_engagement(user, engagement)
     return {
         "engagement": engagement,
+        "may_end": policies.can_end_engagement(user, engagement)[0],
         "members": list(engagement.members.all()),
         "may_manage": may_manage,
         "manage_reason": manage_reason,
@@ -176,6 +178,36 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if policies.member_of(user, engagement) is not None:
         return redirect("support:my_engagement", pk=engagement.pk)
     return render(request, "support/engagement_detail.html", _detail_context(user, engagement))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the support (支援の終了), after a confirmation: the representative or the firm."""
+    user = _user(request)
+    engagement = selectors.get_engagement_for(user, pk)
+    home = _engagement_home(user, engagement)
+    allowed, reason = policies.can_end_engagement(user, engagement)
+    if not allowed:
+        if engagement.status == EngagementStatus.ENDED:  # e.g. a second click
+            messages.error(request, reason)
+            return redirect(home)
+        raise PermissionDenied(reason)
+    form = EndEngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_engagement(actor=user, engagement=engagement, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("支援を終了しました。相手方にメールで知らせます。"))
+            return redirect(home)
+    from dxgrant.applications.workflow import TRANSITIONS
+
+    application = getattr(engagement, "application", None)
+    closes = application is not None and application.status in TRANSITIONS["close_with_support"].sources
+    context = {"engagement": engagement, "form": form, "closes_application": closes}
+    return render(request, "support/engagement_end.html", context, status=_form_status(request))
 
 
 @login_required

@@ -53,6 +53,12 @@ PAGES: dict[str, Page] = {
         why=f"{ADVISOR}; {ENGAGEMENT} (2); hearings; sessions; invitees; attendances; quiz attempts; "
         f"invitations; {HEADER}",
     ),
+    "support:engagement_end": Page(
+        "/support/engagements/{support_engagement}/end/",
+        5,
+        user="support_applicant",
+        why=f"{SEEN}; {ENGAGEMENT} (2, the application and who ended it joined); {HEADER}",
+    ),
     "support:hearing_create": Page(
         "/support/engagements/{support_engagement}/hearings/new/",
         6,
@@ -176,6 +182,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "support:engagement_create": {ANON: 302} | {r: 403 for r in Role.values},
     "support:engagement_detail": READ,
     "support:engagement_attendance": READ,
+    "support:engagement_end": ACT,
     "support:hearing_create": ACT,
     "support:session_create": ACT,
     "support:hearing_detail": READ,
