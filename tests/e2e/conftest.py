@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services import load_programme_file
@@ -51,6 +52,11 @@ def e2e_browser() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+            # Playwright's sync API keeps an event loop running in this thread, so Django keeps
+            # this thread's database connections in a context variable rather than the thread
+            # local while it is open. Close those now: once the loop stops they would be out of
+            # reach, left open, and the test database could not be dropped at the end.
+            connections.close_all()
 
 
 @pytest.fixture(scope="session")
