@@ -107,6 +107,13 @@ def submit_application(
     elif locked.round.application_status() != ApplicationStatus.OPEN:
         raise ValidationError(_("申請の受付期間外のため提出できません。"), code="window_closed")
     if locked.status != workflow.AWAITING_CONFIRMATION:
+        if locked.receipt_number and locked.status not in (*workflow.EDITABLE, workflow.INVITED):
+            # Typically a second tab, after the first one submitted.
+            raise ValidationError(
+                _("この申請はすでに提出されています（受付番号 %(number)s）。")
+                % {"number": locked.receipt_number},
+                code="already_submitted",
+            )
         raise ValidationError(_("アドバイザーが確認を依頼した申請だけを提出できます。"), code="not_awaiting")
     _refuse_unless_ready(locked)
     snapshot = build_snapshot(locked)

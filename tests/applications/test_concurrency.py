@@ -190,7 +190,7 @@ def test_tabs_with_their_own_tokens_submit_once_and_the_others_are_refused(ready
     assert [o.value.pk for o in outcomes if o.error is None] == [version.pk]
     refusals = [o.error for o in outcomes if o.error is not None]
     assert len(refusals) == threads - 1
-    assert all(e.code == "not_awaiting" for e in refusals)  # type: ignore[attr-defined]
+    assert all(e.code == "already_submitted" for e in refusals)  # type: ignore[attr-defined]
 
 
 class _HiddenInputs(HTMLParser):
@@ -249,11 +249,9 @@ def test_two_tabs_submitting_through_the_confirm_page_submit_once(ready, both_co
     assert [r.status_code for r in refused] == [400]
     body = refused[0].content.decode()
     if both_codes_pass:
-        assert "アドバイザーが確認を依頼した申請だけを提出できます" in body
+        assert "この申請はすでに提出されています" in body
     else:
-        assert (
-            "認証コードが正しくない" in body or "アドバイザーが確認を依頼した申請だけを提出できます" in body
-        )
+        assert "認証コードが正しくない" in body or "この申請はすでに提出されています" in body
     assert_submitted_once(ready.application)
 
 
