@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.core.models import next_number
-from dxgrant.core.uploads import sha256_of
+from dxgrant.core.uploads import save_upload, sha256_of
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import Programme
 
@@ -310,25 +310,17 @@ def upload_firm_document(*, actor: Any, firm: AdvisorFirm, code: str, file: Uplo
         sha256=sha256_of(file),
         uploaded_by=actor,
     )
-    document.file.save(file.name or "file", file, save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-            audit_record(
-                actor=actor,
-                action="advisor_firm.document_uploaded",
-                obj=firm,
-                changes={
-                    "document": document.pk,
-                    "kind": code,
-                    "sha256": document.sha256,
-                    "size": document.size,
-                },
-            )
-    except Exception:
-        # No record, no file: a failure must not leave an orphan upload behind.
-        document.file.delete(save=False)
-        raise
+    # No record, no file: a failure must not leave an orphan upload behind.
+    save_upload(
+        document,
+        file,
+        record=lambda: audit_record(
+            actor=actor,
+            action="advisor_firm.document_uploaded",
+            obj=firm,
+            changes={"document": document.pk, "kind": code, "sha256": document.sha256, "size": document.size},
+        ),
+    )
     return document
 
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dxgrant.core.uploads import sha256_of, sniffed_type
+from dxgrant.core.uploads import save_upload, sha256_of, sniffed_type
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
@@ -108,25 +108,22 @@ def store_document(
         sha256=sha256_of(file),
         uploaded_by=actor,
     )
-    document.file.save(file.name or "file", file, save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-            audit_record(
-                actor=actor,
-                action="application.document_uploaded",
-                obj=application,
-                changes={
-                    "document": document.pk,
-                    "code": code,
-                    "budget_line": budget_line.pk if budget_line else None,
-                    "sha256": document.sha256,
-                    "size": document.size,
-                },
-            )
-    except Exception:
-        document.file.delete(save=False)
-        raise
+    save_upload(
+        document,
+        file,
+        record=lambda: audit_record(
+            actor=actor,
+            action="application.document_uploaded",
+            obj=application,
+            changes={
+                "document": document.pk,
+                "code": code,
+                "budget_line": budget_line.pk if budget_line else None,
+                "sha256": document.sha256,
+                "size": document.size,
+            },
+        ),
+    )
     return document
 
 

@@ -4,11 +4,12 @@ the name or the browser), and its SHA-256 is taken for the record."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import filetype
 from django.core.files.base import File
+from django.db import models, transaction
 
 FORMAT_MIME = {
     "pdf": "application/pdf",
@@ -35,3 +36,17 @@ def sha256_of(file: File[Any]) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+def save_upload(document: models.Model, file: File[Any], *, record: Callable[[], object]) -> None:
+    """Store an uploaded file, then its row and what `record` writes with it (the audit entry) in
+    one transaction. If that fails the stored file is removed: no row, no file, no orphan."""
+    field = document.file  # type: ignore[attr-defined]
+    field.save(file.name or "file", file, save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+            record()
+    except Exception:
+        field.delete(save=False)
+        raise

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dxgrant.accounts.models import Role, User
 from dxgrant.advisors.policies import active_membership, can_act_as_advisor
 from dxgrant.applications.services import DuplicateApplication, record_refusal
+from dxgrant.applications.workflow import TRANSITIONS
 from dxgrant.integrity.middleware import client_ip
 from dxgrant.programs.models import Round
 
@@ -202,8 +203,6 @@ def engagement_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("支援を終了しました。相手方にメールで知らせます。"))
             return redirect(home)
-    from dxgrant.applications.workflow import TRANSITIONS
-
     application = getattr(engagement, "application", None)
     closes = application is not None and application.status in TRANSITIONS["close_with_support"].sources
     context = {"engagement": engagement, "form": form, "closes_application": closes}

@@ -1,0 +1,44 @@
+"""An upload is stored with its row and audit entry, or not at all: a failure after the file was
+written removes it again (core/uploads.save_upload, used by application and firm documents)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dxgrant.applications import documents
+from dxgrant.applications.models import ApplicationDocument
+from tests.applications.factories_plan import application_setup
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_failed_record_leaves_no_file_behind(programme, monkeypatch):
+    s = application_setup(programme)
+    stored: list[str] = []
+    original_save = default_storage.save
+
+    def remember(name, content, max_length=None):  # type: ignore[no-untyped-def]
+        stored.append(original_save(name, content, max_length=max_length))
+        return stored[-1]
+
+    monkeypatch.setattr(default_storage, "save", remember)
+
+    def audit_fails(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(documents, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        documents.store_document(
+            actor=s.applicant,
+            application=s.application,
+            code="registry_certificate",
+            file=SimpleUploadedFile("登記簿.pdf", PDF, content_type="application/pdf"),
+            content_type="application/pdf",
+        )
+    assert len(stored) == 1
+    assert not default_storage.exists(stored[0])
+    assert not ApplicationDocument.objects.exists()
