@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .roles import MFA_REQUIRED_ROLES, STAFF_ROLES, Role
 
-class Role(models.TextChoices):
-    APPLICANT = "applicant", _("申請者")
-    ADVISOR = "advisor", _("認定アドバイザー")
-    REVIEWER = "reviewer", _("審査員")
-    SECRETARIAT = "secretariat", _("事務局")
-    FINANCE = "finance", _("経理担当")
-    AUDITOR = "auditor", _("監査担当")
-
-
-# Roles whose accounts cannot be used without a second factor.
-MFA_REQUIRED_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.REVIEWER, Role.AUDITOR})
-# Roles that work inside the association (see the staff pages).
-STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.AUDITOR})
+__all__ = ["MFA_REQUIRED_ROLES", "STAFF_ROLES", "Role", "User", "UserManager", "Visitor"]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -81,3 +70,8 @@ class User(AbstractUser):
     @property
     def works_for_association(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+# Whoever is asking: a signed-in user or an anonymous visitor (`request.user`). Policies and
+# selectors that answer for anyone take a Visitor; services, which act, take a User.
+Visitor = User | AnonymousUser

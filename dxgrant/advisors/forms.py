@@ -19,10 +19,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import Role, User
+from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField, to_half_width
+from dxgrant.core.i18n import localised
 from dxgrant.core.uploads import sniffed_type
 from dxgrant.japan import corporate_number, invoice_number, postal
-from dxgrant.programs.eligibility import localised
-from dxgrant.public.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField, to_half_width
 
 from .models import AdvisorFirm, FeeTiming, LegalForm, PublicStatus, RegistrationStatus
 from .selectors import SECTION_FIELDS, fee_consistency_errors, field_label

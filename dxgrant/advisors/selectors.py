@@ -182,7 +182,7 @@ def registration_missing(firm: AdvisorFirm) -> list[Missing]:
 
 
 def _localised(item: Mapping[str, Any], key: str) -> str:
-    from dxgrant.programs.eligibility import localised
+    from dxgrant.core.i18n import localised
 
     return localised(item, key)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dxgrant.public.forms import HalfWidthEmailField
+from dxgrant.core.forms import HalfWidthEmailField
 
 from . import course, team
 from .models import AdvisorInvitation, CourseProgress, FirmMembership, MembershipRole
@@ -224,7 +224,7 @@ def course_module(request: HttpRequest, code: str) -> HttpResponse:
 
 class QuizForm(forms.Form):
     def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
-        from dxgrant.programs.eligibility import localised
+        from dxgrant.core.i18n import localised
 
         super().__init__(*args, **kwargs)
         for question in questions:

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from dxgrant.core.i18n import localised
 from dxgrant.integrity.services import audit_record
-from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
 
 from .documents import QUOTES, check_upload, quote_spec, store_document

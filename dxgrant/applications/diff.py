@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dxgrant.programs.eligibility import localised
+from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
 
 from .selectors import display_value, field_label, plan_data_parts, section_titles

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dxgrant.programs.eligibility import localised
+from dxgrant.core.i18n import localised
 
 from . import documents as docs
 from .models import Application, ApplicationDocument

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dxgrant.core.i18n import localised
 from dxgrant.core.uploads import save_upload, sha256_of, sniffed_type
 from dxgrant.integrity.services import audit_record
-from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
 
 from .models import Application, ApplicationDocument, BudgetLine

@@ -11,8 +11,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.forms import HalfWidthCharField, YenIntegerField
 from dxgrant.japan import corporate_number, industry, postal
-from dxgrant.public.forms import HalfWidthCharField, YenIntegerField
 
 from .models import Application, EntityType
 from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS

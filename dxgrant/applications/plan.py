@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dxgrant.core.i18n import localised
 from dxgrant.integrity.services import audit_record
-from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
 
 from .models import Application, PlanSection

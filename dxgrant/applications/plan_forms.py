@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dxgrant.programs.eligibility import localised
+from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
 
 from . import budget, plan

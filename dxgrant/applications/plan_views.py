@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dxgrant.programs.eligibility import localised
+from dxgrant.core.i18n import localised
 
 from . import plan
 from .models import Application, PlanSection

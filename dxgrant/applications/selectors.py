@@ -17,10 +17,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dxgrant.core.i18n import localised
+from dxgrant.core.templatetags.dx import seireki, yen
 from dxgrant.japan import industry as jsic
-from dxgrant.programs.eligibility import InvalidFacts, evaluate, localised, validate_facts
+from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.models import DeclarationText, Round
-from dxgrant.public.templatetags.dx import seireki, yen
 
 from .models import Application, EntityType
 from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, build_snapshot

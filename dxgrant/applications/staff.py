@@ -25,7 +25,7 @@ COMMENT_MAX_CHARS = 2000
 def return_sections(application: Application) -> list[tuple[str, str]]:
     """(code, title) of the parts of the application a return can comment on: the profile, each
     plan section (by its code), the budget, documents, disclosure and declarations."""
-    from dxgrant.programs.eligibility import localised
+    from dxgrant.core.i18n import localised
 
     plan = [
         (spec["code"], _("事業計画：%(title)s") % {"title": localised(spec, "title")})

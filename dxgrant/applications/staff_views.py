@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.policies import STAFF_READERS
+from dxgrant.core.i18n import localised
 from dxgrant.core.pdf import JapaneseFontMissing, render_pdf
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.japan import industry as jsic
-from dxgrant.programs.eligibility import localised
 
 from . import staff, workflow
 from .diff import compare_snapshots

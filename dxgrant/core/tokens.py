@@ -3,8 +3,12 @@ leak working links, and the raw token is shown exactly once (in the email)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
+
+from django.conf import settings
 
 
 def new_token() -> tuple[str, str]:
@@ -20,11 +24,6 @@ def hash_token(raw: str) -> str:
 def token_from_nonce(purpose: str, nonce: str) -> str:
     """A link token derived from a stored nonce with the secret key, so a background task can
     rebuild the link from an id: the raw token is never stored, not even in the task queue."""
-    import base64
-    import hmac
-
-    from django.conf import settings
-
     digest = hmac.new(
         settings.SECRET_KEY.encode("utf-8"), f"{purpose}:{nonce}".encode("ascii"), hashlib.sha256
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from .context import current_ip
@@ -21,7 +21,16 @@ def _describe(obj: models.Model | None) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-@transaction.atomic
+class AuditOutsideTransaction(RuntimeError):
+    """audit_record was called outside a transaction: the entry could outlive a change that
+    was rolled back, or a change could be kept without its entry."""
+
+
+def _in_callers_transaction() -> bool:
+    # A test case's own wrapping transaction does not count: the code under test must open one.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def audit_record(
     *,
     actor: Any | None,
@@ -31,8 +40,13 @@ def audit_record(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """Append one entry. Call it inside the transaction that makes the change it records, so
-    both are kept or neither is. `actor` is a user or None for the system itself."""
+    """Append one entry, inside the transaction that makes the change it records, so both are
+    kept or neither is; called outside one, it refuses (AuditOutsideTransaction). `actor` is a
+    user or None for the system itself."""
+    if not _in_callers_transaction():
+        raise AuditOutsideTransaction(
+            f"audit_record({action!r}) must run inside the transaction of its change"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_KEY])

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from dxgrant.core.i18n import current_language, localised
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda a, b: a == b,
@@ -26,11 +26,6 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 def condition_holds(condition: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
     return bool(_OPS[condition["op"]](facts.get(condition["field"]), condition["value"]))
-
-
-def _localised(item: Mapping[str, Any], key: str, language: str | None = None) -> str:
-    language = (language or get_language() or "ja")[:2]
-    return str(item.get(f"{key}_{language}") or item.get(f"{key}_ja") or "")
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ def evaluate(
 ) -> EligibilityResult:
     """Apply each rule whose `when` holds; every failed rule is a reason."""
     reasons = [
-        Reason(rule["code"], _localised(rule, "message", language))
+        Reason(rule["code"], localised(rule, "message", language))
         for rule in eligibility["rules"]
         if (rule.get("when") is None or condition_holds(rule["when"], facts))
         and not condition_holds(rule, facts)
@@ -91,7 +86,7 @@ def validate_facts(
     Refuses unknown fields, missing fields, wrong types (a boolean is not a number), numbers out
     of range and a field that another answer makes required. Returns the facts to evaluate.
     """
-    msg = _messages((language or get_language() or "ja")[:2])
+    msg = _messages((language or current_language())[:2])
     fields = {f["name"]: f for f in eligibility["fields"]}
     errors = [FieldError(name, msg["unknown"]) for name in data if name not in fields]
     facts: dict[str, Any] = {}
@@ -126,7 +121,3 @@ def _type_error(spec: Mapping[str, Any], value: Any, msg: Mapping[str, str]) -> 
     if spec.get("max") is not None and value > spec["max"]:
         return msg["max"].format(n=spec["max"])
     return None
-
-
-def localised(item: Mapping[str, Any], key: str, language: str | None = None) -> str:
-    return _localised(item, key, language)

@@ -4,12 +4,15 @@ rule sets are kept as validated JSON (see schema.py) and versioned by the file t
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import schema
 
 
 class Programme(models.Model):
@@ -35,6 +38,16 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name_ja
+
+    @cached_property
+    def certification_rules(self) -> schema.AdvisorCertification:
+        """How advisor firms are certified, as validated by the programme file's schema."""
+        return schema.AdvisorCertification.model_validate(self.advisor_certification)
+
+    @cached_property
+    def course(self) -> schema.AdvisorCourse:
+        """The advisor course, as validated by the programme file's schema."""
+        return schema.AdvisorCourse.model_validate(self.advisor_course)
 
 
 class ProgrammeDefinitionVersion(models.Model):
@@ -118,6 +131,18 @@ class Round(models.Model):
         if today > self.application_closes:
             return ApplicationStatus.CLOSED
         return ApplicationStatus.OPEN
+
+    @cached_property
+    def rules(self) -> schema.RoundRules:
+        """The round's rules as validated models: `round.rules.application.quote_threshold_yen`."""
+        return schema.RoundRules(
+            eligibility=self.eligibility,
+            rubric=self.rubric,
+            amount_rule=self.amount_rule,
+            documents=self.documents,
+            training=self.training,
+            application=self.application_rules,
+        )
 
     @property
     def schedule(self) -> list[dict[str, Any]]:

@@ -7,9 +7,10 @@ an operator editing the file needs to see.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,48}$")]
@@ -384,3 +385,54 @@ class ProgrammeDefinition(Strict):
         return self.model_dump(
             mode="json", include={"operator", "audiences", "support", "flow", "notes", "faq"}
         ) | {"programme": self.programme.model_dump(mode="json")}
+
+
+class RoundRules:
+    """A round's rules as the validated models above, parsed once per round object.
+
+    Code reads `round.rules.application.quote_threshold_yen`, never the stored JSON with a
+    default of its own: each default lives in one place, the schema.
+    """
+
+    def __init__(
+        self,
+        *,
+        eligibility: Any,
+        rubric: Any,
+        amount_rule: Any,
+        documents: Any,
+        training: Any,
+        application: Any,
+    ) -> None:
+        self._raw = {
+            "eligibility": eligibility,
+            "rubric": rubric,
+            "amount_rule": amount_rule,
+            "documents": documents,
+            "training": training,
+            "application": application,
+        }
+
+    @cached_property
+    def eligibility(self) -> Eligibility:
+        return Eligibility.model_validate(self._raw["eligibility"])
+
+    @cached_property
+    def rubric(self) -> list[Criterion]:
+        return TypeAdapter(list[Criterion]).validate_python(self._raw["rubric"])
+
+    @cached_property
+    def amount_rule(self) -> AmountRule:
+        return AmountRule.model_validate(self._raw["amount_rule"])
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        return TypeAdapter(list[Document]).validate_python(self._raw["documents"])
+
+    @cached_property
+    def training(self) -> Training:
+        return Training.model_validate(self._raw["training"])
+
+    @cached_property
+    def application(self) -> ApplicationRules:
+        return ApplicationRules.model_validate(self._raw["application"])

@@ -5,29 +5,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import jaconv
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import User
-from dxgrant.programs.eligibility import condition_holds, localised
+from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField
+from dxgrant.core.i18n import localised
+from dxgrant.programs.eligibility import condition_holds
 
 from .models import Inquiry, InquiryCategory, InquiryStatus
-
-
-def to_half_width(value: str) -> str:
-    """People type ＠, full-width digits and hyphens on Japanese keyboards; accept them."""
-    return jaconv.z2h(value, kana=False, ascii=True, digit=True).replace("ー", "-").strip()
-
-
-class HalfWidthCharField(forms.CharField):
-    def to_python(self, value: Any) -> str:
-        return to_half_width(super().to_python(value) or "")
-
-
-class HalfWidthEmailField(forms.EmailField):
-    def to_python(self, value: Any) -> str:
-        return to_half_width(super().to_python(value) or "").lower()
 
 
 class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -100,15 +86,6 @@ class InquiryNoteForm(forms.Form):
     body = forms.CharField(
         label=_("対応メモ（社内用）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-
-
-class YenIntegerField(forms.IntegerField):
-    """Accepts full-width digits and thousands separators: ５，０００，０００ → 5000000."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            value = to_half_width(value).replace(",", "").replace("，", "").replace(" ", "")
-        return super().to_python(value)
 
 
 class SelfCheckForm(forms.Form):

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import Role, User
+from dxgrant.core.forms import HalfWidthEmailField
+from dxgrant.core.i18n import localised
 from dxgrant.japan import corporate_number as corporate_numbers
-from dxgrant.programs.eligibility import localised
 from dxgrant.programs.models import Round
-from dxgrant.public.forms import HalfWidthEmailField
 
 from .checkin import CODE_DIGITS, normalise_code
 from .models import HearingRecord, HearingResponse, TrainingFormat

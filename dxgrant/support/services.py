@@ -123,6 +123,7 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+@transaction.atomic
 def _create_invitation(
     *, actor: User, engagement: Engagement, name: str, email: str, role: str
 ) -> ClientInvitation:

@@ -5,11 +5,12 @@ from django.db import DatabaseError, connection, transaction
 
 from dxgrant.integrity.context import request_ip
 from dxgrant.integrity.models import GENESIS_HASH, AuditEntry, AuditLogIsAppendOnly
-from dxgrant.integrity.services import audit_record, verify_audit_chain
+from dxgrant.integrity.services import AuditOutsideTransaction, audit_record, verify_audit_chain
 
 pytestmark = pytest.mark.django_db
 
 
+@transaction.atomic
 def _write(n: int) -> list[AuditEntry]:
     return [audit_record(actor=None, action=f"test.{i}", changes={"i": i, "名前": "山田"}) for i in range(n)]
 
@@ -38,7 +39,8 @@ def test_entries_form_a_chain():
 def test_the_ip_address_of_the_request_is_recorded(make_user):
     user = make_user()
     with request_ip("203.0.113.7"):
-        entry = audit_record(actor=user, action="test.ip", obj=user)
+        with transaction.atomic():
+            entry = audit_record(actor=user, action="test.ip", obj=user)
     assert entry.ip_address == "203.0.113.7"
     assert entry.actor_label == user.email
     assert (entry.object_type, entry.object_id) == ("accounts.user", str(user.pk))
@@ -100,3 +102,14 @@ def test_an_audit_entry_rolls_back_with_the_change_it_records():
         audit_record(actor=None, action="test.rolled_back")
         raise RuntimeError
     assert not AuditEntry.objects.exists()
+
+
+def test_an_entry_outside_a_transaction_is_refused():
+    """Nothing else proves an entry is written with the change it records: outside a
+    transaction of the caller's own (the test's wrapping one does not count) it must refuse."""
+    with pytest.raises(AuditOutsideTransaction):
+        audit_record(actor=None, action="test.outside")
+    assert not AuditEntry.objects.filter(action="test.outside").exists()
+    with transaction.atomic():
+        audit_record(actor=None, action="test.inside")
+    assert AuditEntry.objects.filter(action="test.inside").count() == 1

@@ -7,24 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
+from dxgrant.core.i18n import current_language, localised
 from dxgrant.japan import wareki
-from dxgrant.programs.eligibility import localised
 
 register = template.Library()
-
-
-def _lang() -> str:
-    return (get_language() or "ja")[:2]
 
 
 @register.filter
 def loc(item: Mapping[str, Any] | Any, key: str) -> str:
     """`{{ faq|loc:"question" }}` → question_ja or question_en by the current language."""
-    if isinstance(item, Mapping):
-        return localised(item, key)
-    return str(getattr(item, f"{key}_{_lang()}", None) or getattr(item, f"{key}_ja", ""))
+    return localised(item, key)
 
 
 @register.filter
@@ -42,7 +35,7 @@ def seireki(value: Any) -> str:
     d = as_date(value)
     if d is None:
         return ""
-    if _lang() == "en":
+    if current_language() == "en":
         return f"{d.day} {d:%B} {d.year}"
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -64,14 +57,14 @@ def yen(value: Any) -> str:
     if value is None or value == "":
         return ""
     amount = int(value)
-    return f"¥{amount:,}" if _lang() == "en" else f"{amount:,}円"
+    return f"¥{amount:,}" if current_language() == "en" else f"{amount:,}円"
 
 
 @register.filter
 def yen_short(value: Any) -> str:
     """100000000 → 1億円, 50000000 → 5,000万円; English: 100 million yen."""
     amount = int(value)
-    if _lang() == "en":
+    if current_language() == "en":
         if amount % 1_000_000 == 0:
             return f"{amount // 1_000_000:,} million yen"
         return f"{amount:,} yen"
@@ -92,4 +85,4 @@ def linebreaks_split(value: str) -> list[str]:
 @register.simple_tag
 def range_sep() -> str:
     """〜 between two dates in Japanese, an en dash in English."""
-    return "–" if _lang() == "en" else "〜"
+    return "–" if current_language() == "en" else "〜"

@@ -1,0 +1,62 @@
+"""Saving what two people may edit at once, and saving as they type.
+
+Every editable thing carries a revision (or a fingerprint) that the form sends back. A save
+from an older revision is refused with `EditConflict`: nothing is saved, the typed values stay
+on the page, and `current` holds what the other person saved so the page can show it. Views
+answer a conflict with 409; an autosave (htmx) is answered 200 with a message to swap in,
+because htmx ignores the body of an error response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+
+def conflict_message() -> str:
+    return _(
+        "ほかの方がこの項目を先に保存しました。入力した内容は残してあります。"
+        "最新の内容を確認してから、もう一度保存してください。"
+    )
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the same thing since this editor opened it; nothing was saved."""
+
+    def __init__(
+        self, message: str | None = None, *, current: Any = None, current_revision: int | None = None
+    ):
+        super().__init__(message or conflict_message(), code="conflict")
+        self.current = current
+        self.current_revision = current_revision
+
+
+def expect_revision(stored: int, posted: int, *, current: Any = None, message: str | None = None) -> None:
+    """Refuse a save made from another revision than the stored one."""
+    if posted != stored:
+        raise EditConflict(message, current=current, current_revision=stored)
+
+
+def posted_revision(request: HttpRequest, name: str = "revision") -> int:
+    """The revision a form was opened at; -1 (never a stored revision) when missing or garbled."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return -1
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def is_autosave(request: HttpRequest) -> bool:
+    """A save the page made by itself while the person typed (htmx, `autosave=1`)."""
+    return is_htmx(request) and request.POST.get("autosave") == "1"
+
+
+def refusal_status(exc: ValidationError) -> int:
+    """409 for a conflict, 400 for any other refused input."""
+    return 409 if isinstance(exc, EditConflict) else 400
