@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.advisors import services
 from dxgrant.advisors.models import (
     AdvisorFirm,
     FirmDocument,
@@ -22,6 +21,7 @@ from dxgrant.advisors.models import (
     ProposedAdvisor,
     RegistrationStatus,
 )
+from dxgrant.advisors.services import registration as services
 from dxgrant.integrity.models import AuditEntry
 from tests.advisors.factories import (
     INVALID_CORPORATE_NUMBER,
@@ -520,7 +520,7 @@ def test_a_failure_midway_leaves_no_half_saved_section(programme, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("dxgrant.advisors.services.audit_record", broken)
+    monkeypatch.setattr("dxgrant.advisors.services.registration.audit_record", broken)
     with pytest.raises(RuntimeError):
         services.save_registration_section(
             actor=firm.created_by,

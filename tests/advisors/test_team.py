@@ -6,8 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.advisors import team
-from dxgrant.advisors.models import AdvisorInvitation, CertificationState, FirmMembership
+from dxgrant.advisors import selectors
+from dxgrant.advisors.models import (
+    INVITATION_TOKEN_PURPOSE,
+    AdvisorInvitation,
+    CertificationState,
+    FirmMembership,
+)
+from dxgrant.advisors.services import team
+from dxgrant.core.tokens import token_from_nonce
 from tests.factories import PASSWORD
 from tests.firm_helpers import add_advisor, certified_firm, firm_admin
 
@@ -166,8 +173,8 @@ def test_the_link_token_is_stored_nowhere(programme):
     invitation, raw = team.invite_advisor(actor=firm_admin(firm), firm=firm, name="x", email="x@example.jp")
     assert raw not in str(model_to_dict(invitation))
     # The email task rebuilds it from the nonce and the secret key.
-    assert team.invitation_token_for(invitation.token_nonce) == raw
-    assert team.find_invitation(raw) == invitation
+    assert token_from_nonce(INVITATION_TOKEN_PURPOSE, invitation.token_nonce) == raw
+    assert selectors.find_invitation(raw) == invitation
 
 
 # --- The invitation email: sent once, in the recipient's language ---------------------------------
@@ -176,7 +183,7 @@ def test_the_link_token_is_stored_nowhere(programme):
 def test_the_invitation_email_goes_once_even_if_the_task_runs_again(
     programme, django_capture_on_commit_callbacks
 ):
-    from dxgrant.advisors.team_tasks import send_advisor_invitation
+    from dxgrant.advisors.tasks import send_advisor_invitation
 
     firm = certified_firm(programme)
     with django_capture_on_commit_callbacks(execute=True):
@@ -211,7 +218,7 @@ def test_the_invitation_is_written_in_the_recipients_language(
 def test_a_revoked_invitation_made_again_sends_the_new_link_once(
     programme, django_capture_on_commit_callbacks
 ):
-    from dxgrant.advisors.team_tasks import send_advisor_invitation
+    from dxgrant.advisors.tasks import send_advisor_invitation
 
     firm = certified_firm(programme)
     admin = signed_in(firm_admin(firm))
