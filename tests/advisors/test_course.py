@@ -102,3 +102,14 @@ def test_the_quiz_is_refused_before_reading_and_to_non_members(programme, make_u
 def test_unknown_module_is_404(programme):
     advisor = add_advisor(certified_firm(programme))
     assert signed_in(advisor).get("/firm/course/no-such-module/").status_code == 404
+
+
+def test_reading_a_module_is_recorded_once_in_the_audit_log(programme):
+    firm = certified_firm(programme)
+    advisor = add_advisor(firm)
+    course.mark_module_read(actor=advisor, programme=programme, module_code="purpose")
+    course.mark_module_read(actor=advisor, programme=programme, module_code="purpose")  # read again
+    entries = AuditEntry.objects.filter(action="advisor_course.module_read")
+    assert entries.count() == 1
+    assert entries.get().changes == {"module": "purpose", "course_version": programme.course.version}
+    assert entries.get().actor == advisor
