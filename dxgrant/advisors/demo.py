@@ -32,7 +32,7 @@ from .models import (
     RegistrationStatus,
     ReviewAction,
 )
-from .services import validity_end
+from .validity import validity_end
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the demo accounts' published password
 _PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -7,7 +7,7 @@ from django.test import Client
 
 from dxgrant.advisors.demo import DEMO_FIRMS, seed_demo_firms
 from dxgrant.advisors.models import AdvisorFirm, RegistrationStatus
-from dxgrant.advisors.selectors import registration_missing
+from dxgrant.advisors.sections import registration_missing
 
 pytestmark = pytest.mark.django_db
 
