@@ -7,10 +7,12 @@ from hypothesis import strategies as st
 
 from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.schema import ProgrammeDefinition
-from dxgrant.programs.services import parse_definition
+from dxgrant.programs.services.loading import parse_definition
 
 DEFINITION: ProgrammeDefinition = parse_definition(Path(settings.DXGRANT_PROGRAMME_FILE).read_bytes())
-ELIGIBILITY = DEFINITION.rounds[0].model_dump(mode="json")["eligibility"]
+# What code reads (`round.rules.eligibility`), and the same rules as a round stores them.
+ELIGIBILITY = DEFINITION.rounds[0].eligibility
+STORED = DEFINITION.rounds[0].model_dump(mode="json")["eligibility"]
 
 
 def oracle(facts):
@@ -62,6 +64,12 @@ def test_boundaries(employees, capital, eligible):
         "legal_compliance": True,
     }
     assert evaluate(ELIGIBILITY, facts, "ja").eligible is eligible
+
+
+@given(facts_strategy)
+def test_the_stored_rules_give_the_same_answers(facts):
+    assert evaluate(STORED, facts, "en") == evaluate(ELIGIBILITY, facts, "en")
+    assert validate_facts(STORED, facts, "en") == validate_facts(ELIGIBILITY, facts, "en")
 
 
 def test_capital_does_not_apply_to_sole_proprietors():
