@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import DeclarationText, Programme, Round
-from dxgrant.programs.services import load_programme_file
+from dxgrant.programs.services.loading import load_programme_file
 
 from .models import Role, User
 
