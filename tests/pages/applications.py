@@ -148,8 +148,8 @@ def make_objects() -> dict[str, object]:
     import uuid
 
     from dxgrant.applications import workflow
-    from dxgrant.applications.disclosure import update_disclosure
     from dxgrant.applications.models import Application, ApplicationVersion
+    from dxgrant.applications.services.disclosure import update_disclosure
     from dxgrant.applications.snapshot import build_snapshot
     from dxgrant.programs.models import Programme
     from tests.applications.factories_core import drafting, enrol_totp
