@@ -292,6 +292,7 @@ def test_plan_status_and_problems_for_the_task_list(programme, django_assert_num
     rules = app.round.application_rules
     rules["plan_sections"][0]["max_chars"] = 1
     app.round.save(update_fields=["application_rules"])
+    app = Application.objects.get(pk=app.pk)  # as the next request reads it (round.rules is parsed once)
     assert any("字を超えています" in p for p in completeness.plan_problems(app))
 
 
