@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dxgrant.core.editing import EditConflict
+from dxgrant.core.editing import EditConflict, refusal_status
 from dxgrant.core.forms import add_errors
 
 from .. import budget_rules
@@ -104,7 +104,7 @@ def _line_form_page(request: HttpRequest, application: Application, line: Budget
                 form.add_error(None, exc.messages[0])
                 # Shown the other person's values, a deliberate second save may replace them.
                 line_fingerprint = budget_rules.fingerprint(exc.current)
-                status = 409
+                status = refusal_status(exc)
             except ValidationError as exc:
                 add_errors(form, exc)
                 status = 400

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dxgrant.core.editing import EditConflict, is_autosave, posted_revision
+from dxgrant.core.editing import EditConflict, is_autosave, posted_revision, refusal_status
 from dxgrant.core.forms import add_errors
 from dxgrant.core.i18n import localised
 
@@ -92,7 +92,7 @@ def plan_section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 form.add_error(None, exc.messages[0])
                 # Shown what the other person saved, a deliberate second save may replace it.
                 revision = exc.current_revision if exc.current_revision is not None else revision
-                status = 409
+                status = refusal_status(exc)
             except ValidationError as exc:
                 if autosave:
                     return _autosave_status(request, invalid=True)
