@@ -229,8 +229,8 @@ def _seed_demo_engagement(firm: Any, advisor: User) -> None:
 def _seed_demo_application(engagement: Any, applicant: User) -> None:
     """The demo company's application, begun: the first lines of the company profile are in,
     the rest (figures, plan, budget, documents, declarations) is left to try."""
-    from dxgrant.applications.profile import update_profile
-    from dxgrant.applications.services import ensure_application
+    from dxgrant.applications.services.creation import ensure_application
+    from dxgrant.applications.services.profile import update_profile
 
     application = ensure_application(engagement=engagement, actor=applicant)
     update_profile(

@@ -83,10 +83,19 @@ def _plan(round_obj: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 def seed_submitted_application(*, firm: Any, advisor: User, round_obj: Any) -> None:
     """A second demo company, supported by the demo firm, with its application submitted."""
-    from dxgrant.applications import budget, declarations, disclosure, documents, plan, profile, submission
-    from dxgrant.applications.budget import LineValues
+    from dxgrant.applications.budget_rules import LineValues
     from dxgrant.applications.completeness import current_declarations
-    from dxgrant.applications.services import ensure_application
+    from dxgrant.applications.document_rules import upload_specs
+    from dxgrant.applications.services import (
+        budget,
+        declarations,
+        disclosure,
+        documents,
+        plan,
+        profile,
+        submission,
+    )
+    from dxgrant.applications.services.creation import ensure_application
     from dxgrant.support.models import Engagement, EngagementMember, EngagementRole, EngagementStatus
 
     representative = User(email=SAKURA_EMAIL, display_name="桜井 美咲", role=Role.APPLICANT)
@@ -160,12 +169,12 @@ def seed_submitted_application(*, firm: Any, advisor: User, round_obj: Any) -> N
                 line=line,
                 file=_pdf(f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item),
             )
-    for spec in documents.upload_specs(round_obj):
+    for spec in upload_specs(round_obj):
         documents.upload_document(
             actor=representative,
             application=application,
-            code=spec["code"],
-            file=_pdf(f"{spec['code']}.pdf", spec["name_ja"]),
+            code=spec.code,
+            file=_pdf(f"{spec.code}.pdf", spec.name_ja),
         )
     application.refresh_from_db()
     application = disclosure.update_disclosure(
