@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.forms import to_half_width
+from dxgrant.japan.prefectures import PREFECTURES
 
 from ..models import PublicStatus
-from .fields import PREFECTURES
 
 CERTIFICATION_NUMBER_RE = re.compile(r"[A-Za-z]{2,5}-[0-9]{4}-[0-9]{5,}")
 

@@ -25,12 +25,13 @@ from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenInteg
 from dxgrant.core.i18n import localised
 from dxgrant.core.uploads import sniffed_type
 from dxgrant.japan import corporate_number, invoice_number, postal
+from dxgrant.japan.prefectures import PREFECTURES
 from dxgrant.programs.schema import CertificationDocument
 
 from ..fees import fee_consistency_errors
 from ..models import AdvisorFirm, FeeTiming, LegalForm
 from ..sections import SECTION_FIELDS, field_label
-from .fields import PREFECTURES, PercentField, YesNoField
+from .fields import PercentField, YesNoField
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Allowed formats (as named in the programme file) → the MIME type the file's content must show.

@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dxgrant.advisors.forms import PREFECTURES
 from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.japan import industry as jsic
+from dxgrant.japan.prefectures import PREFECTURES
 from dxgrant.programs.models import Round
 
 from .. import workflow
