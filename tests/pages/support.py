@@ -212,7 +212,7 @@ def make_objects() -> dict[str, object]:
     from django.utils import timezone
 
     from dxgrant.programs.models import Programme
-    from dxgrant.support import services
+    from dxgrant.support.services import invitations
     from dxgrant.support.models import Attendance, EngagementRole
     from tests.factories import UserFactory
     from tests.firm_helpers import certified_firm
@@ -228,7 +228,7 @@ def make_objects() -> dict[str, object]:
     Attendance.objects.create(session=past, user=representative, checked_in_at=past.starts_at)
     running = session_for(engagement, curriculum_code="data_operations")
     future = session_for(engagement, starts_at=timezone.now() + dt.timedelta(days=7))
-    invitation = services._create_invitation(
+    invitation = invitations.create_invitation(
         actor=advisor,
         engagement=engagement,
         name="担当 次郎",
@@ -241,7 +241,7 @@ def make_objects() -> dict[str, object]:
         "support_session": running.pk,
         "support_future_session": future.pk,
         "support_invitation": invitation.pk,
-        "support_invite_token": services.invitation_token(invitation),
+        "support_invite_token": invitation.link_token(),
         "support_advisor": advisor,
         "support_applicant": representative,
     }

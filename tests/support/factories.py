@@ -59,6 +59,7 @@ def open_round(programme: Programme, code: str = "dx-test-open") -> Round:
         amount_rule=template.amount_rule,
         documents=template.documents,
         training=template.training,
+        application_rules=template.application_rules,
         texts=template.texts,
     )
 
@@ -150,7 +151,7 @@ def session_for(
 
 def code_now(session: TrainingSession) -> str:
     """The code the advisor's screen shows now."""
-    return checkin.current_code(session, session.engagement.round.training)
+    return checkin.current_code(session, session.engagement.round.rules.training)
 
 
 def correct_answers(round_obj: Round) -> dict[str, str]:

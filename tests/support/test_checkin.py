@@ -15,9 +15,10 @@ from django.test import RequestFactory
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import CertificationState
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.support import checkin, services
+from dxgrant.support import checkin
 from dxgrant.support.admin import AttendanceAdmin
 from dxgrant.support.models import Attendance
+from dxgrant.support.services import attendance
 from tests.factories import UserFactory
 
 from .conftest import signed_in
@@ -258,7 +259,7 @@ def test_the_service_refuses_an_advisor_checking_in_themselves_or_the_applicant(
     time_machine.move_to(START + minutes(5), tick=False)
     for attendee in (advisor, representative):
         with pytest.raises(PermissionDenied):
-            services.check_in(actor=advisor, session=session, attendee=attendee, code=code_now(session))
+            attendance.check_in(actor=advisor, session=session, attendee=attendee, code=code_now(session))
     assert not Attendance.objects.exists()
 
 
@@ -269,7 +270,7 @@ def test_the_service_refuses_one_member_checking_in_another(
     engagement.members.create(user=colleague, role="staff")
     time_machine.move_to(START + minutes(5), tick=False)
     with pytest.raises(PermissionDenied):
-        services.check_in(actor=colleague, session=session, attendee=representative, code=code_now(session))
+        attendance.check_in(actor=colleague, session=session, attendee=representative, code=code_now(session))
     assert not Attendance.objects.exists()
 
 

@@ -219,9 +219,10 @@ def test_the_new_account_can_sign_in_with_its_password(invited):
     assert response.status_code == 302
 
 
-def test_a_link_expires_after_72_hours_where_the_round_does_not_say(invited, time_machine):
+def test_a_link_expires_after_the_rounds_72_hours(invited, time_machine):
     engagement, path = invited
-    assert "invitation_valid_hours" not in engagement.round.application_rules
+    # Every round's rules are validated and name the hours (one source: the programme file).
+    assert engagement.round.rules.application.invitation_valid_hours == 72
     start = dt.datetime.now(dt.UTC)
     time_machine.move_to(start + dt.timedelta(hours=71))
     assert Client().get(path).status_code == 200
@@ -289,9 +290,7 @@ def test_the_wrong_account_cannot_use_the_link(invited, advisor, role):
 def test_an_advisor_account_with_the_invited_address_cannot_join_as_applicant(advisor, round_open):
     start(signed_in(advisor), round_open, representative_email=advisor.email)
     invitation = ClientInvitation.objects.get()
-    from dxgrant.support.services import invitation_token
-
-    response = signed_in(advisor).post(f"/support/invitations/accept/{invitation_token(invitation)}/")
+    response = signed_in(advisor).post(f"/support/invitations/accept/{invitation.link_token()}/")
     assert response.status_code == 403
     assert not EngagementMember.objects.exists()
 
