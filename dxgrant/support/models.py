@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 # The purpose an invitation link's token is derived for (never change it: live links use it).
-INVITATION_TOKEN_PURPOSE = "client-invitation"
+INVITATION_LINK_PURPOSE = "client-invitation"
 
 
 class Engagement(models.Model):
@@ -171,7 +171,7 @@ class ClientInvitation(models.Model):
 
     def link_token(self) -> str:
         """The raw token of the current link (only the email task and tests need it)."""
-        return token_from_nonce(INVITATION_TOKEN_PURPOSE, self.token_nonce)
+        return token_from_nonce(INVITATION_LINK_PURPOSE, self.token_nonce)
 
     @property
     def is_open(self) -> bool:
@@ -287,7 +287,9 @@ class TrainingSession(models.Model):
         indexes = [models.Index(fields=["engagement", "starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start"),
-            models.CheckConstraint(condition=Q(format__in=TrainingFormat.values), name="training_format_valid"),
+            models.CheckConstraint(
+                condition=Q(format__in=TrainingFormat.values), name="training_format_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -72,7 +72,7 @@ def _can_act_as_advisor(user: Visitor) -> Decision:
 
 def engagements_visible_to(user: Visitor) -> QuerySet[Engagement]:
     """The engagements `user` may read; list pages and detail pages both start here."""
-    if not _signed_in(user):
+    if not isinstance(user, User) or not _signed_in(user):
         return Engagement.objects.none()
     if is_staff_reader(user):
         return Engagement.objects.all()

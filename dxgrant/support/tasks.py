@@ -12,7 +12,14 @@ from django_tasks import task
 from dxgrant.core import notify
 
 from . import selectors
-from .models import ClientInvitation, Engagement, EngagementRole, EngagementStatus, HearingRecord, TrainingSession
+from .models import (
+    ClientInvitation,
+    Engagement,
+    EngagementRole,
+    EngagementStatus,
+    HearingRecord,
+    TrainingSession,
+)
 
 
 @task()
@@ -90,4 +97,6 @@ def send_engagement_ended(engagement_id: int) -> None:
         if not notify.claim(Engagement, engagement_id, "end_notified_at"):
             return
         for user in selectors.end_notice_recipients(engagement):
-            notify.send_email("support/email/engagement_ended", {"engagement": engagement, "user": user}, to=user)
+            notify.send_email(
+                "support/email/engagement_ended", {"engagement": engagement, "user": user}, to=user
+            )

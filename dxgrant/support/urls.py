@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, engagements, ending, hearings, invitations, quiz, training
+from .views import attendance, ending, engagements, hearings, invitations, quiz, training
 
 app_name = "support"
 

@@ -10,8 +10,8 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.support.services import engagements as support_engagements
 from dxgrant.support.models import ClientInvitation
+from dxgrant.support.services import engagements as support_engagements
 from tests.accounts.test_sign_in import current_code, sign_in
 from tests.applications.factories_core import core_round
 from tests.factories import PASSWORD

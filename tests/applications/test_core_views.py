@@ -16,9 +16,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications import completeness, workflow
 from dxgrant.applications.models import Application, DeclarationAcceptance
 from dxgrant.applications.submission import mark_ready, reopen, submit_application
+from dxgrant.support.models import ClientInvitation
 from dxgrant.support.services import engagements as support_engagements
 from dxgrant.support.services import invitations as support_invitations
-from dxgrant.support.models import ClientInvitation
 from tests.applications.factories_core import (  # noqa: F401
     complete,
     core_round,

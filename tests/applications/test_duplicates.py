@@ -15,9 +15,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications.models import Application, RefusedDuplicate
 from dxgrant.applications.services import company_key
 from dxgrant.integrity.models import AuditEntry
+from dxgrant.support.models import ClientInvitation, Engagement
 from dxgrant.support.services import engagements as support_engagements
 from dxgrant.support.services import invitations as support_invitations
-from dxgrant.support.models import ClientInvitation, Engagement
 from tests.applications.factories_core import core_round, drafting
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm

@@ -212,8 +212,8 @@ def make_objects() -> dict[str, object]:
     from django.utils import timezone
 
     from dxgrant.programs.models import Programme
-    from dxgrant.support.services import invitations
     from dxgrant.support.models import Attendance, EngagementRole
+    from dxgrant.support.services import invitations
     from tests.factories import UserFactory
     from tests.firm_helpers import certified_firm
     from tests.support.factories import advisor_of, engagement_for, hearing_for, open_round, session_for

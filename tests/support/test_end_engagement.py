@@ -21,7 +21,7 @@ from dxgrant.support.models import (
     EngagementRole,
     EngagementStatus,
 )
-from dxgrant.support.services import engagements, ending, invitations
+from dxgrant.support.services import ending, engagements, invitations
 from tests.applications.factories_core import core_round
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm

@@ -115,7 +115,9 @@ def check_in(
     now = timezone.now()
     outcome, refusal = _refusal(session, actor, code, now)
     if refusal:
-        CheckInAttempt.objects.create(session=session, user=actor, at=now, outcome=outcome, ip_address=ip_address)
+        CheckInAttempt.objects.create(
+            session=session, user=actor, at=now, outcome=outcome, ip_address=ip_address
+        )
         audit_record(
             actor=actor,
             action="support.checkin_refused",

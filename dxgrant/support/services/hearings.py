@@ -141,11 +141,7 @@ def respond_to_hearing(
     revision than the stored one; a dispute without a comment.
     """
     hearing = HearingRecord.objects.select_for_update().select_related("engagement").get(pk=hearing.pk)
-    if (
-        hearing.response == response
-        and hearing.responded_by_id == actor.pk
-        and hearing.revision == revision
-    ):
+    if hearing.response == response and hearing.responded_by_id == actor.pk and hearing.revision == revision:
         return hearing
     policies.can_respond_to_hearing(actor, hearing).require()
     expect_revision(

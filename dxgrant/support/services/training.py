@@ -21,6 +21,7 @@ from ..models import Engagement, TrainingFormat, TrainingSession
 
 MAX_SESSION_LENGTH = dt.timedelta(hours=12)
 
+
 @transaction.atomic
 def schedule_session(
     *,
