@@ -505,7 +505,7 @@ def invitation_for_email(invitation_id: int) -> ClientInvitation | None:
     """The invitation with what its email shows, locked until the sending transaction ends (a
     resend or a revocation waits for it)."""
     return (
-        ClientInvitation.objects.select_for_update()
+        ClientInvitation.objects.select_for_update(of=("self",))
         .select_related("engagement__firm", "engagement__round", "invited_by")
         .filter(pk=invitation_id)
         .first()

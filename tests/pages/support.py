@@ -216,13 +216,13 @@ def make_objects() -> dict[str, object]:
     from dxgrant.support.services import invitations
     from tests.factories import UserFactory
     from tests.firm_helpers import certified_firm
-    from tests.support.factories import advisor_of, engagement_for, hearing_for, open_round, session_for
+    from tests.support.factories import advisor_of, engagement_for, hearing_for, session_for, support_round
 
     programme = Programme.objects.get()
     firm = certified_firm(programme, name="支援ページ用の事業者")
     advisor = advisor_of(firm)
     representative = UserFactory(role=Role.APPLICANT)
-    engagement = engagement_for(firm, advisor, open_round(programme), representative=representative)
+    engagement = engagement_for(firm, advisor, support_round(programme), representative=representative)
     hearing = hearing_for(engagement)
     past = session_for(engagement, starts_at=timezone.now() - dt.timedelta(days=7))
     Attendance.objects.create(session=past, user=representative, checked_in_at=past.starts_at)

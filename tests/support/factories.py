@@ -59,9 +59,22 @@ def open_round(programme: Programme, code: str = "dx-test-open") -> Round:
         amount_rule=template.amount_rule,
         documents=template.documents,
         training=template.training,
-        application_rules=template.application_rules,
         texts=template.texts,
     )
+
+
+def support_round(programme: Programme, code: str = "dx-test-open") -> Round:
+    """An open round with the programme's application rules too (how long invitation links
+    last, among them): the round an advisor invites a company in."""
+    round_obj = open_round(programme, code=code)
+    if not round_obj.application_rules:
+        template = (
+            Round.objects.filter(programme=programme, is_demo=False).exclude(application_rules={}).first()
+        )
+        assert template is not None
+        round_obj.application_rules = template.application_rules
+        round_obj.save(update_fields=["application_rules"])
+    return round_obj
 
 
 def advisor_of(firm: AdvisorFirm, *, passed_course: bool = True, **kwargs: object) -> User:

@@ -85,6 +85,16 @@ def test_a_closed_round_is_refused(advisor, round_open):
     assert not Engagement.objects.exists()
 
 
+@pytest.mark.parametrize("demo_enabled", [True, False])
+def test_the_rounds_offered_do_not_depend_on_the_demo_setting(advisor, round_open, settings, demo_enabled):
+    """Domain code does not branch on the demo setting: a round open today is offered whether
+    or not it is a demo round (demo rounds exist only where demo data was seeded)."""
+    settings.DXGRANT_DEMO_ENABLED = demo_enabled
+    Round.objects.filter(pk=round_open.pk).update(is_demo=True)
+    page = signed_in(advisor).get("/support/engagements/new/").content.decode()
+    assert "テスト公募回（受付中）" in page and "2025年度 第1回公募" not in page
+
+
 def test_a_wrong_corporate_number_is_refused(advisor, round_open):
     number = corporate_number()
     wrong = str((int(number[0]) % 9) + 1) + number[1:]
