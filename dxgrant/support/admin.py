@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from .models import (
     Attendance,
+    CheckInAttempt,
     ClientInvitation,
     Engagement,
     EngagementMember,
@@ -59,6 +60,12 @@ class TrainingSessionAdmin(ReadOnlyAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ["id", "session", "user", "checked_in_at", "ip_address"]
+
+
+@admin.register(CheckInAttempt)
+class CheckInAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["id", "session", "user", "at", "outcome", "ip_address"]
+    list_filter = ["outcome"]
 
 
 @admin.register(TrainingQuizAttempt)

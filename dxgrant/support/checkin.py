@@ -17,9 +17,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
+
+from dxgrant.programs.schema import Training
 
 from .models import TrainingSession
 
@@ -31,11 +32,11 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
-def grace_minutes(training: dict[str, Any]) -> int:
-    return int(training.get("checkin_grace_minutes", 0))
+def grace_minutes(training: Training) -> int:
+    return training.checkin_grace_minutes
 
 
-def grace_period(training: dict[str, Any]) -> dt.timedelta:
+def grace_period(training: Training) -> dt.timedelta:
     return dt.timedelta(minutes=grace_minutes(training))
 
 
@@ -48,7 +49,7 @@ class CheckInWindow:
         return self.opens <= moment <= self.closes
 
 
-def window_for(session: TrainingSession, training: dict[str, Any]) -> CheckInWindow:
+def window_for(session: TrainingSession, training: Training) -> CheckInWindow:
     return CheckInWindow(
         opens=session.starts_at,
         closes=session.ends_at + grace_period(training),
@@ -69,7 +70,7 @@ def _code(session: TrainingSession, slot: int) -> str:
     return str(number % 10**CODE_DIGITS).zfill(CODE_DIGITS)
 
 
-def current_code(session: TrainingSession, training: dict[str, Any], now: dt.datetime | None = None) -> str:
+def current_code(session: TrainingSession, training: Training, now: dt.datetime | None = None) -> str:
     """The code to show now, or "" outside the check-in window or for a cancelled session."""
     now = now or timezone.now()
     if session.cancelled_at is not None or not window_for(session, training).contains(now):

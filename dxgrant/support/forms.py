@@ -18,10 +18,11 @@ from dxgrant.core.forms import HalfWidthEmailField
 from dxgrant.core.i18n import localised
 from dxgrant.japan import corporate_number as corporate_numbers
 from dxgrant.programs.models import Round
+from dxgrant.programs.schema import CurriculumUnit, QuizQuestion
 
 from .checkin import CODE_DIGITS, normalise_code
 from .models import HearingRecord, HearingResponse, TrainingFormat
-from .services import invitation_valid_hours
+from .selectors import invitation_valid_hours
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -261,16 +262,15 @@ class SessionForm(OnceForm):
     )
 
     def __init__(
-        self, *args: Any, curriculum: Sequence[dict[str, Any]], members: Sequence[User], **kwargs: Any
+        self, *args: Any, curriculum: Sequence[CurriculumUnit], members: Sequence[User], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         unit_field = self.fields["curriculum_code"]
         assert isinstance(unit_field, forms.ChoiceField)
         unit_field.choices = [
             (
-                u["code"],
-                _("%(title)s（%(hours)s時間）")
-                % {"title": localised(u, "title"), "hours": _hours(u["hours"])},
+                u.code,
+                _("%(title)s（%(hours)s時間）") % {"title": localised(u, "title"), "hours": _hours(u.hours)},
             )
             for u in curriculum
         ]
@@ -329,14 +329,14 @@ class CheckInForm(forms.Form):
 class QuizForm(OnceForm):
     """Built from the round's quiz, so a new question needs no code."""
 
-    def __init__(self, *args: Any, questions: Sequence[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: Sequence[QuizQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.codes = []
         for number, question in enumerate(questions, start=1):
-            self.codes.append(question["code"])
-            self.fields[f"q_{question['code']}"] = forms.ChoiceField(
+            self.codes.append(question.code)
+            self.fields[f"q_{question.code}"] = forms.ChoiceField(
                 label=_("問%(n)s　%(q)s") % {"n": number, "q": localised(question, "question")},
-                choices=[(c["value"], localised(c, "label")) for c in question["choices"]],
+                choices=[(c.value, localised(c, "label")) for c in question.choices],
                 widget=forms.RadioSelect,
                 error_messages={"required": _("答えを選んでください。")},
             )

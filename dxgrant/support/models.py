@@ -11,11 +11,29 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.lifecycle import status_constraint
+from dxgrant.core.tokens import token_from_nonce
 
-class EngagementStatus(models.TextChoices):
-    INVITED = "invited", _("招待中")
-    ACTIVE = "active", _("支援中")
-    ENDED = "ended", _("終了")
+from .lifecycle import ENGAGEMENT, EngagementStatus
+
+__all__ = [
+    "Attendance",
+    "CheckInAttempt",
+    "CheckInOutcome",
+    "ClientInvitation",
+    "Engagement",
+    "EngagementMember",
+    "EngagementRole",
+    "EngagementStatus",
+    "HearingRecord",
+    "HearingResponse",
+    "TrainingFormat",
+    "TrainingQuizAttempt",
+    "TrainingSession",
+]
+
+# The purpose an invitation link's token is derived for (never change it: live links use it).
+INVITATION_LINK_PURPOSE = "client-invitation"
 
 
 class Engagement(models.Model):
@@ -62,7 +80,8 @@ class Engagement(models.Model):
                 fields=["round", "corporate_number"],
                 condition=~Q(corporate_number="") & Q(status="active"),
                 name="one_active_engagement_per_company_round",
-            )
+            ),
+            status_constraint("status", ENGAGEMENT, "engagement_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -93,6 +112,9 @@ class EngagementMember(models.Model):
             models.UniqueConstraint(
                 fields=["engagement"], condition=Q(role="representative"), name="one_representative"
             ),
+            models.CheckConstraint(
+                condition=Q(role__in=EngagementRole.values), name="engagement_member_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,7 +125,7 @@ class ClientInvitation(models.Model):
     """An invitation for a person of the applicant company to join the engagement.
 
     Only the hash of the link's token is stored. The token itself is derived from the secret
-    key and `token_nonce` (see services.invitation_token), so the email task can rebuild the
+    key and `token_nonce` (see `link_token`), so the email task can rebuild the
     link from the invitation's id, while the database alone holds no working link. Resending
     draws a new nonce: the old link stops working at once.
     """
@@ -138,11 +160,18 @@ class ClientInvitation(models.Model):
                 fields=["engagement", "email"],
                 condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="one_open_client_invitation_per_email",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=EngagementRole.values), name="client_invitation_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.engagement_id}"
+
+    def link_token(self) -> str:
+        """The raw token of the current link (only the email task and tests need it)."""
+        return token_from_nonce(INVITATION_LINK_PURPOSE, self.token_nonce)
 
     @property
     def is_open(self) -> bool:
@@ -216,6 +245,9 @@ class HearingRecord(models.Model):
                 condition=~Q(response="disputed") | ~Q(response_comment=""),
                 name="hearing_dispute_has_comment",
             ),
+            models.CheckConstraint(
+                condition=Q(response__in=HearingResponse.values), name="hearing_response_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +286,10 @@ class TrainingSession(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["engagement", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start")
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(format__in=TrainingFormat.values), name="training_format_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +315,45 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.session_id}"
+
+
+class CheckInOutcome(models.TextChoices):
+    CHECKED_IN = "checked_in", _("出席を記録")
+    WRONG_CODE = "wrong_code", _("コードの誤り")
+    BEFORE_WINDOW = "before_window", _("開始前")
+    AFTER_WINDOW = "after_window", _("受付時間の終了後")
+    FIRM_NOT_IN_GOOD_STANDING = "firm_not_in_good_standing", _("認定事業者が支援を行えない")
+    TOO_MANY_ATTEMPTS = "too_many_attempts", _("失敗が続いたため受付停止中")
+
+
+class CheckInAttempt(models.Model):
+    """One check-in attempt with a code, refused or not: what the limit on wrong codes counts
+    (the audit log records the same attempts, but is never read to decide)."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="checkin_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    outcome = models.CharField(max_length=30, choices=CheckInOutcome.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("出席コードの入力")
+        verbose_name_plural = _("出席コードの入力")
+        ordering = ["-at", "-id"]
+        # The limit counts one person's refused attempts at one session in a rolling window.
+        indexes = [models.Index(fields=["session", "user", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=CheckInOutcome.values), name="checkin_attempt_outcome_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.session_id}: {self.outcome}"
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome != CheckInOutcome.CHECKED_IN
 
 
 class TrainingQuizAttempt(models.Model):

@@ -7,7 +7,7 @@ not see both raise Http404, so an advisor of another firm learns nothing from an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +27,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxgrant.accounts.models import User, Visitor
+from dxgrant.advisors.policies import active_membership
+from dxgrant.core.pagination import KeysetPage, keyset_page
+from dxgrant.core.tokens import hash_token
 from dxgrant.japan import corporate_number as corporate_numbers
+from dxgrant.programs.models import Round
+from dxgrant.programs.schema import CurriculumUnit, Training
 
+from .checkin import window_for
 from .models import (
     Attendance,
+    CheckInAttempt,
+    CheckInOutcome,
     ClientInvitation,
     Engagement,
     EngagementMember,
@@ -55,7 +64,7 @@ def _members() -> Prefetch:  # type: ignore[type-arg]
     )
 
 
-def get_engagement_for(user: Any, pk: int) -> Engagement:
+def get_engagement_for(user: Visitor, pk: int) -> Engagement:
     engagement = (
         engagements_visible_to(user)
         .select_related("firm", "round", "lead_advisor", "application", "ended_by")
@@ -68,7 +77,7 @@ def get_engagement_for(user: Any, pk: int) -> Engagement:
     return engagement
 
 
-def get_hearing_for(user: Any, pk: int) -> HearingRecord:
+def get_hearing_for(user: Visitor, pk: int) -> HearingRecord:
     hearing = (
         HearingRecord.objects.filter(engagement__in=engagements_visible_to(user))
         .select_related(
@@ -83,7 +92,7 @@ def get_hearing_for(user: Any, pk: int) -> HearingRecord:
     return hearing
 
 
-def get_session_for(user: Any, pk: int) -> TrainingSession:
+def get_session_for(user: Visitor, pk: int) -> TrainingSession:
     session = (
         TrainingSession.objects.filter(engagement__in=engagements_visible_to(user))
         .select_related("engagement__firm", "engagement__round", "advisor")
@@ -98,7 +107,7 @@ def get_session_for(user: Any, pk: int) -> TrainingSession:
     return session
 
 
-def get_invitation_for(user: Any, pk: int) -> ClientInvitation:
+def get_invitation_for(user: Visitor, pk: int) -> ClientInvitation:
     invitation = (
         ClientInvitation.objects.filter(engagement__in=engagements_visible_to(user))
         .select_related("engagement__firm")
@@ -165,9 +174,9 @@ class TrainingStatus:
 def training_status(engagement: Engagement) -> TrainingStatus:
     """Computed from the engagement's sessions (with attendances) and quiz attempts; reads
     them through prefetches when the caller made them, so a list page stays flat."""
-    training = engagement.round.training or {}
-    required = float(training.get("required_hours", 0))
-    unit_hours = {u["code"]: float(u["hours"]) for u in training.get("curriculum", [])}
+    training = engagement.round.rules.training
+    required = float(training.required_hours)
+    unit_hours = {u.code: float(u.hours) for u in training.curriculum}
     credit: dict[int, dict[str, float]] = {}
     sessions_count: dict[int, int] = {}
     for session in engagement.training_sessions.all():
@@ -333,20 +342,11 @@ def build_rows(engagements: Iterable[Engagement]) -> list[EngagementRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: Sequence[EngagementRow]
-    next_before: int | None
-
-
-def keyset_page(queryset: QuerySet[Engagement], before: str | None, size: int = PAGE_SIZE) -> Page:
-    """Newest first, by id: page 300 costs what page 1 does."""
-    if before and before.isdigit():
-        queryset = queryset.filter(pk__lt=int(before))
-    engagements = list(engagement_rows(queryset.order_by("-id"))[: size + 1])
-    has_more = len(engagements) > size
-    engagements = engagements[:size]
-    return Page(build_rows(engagements), engagements[-1].pk if has_more else None)
+def engagements_page(
+    queryset: QuerySet[Engagement], before: str | None, size: int = PAGE_SIZE
+) -> KeysetPage[EngagementRow]:
+    """Newest first, by id (`?before=<id>`): page 300 costs what page 1 does."""
+    return keyset_page(engagement_rows(queryset), cursor=before, size=size, rows=build_rows)
 
 
 def staff_filter(
@@ -395,12 +395,13 @@ def engagement_detail(engagement: Engagement) -> dict[str, Any]:
         ),
         Prefetch("invitations", queryset=ClientInvitation.objects.order_by("-id")),
     )
-    units = {u["code"]: u for u in engagement.round.training.get("curriculum", [])}
+    training = engagement.round.rules.training
+    units = {u.code: u for u in training.curriculum}
     sessions = list(engagement.training_sessions.all())
     now = timezone.now()
     for session in sessions:
         session.unit = units.get(session.curriculum_code)  # type: ignore[attr-defined]
-        session.state = session_state(session, engagement.round.training, now)  # type: ignore[attr-defined]
+        session.state = session_state(session, training, now)  # type: ignore[attr-defined]
     return {
         "hearings": list(engagement.hearings.all()),
         "sessions": sessions,
@@ -411,10 +412,8 @@ def engagement_detail(engagement: Engagement) -> dict[str, Any]:
     }
 
 
-def session_state(session: TrainingSession, training: dict[str, Any], now: dt.datetime | None = None) -> str:
+def session_state(session: TrainingSession, training: Training, now: dt.datetime | None = None) -> str:
     """cancelled, upcoming, open (check-in accepted now) or over."""
-    from .checkin import window_for
-
     now = now or timezone.now()
     if session.cancelled_at is not None:
         return "cancelled"
@@ -428,3 +427,128 @@ def session_state(session: TrainingSession, training: dict[str, Any], now: dt.da
 
 def member_names(engagement: Engagement) -> dict[int, str]:
     return {m.user_id: str(m.user) for m in engagement.members.all()}
+
+
+# --- Rounds, invitations, curriculum -------------------------------------------------------------
+
+
+def rounds_open_for(actor: User) -> list[Round]:
+    """Rounds an advisor may start supporting a company in: the open rounds of the firm's
+    programme. (A demo round exists only where demo data was seeded.)"""
+    membership = active_membership(actor)
+    if membership is None:
+        return []
+    rounds = Round.objects.filter(programme_id=membership.firm.programme_id)
+    today = timezone.localdate()
+    return [r for r in rounds.order_by("application_opens", "code") if r.application_status(today) == "open"]
+
+
+def invitation_valid_hours(round: Round) -> int:
+    """How long an invitation link of this round lasts."""
+    return round.rules.application.invitation_valid_hours
+
+
+def find_invitation(raw_token: str) -> ClientInvitation | None:
+    """The invitation a link points at, whatever its state (the page explains the state)."""
+    if not raw_token or len(raw_token) > 100:
+        return None
+    return (
+        ClientInvitation.objects.select_related("engagement__firm", "engagement__round")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: ClientInvitation | None) -> str:
+    """Why a link cannot be used, or "" if it can."""
+    if invitation is None:
+        return _("この招待リンクは無効です。アドレスを最後まで正しく開いたかご確認ください。")
+    if invitation.revoked_at is not None:
+        return _("この招待は取り消されました。アドバイザーにお問い合わせください。")
+    if invitation.accepted_at is not None:
+        return _("この招待はすでに承諾されています。ログインしてご利用ください。")
+    if invitation.expires_at <= timezone.now():
+        return _(
+            "この招待リンクは有効期限（%(when)s）が切れています。アドバイザーに再送を依頼してください。"
+        ) % {"when": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")}
+    return ""
+
+
+def curriculum_unit(round_obj: Round, code: str) -> CurriculumUnit | None:
+    """The unit of the round's training curriculum with this code, if there is one."""
+    return next((unit for unit in round_obj.rules.training.curriculum if unit.code == code), None)
+
+
+# --- Check-in and quiz ---------------------------------------------------------------------------
+
+
+def refused_checkins(session: TrainingSession, user: User, since: dt.datetime) -> int:
+    """How many of this person's check-in attempts at this session were refused since then."""
+    return (
+        CheckInAttempt.objects.filter(session=session, user=user, at__gte=since)
+        .exclude(outcome=CheckInOutcome.CHECKED_IN)
+        .count()
+    )
+
+
+def has_attended(user: User, engagement: Engagement) -> bool:
+    """Checked in themselves to at least one session of the engagement that was not cancelled."""
+    return Attendance.objects.filter(
+        user=user, session__engagement=engagement, session__cancelled_at__isnull=True
+    ).exists()
+
+
+# --- For the email tasks -------------------------------------------------------------------------
+
+
+def invitation_for_email(invitation_id: int) -> ClientInvitation | None:
+    """The invitation with what its email shows, locked until the sending transaction ends (a
+    resend or a revocation waits for it)."""
+    return (
+        ClientInvitation.objects.select_for_update(of=("self",))
+        .select_related("engagement__firm", "engagement__round", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+
+
+def hearing_for_email(hearing_id: int) -> HearingRecord | None:
+    return HearingRecord.objects.select_related("engagement__firm", "author").filter(pk=hearing_id).first()
+
+
+def representative_of(engagement: Engagement) -> User | None:
+    member = engagement.members.filter(role=EngagementRole.REPRESENTATIVE).select_related("user").first()
+    return member.user if member is not None else None
+
+
+def session_for_email(session_id: int) -> TrainingSession | None:
+    return (
+        TrainingSession.objects.select_related("engagement__firm", "engagement__round", "advisor")
+        .prefetch_related("invitees")
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def session_recipients(session: TrainingSession) -> list[User]:
+    """Each invitee, or every member of the company when the session names nobody."""
+    return list(session.invitees.all()) or [
+        m.user for m in session.engagement.members.select_related("user").order_by("id")
+    ]
+
+
+def engagement_for_email(engagement_id: int) -> Engagement | None:
+    return (
+        Engagement.objects.select_related("firm", "round", "lead_advisor", "ended_by")
+        .filter(pk=engagement_id)
+        .first()
+    )
+
+
+def end_notice_recipients(engagement: Engagement) -> list[User]:
+    """The company's representative and the lead advisor."""
+    people = [
+        m.user for m in engagement.members.filter(role=EngagementRole.REPRESENTATIVE).select_related("user")
+    ]
+    people.append(engagement.lead_advisor)
+    return people

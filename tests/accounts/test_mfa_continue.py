@@ -10,8 +10,8 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation
+from dxgrant.support.services import engagements as support_engagements
 from tests.accounts.test_sign_in import current_code, sign_in
 from tests.applications.factories_core import core_round
 from tests.factories import PASSWORD
@@ -55,7 +55,7 @@ def test_a_foreign_next_is_ignored(make_user):
 
 def test_a_new_account_from_an_invitation_sets_up_the_authenticator_without_a_password_prompt(programme):
     firm = certified_firm(programme, name="二段階支援株式会社")
-    engagement = support_services.start_engagement(
+    engagement = support_engagements.start_engagement(
         actor=advisor_of(firm),
         round=core_round(programme),
         company_name="株式会社にだん",
@@ -67,7 +67,7 @@ def test_a_new_account_from_an_invitation_sets_up_the_authenticator_without_a_pa
     client = Client()
     password = "kH7#mq2-Lp9x"
     joined = client.post(
-        f"/support/invitations/accept/{support_services.invitation_token(invitation)}/",
+        f"/support/invitations/accept/{invitation.link_token()}/",
         {"display_name": "二段 花子", "password1": password, "password2": password},
     )
     assert joined.status_code == 302

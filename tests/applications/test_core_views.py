@@ -16,8 +16,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications import completeness, workflow
 from dxgrant.applications.models import Application, DeclarationAcceptance
 from dxgrant.applications.services.submission import mark_ready, reopen, submit_application
-from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation
+from dxgrant.support.services import engagements as support_engagements
+from dxgrant.support.services import invitations as support_invitations
 from tests.applications.factories_core import (  # noqa: F401
     complete,
     core_round,
@@ -389,7 +390,7 @@ def test_support_pages_offer_to_create_then_link(programme):
 def test_accepting_the_invitation_creates_the_application(programme, django_capture_on_commit_callbacks):
     firm = certified_firm(programme, name="招待支援株式会社")
     advisor = advisor_of(firm)
-    engagement = support_services.start_engagement(
+    engagement = support_engagements.start_engagement(
         actor=advisor,
         round=core_round(programme),
         company_name="山田商店",
@@ -400,7 +401,7 @@ def test_accepting_the_invitation_creates_the_application(programme, django_capt
     )
     invitation = ClientInvitation.objects.get(engagement=engagement)
     person = UserFactory(role=Role.APPLICANT, email="ichiro@yamada.example.jp")
-    support_services.accept_invitation(actor=person, invitation=invitation)
+    support_invitations.accept_invitation(actor=person, invitation=invitation)
     assert Application.objects.filter(engagement=engagement, status=workflow.DRAFTING).exists()
 
 

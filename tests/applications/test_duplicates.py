@@ -15,8 +15,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications.models import Application, RefusedDuplicate
 from dxgrant.applications.services.duplicates import company_key
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation, Engagement
+from dxgrant.support.services import engagements as support_engagements
+from dxgrant.support.services import invitations as support_invitations
 from tests.applications.factories_core import core_round, drafting
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm
@@ -97,7 +98,7 @@ def _two_firms_invite_the_same_shop(programme):  # type: ignore[no-untyped-def]
     advisors = [advisor_of(f) for f in firms]
     invitations = []
     for advisor, email in zip(advisors, ("a@shop.example.jp", "b@shop.example.jp"), strict=True):
-        engagement = support_services.start_engagement(
+        engagement = support_engagements.start_engagement(
             actor=advisor,
             round=round_obj,
             company_name="佐藤工房",
@@ -107,14 +108,14 @@ def _two_firms_invite_the_same_shop(programme):  # type: ignore[no-untyped-def]
         )
         invitations.append(ClientInvitation.objects.get(engagement=engagement))
     first = UserFactory(role=Role.APPLICANT, email="a@shop.example.jp")
-    support_services.accept_invitation(actor=first, invitation=invitations[0])
+    support_invitations.accept_invitation(actor=first, invitation=invitations[0])
     return firms, advisors, invitations
 
 
 def test_accepting_a_second_invitation_is_refused_and_recorded(programme):
     firms, advisors, invitations = _two_firms_invite_the_same_shop(programme)
     second = UserFactory(role=Role.APPLICANT, email="b@shop.example.jp")
-    token = support_services.invitation_token(invitations[1])
+    token = invitations[1].link_token()
     response = signed_in(second).post(f"/support/invitations/accept/{token}/")
     assert REFUSED in response.content.decode()
     assert Application.objects.count() == 1
@@ -126,7 +127,7 @@ def test_accepting_a_second_invitation_is_refused_and_recorded(programme):
 
 def test_a_new_account_refused_as_duplicate_is_recorded_under_the_inviting_advisor(programme):
     firms, advisors, invitations = _two_firms_invite_the_same_shop(programme)
-    token = support_services.invitation_token(invitations[1])
+    token = invitations[1].link_token()
     response = Client().post(
         f"/support/invitations/accept/{token}/",
         {"display_name": "佐藤 次郎", "password1": "kH7#mq2-Lp9x", "password2": "kH7#mq2-Lp9x"},
@@ -143,7 +144,7 @@ def test_a_new_account_refused_as_duplicate_is_recorded_under_the_inviting_advis
 def test_the_secretariat_list_shows_refused_attempts(programme):
     firms, advisors, invitations = _two_firms_invite_the_same_shop(programme)
     second = UserFactory(role=Role.APPLICANT, email="b@shop.example.jp")
-    token = support_services.invitation_token(invitations[1])
+    token = invitations[1].link_token()
     signed_in(second).post(f"/support/invitations/accept/{token}/")
     staff = UserFactory(role=Role.SECRETARIAT)
     page = signed_in(staff).get("/staff/applications/").content.decode()
@@ -156,7 +157,7 @@ def test_invitation_links_last_as_long_as_the_round_says(programme):
     round_obj.save(update_fields=["application_rules"])
     firm = certified_firm(programme, name="期限支援株式会社")
     advisor = advisor_of(firm)
-    engagement = support_services.start_engagement(
+    engagement = support_engagements.start_engagement(
         actor=advisor,
         round=round_obj,
         company_name="期限商会",
@@ -171,7 +172,7 @@ def test_invitation_links_last_as_long_as_the_round_says(programme):
     ClientInvitation.objects.filter(pk=invitation.pk).update(
         issued_at=timezone.now() - dt.timedelta(minutes=5), send_count=2
     )
-    resent = support_services.resend_invitation(actor=advisor, invitation=invitation)
+    resent = support_invitations.resend_invitation(actor=advisor, invitation=invitation)
     assert resent.expires_at - resent.issued_at == dt.timedelta(hours=6)
     page = signed_in(advisor).get("/support/engagements/new/").content.decode()
     assert "リンクの有効期限は6時間です" in page

@@ -212,23 +212,23 @@ def make_objects() -> dict[str, object]:
     from django.utils import timezone
 
     from dxgrant.programs.models import Programme
-    from dxgrant.support import services
     from dxgrant.support.models import Attendance, EngagementRole
+    from dxgrant.support.services import invitations
     from tests.factories import UserFactory
     from tests.firm_helpers import certified_firm
-    from tests.support.factories import advisor_of, engagement_for, hearing_for, open_round, session_for
+    from tests.support.factories import advisor_of, engagement_for, hearing_for, session_for, support_round
 
     programme = Programme.objects.get()
     firm = certified_firm(programme, name="支援ページ用の事業者")
     advisor = advisor_of(firm)
     representative = UserFactory(role=Role.APPLICANT)
-    engagement = engagement_for(firm, advisor, open_round(programme), representative=representative)
+    engagement = engagement_for(firm, advisor, support_round(programme), representative=representative)
     hearing = hearing_for(engagement)
     past = session_for(engagement, starts_at=timezone.now() - dt.timedelta(days=7))
     Attendance.objects.create(session=past, user=representative, checked_in_at=past.starts_at)
     running = session_for(engagement, curriculum_code="data_operations")
     future = session_for(engagement, starts_at=timezone.now() + dt.timedelta(days=7))
-    invitation = services._create_invitation(
+    invitation = invitations.create_invitation(
         actor=advisor,
         engagement=engagement,
         name="担当 次郎",
@@ -241,7 +241,7 @@ def make_objects() -> dict[str, object]:
         "support_session": running.pk,
         "support_future_session": future.pk,
         "support_invitation": invitation.pk,
-        "support_invite_token": services.invitation_token(invitation),
+        "support_invite_token": invitation.link_token(),
         "support_advisor": advisor,
         "support_applicant": representative,
     }

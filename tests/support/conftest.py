@@ -7,7 +7,7 @@ from dxgrant.accounts.models import Role
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm
 
-from .factories import advisor_of, engagement_for, open_round, representative_of
+from .factories import advisor_of, engagement_for, representative_of, support_round
 
 
 def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
@@ -19,7 +19,7 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def round_open(programme):  # type: ignore[no-untyped-def]
-    return open_round(programme)
+    return support_round(programme)
 
 
 @pytest.fixture

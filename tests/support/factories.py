@@ -63,6 +63,20 @@ def open_round(programme: Programme, code: str = "dx-test-open") -> Round:
     )
 
 
+def support_round(programme: Programme, code: str = "dx-test-open") -> Round:
+    """An open round with the programme's application rules too (how long invitation links
+    last, among them): the round an advisor invites a company in."""
+    round_obj = open_round(programme, code=code)
+    if not round_obj.application_rules:
+        template = (
+            Round.objects.filter(programme=programme, is_demo=False).exclude(application_rules={}).first()
+        )
+        assert template is not None
+        round_obj.application_rules = template.application_rules
+        round_obj.save(update_fields=["application_rules"])
+    return round_obj
+
+
 def advisor_of(firm: AdvisorFirm, *, passed_course: bool = True, **kwargs: object) -> User:
     return add_advisor(firm, passed_course=passed_course, **kwargs)
 
@@ -150,7 +164,7 @@ def session_for(
 
 def code_now(session: TrainingSession) -> str:
     """The code the advisor's screen shows now."""
-    return checkin.current_code(session, session.engagement.round.training)
+    return checkin.current_code(session, session.engagement.round.rules.training)
 
 
 def correct_answers(round_obj: Round) -> dict[str, str]:

@@ -15,9 +15,10 @@ from django.test import RequestFactory
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import CertificationState
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.support import checkin, services
+from dxgrant.support import checkin
 from dxgrant.support.admin import AttendanceAdmin
-from dxgrant.support.models import Attendance
+from dxgrant.support.models import Attendance, CheckInAttempt, CheckInOutcome
+from dxgrant.support.services import attendance
 from tests.factories import UserFactory
 
 from .conftest import signed_in
@@ -182,6 +183,54 @@ def test_after_five_wrong_codes_even_the_right_one_waits(session, representative
     assert post_code(applicant, session, code_now(session)).status_code == 302
 
 
+def test_each_attempt_is_stored_with_its_outcome(session, representative, time_machine):
+    time_machine.move_to(START + minutes(20), tick=False)
+    applicant = signed_in(representative)
+    post_code(applicant, session, f"{(int(code_now(session)) + 1) % 1_000_000:06d}")
+    post_code(applicant, session, code_now(session))
+    stored = CheckInAttempt.objects.filter(session=session, user=representative).order_by("id")
+    assert [a.outcome for a in stored] == [CheckInOutcome.WRONG_CODE, CheckInOutcome.CHECKED_IN]
+    assert all(a.at == START + minutes(20) for a in stored)
+    # The audit log records the refusal too, for the record.
+    assert refusals(session) == ["wrong_code"]
+
+
+def test_the_limit_counts_stored_attempts_and_holds_with_an_empty_audit_log(
+    session, representative, time_machine
+):
+    time_machine.move_to(START + minutes(20), tick=False)
+    for n in range(5):
+        CheckInAttempt.objects.create(
+            session=session,
+            user=representative,
+            at=START + minutes(11 + n),
+            outcome=CheckInOutcome.WRONG_CODE,
+        )
+    assert not AuditEntry.objects.filter(action="support.checkin_refused").exists()
+    blocked = post_code(signed_in(representative), session, code_now(session))
+    assert blocked.status_code == 400 and "しばらく受け付けません" in blocked.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_attempts_older_than_ten_minutes_and_other_peoples_do_not_count(
+    engagement, session, representative, time_machine
+):
+    colleague = UserFactory(role=Role.APPLICANT)
+    engagement.members.create(user=colleague, role="staff")
+    time_machine.move_to(START + minutes(30), tick=False)
+    for n in range(5):
+        CheckInAttempt.objects.create(
+            session=session,
+            user=representative,
+            at=START + minutes(19 - n),
+            outcome=CheckInOutcome.WRONG_CODE,
+        )
+        CheckInAttempt.objects.create(
+            session=session, user=colleague, at=START + minutes(25), outcome=CheckInOutcome.WRONG_CODE
+        )
+    assert post_code(signed_in(representative), session, code_now(session)).status_code == 302
+
+
 def test_only_invited_people_check_in(engagement, representative, time_machine):
     staff = UserFactory(role=Role.APPLICANT)
     engagement.members.create(user=staff, role="staff")
@@ -258,7 +307,7 @@ def test_the_service_refuses_an_advisor_checking_in_themselves_or_the_applicant(
     time_machine.move_to(START + minutes(5), tick=False)
     for attendee in (advisor, representative):
         with pytest.raises(PermissionDenied):
-            services.check_in(actor=advisor, session=session, attendee=attendee, code=code_now(session))
+            attendance.check_in(actor=advisor, session=session, attendee=attendee, code=code_now(session))
     assert not Attendance.objects.exists()
 
 
@@ -269,7 +318,7 @@ def test_the_service_refuses_one_member_checking_in_another(
     engagement.members.create(user=colleague, role="staff")
     time_machine.move_to(START + minutes(5), tick=False)
     with pytest.raises(PermissionDenied):
-        services.check_in(actor=colleague, session=session, attendee=representative, code=code_now(session))
+        attendance.check_in(actor=colleague, session=session, attendee=representative, code=code_now(session))
     assert not Attendance.objects.exists()
 
 

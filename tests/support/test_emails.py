@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from dxgrant.accounts.models import Role
-from dxgrant.support import services, tasks
+from dxgrant.support import tasks
 from dxgrant.support.models import ClientInvitation
+from dxgrant.support.services import engagements, invitations
 from tests.factories import UserFactory
 
 from .factories import hearing_for, session_for
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_email_waits_for_the_commit(advisor, round_open, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.start_engagement(
+        engagements.start_engagement(
             actor=advisor,
             round=round_open,
             company_name="株式会社テスト",
@@ -32,38 +33,38 @@ def test_the_email_waits_for_the_commit(advisor, round_open, django_capture_on_c
 
 def test_the_invitation_email_is_sent_once_per_link(engagement, advisor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_staff(
+        invitation = invitations.invite_staff(
             actor=engagement.members.get().user, engagement=engagement, name="担当", email="tanto@example.jp"
         )
     tasks.send_client_invitation.call(invitation.pk)
     assert len(mail.outbox) == 1
-    link = services.invitation_token(invitation)
+    link = invitation.link_token()
     assert link in mail.outbox[0].body
     # A resend is a new link and one new email.
     with django_capture_on_commit_callbacks(execute=True):
-        services.resend_invitation(actor=advisor, invitation=invitation)
+        invitations.resend_invitation(actor=advisor, invitation=invitation)
     tasks.send_client_invitation.call(invitation.pk)
     assert len(mail.outbox) == 2
     invitation.refresh_from_db()
-    assert services.invitation_token(invitation) in mail.outbox[1].body and link not in mail.outbox[1].body
+    assert invitation.link_token() in mail.outbox[1].body and link not in mail.outbox[1].body
 
 
 def test_a_double_click_on_resend_sends_one_new_link(engagement, advisor, django_capture_on_commit_callbacks):
-    invitation = services._create_invitation(
+    invitation = invitations.create_invitation(
         actor=advisor, engagement=engagement, name="担当", email="tanto@example.jp", role="staff"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.resend_invitation(actor=advisor, invitation=invitation)
-        services.resend_invitation(actor=advisor, invitation=invitation)
+        invitations.resend_invitation(actor=advisor, invitation=invitation)
+        invitations.resend_invitation(actor=advisor, invitation=invitation)
     assert ClientInvitation.objects.get().send_count == 2
     assert len(mail.outbox) == 1
 
 
 def test_no_invitation_email_after_it_was_revoked(engagement, advisor):
-    invitation = services._create_invitation(
+    invitation = invitations.create_invitation(
         actor=advisor, engagement=engagement, name="担当", email="tanto@example.jp", role="staff"
     )
-    services.revoke_invitation(actor=advisor, invitation=invitation)
+    invitations.revoke_invitation(actor=advisor, invitation=invitation)
     tasks.send_client_invitation.call(invitation.pk)
     assert mail.outbox == []
 

@@ -14,7 +14,6 @@ from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.applications.services.creation import ensure_application
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.support import services
 from dxgrant.support.models import (
     ClientInvitation,
     Engagement,
@@ -22,6 +21,7 @@ from dxgrant.support.models import (
     EngagementRole,
     EngagementStatus,
 )
+from dxgrant.support.services import ending, engagements, invitations
 from tests.applications.factories_core import core_round
 from tests.factories import UserFactory
 from tests.firm_helpers import certified_firm
@@ -49,7 +49,7 @@ def test_the_representative_ends_the_support_and_may_then_choose_another_firm(
     supported, programme, django_capture_on_commit_callbacks
 ):
     engagement, advisor, representative, application = supported
-    services._create_invitation(
+    invitations.create_invitation(
         actor=representative,
         engagement=engagement,
         name="担当",
@@ -79,7 +79,7 @@ def test_the_representative_ends_the_support_and_may_then_choose_another_firm(
     # Another firm may now support the company, and the company may accept.
     other_firm = certified_firm(programme, name="次の支援株式会社")
     other = advisor_of(other_firm)
-    fresh = services.start_engagement(
+    fresh = engagements.start_engagement(
         actor=other,
         round=engagement.round,
         company_name=engagement.company_name,
@@ -88,7 +88,7 @@ def test_the_representative_ends_the_support_and_may_then_choose_another_firm(
         representative_email=representative.email,
         submission_token=uuid.uuid4(),
     )
-    services.accept_invitation(
+    invitations.accept_invitation(
         actor=representative, invitation=ClientInvitation.objects.get(engagement=fresh)
     )
     assert Application.objects.get(engagement=fresh).status == workflow.DRAFTING
@@ -96,7 +96,7 @@ def test_the_representative_ends_the_support_and_may_then_choose_another_firm(
 
 def test_the_firm_may_end_its_support_too(supported):
     engagement, advisor, representative, application = supported
-    services.end_engagement(actor=advisor, engagement=engagement, reason="")
+    ending.end_engagement(actor=advisor, engagement=engagement, reason="")
     assert Engagement.objects.get(pk=engagement.pk).status == EngagementStatus.ENDED
     assert Application.objects.get(pk=application.pk).status == workflow.WITHDRAWN
 

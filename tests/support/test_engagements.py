@@ -85,6 +85,16 @@ def test_a_closed_round_is_refused(advisor, round_open):
     assert not Engagement.objects.exists()
 
 
+@pytest.mark.parametrize("demo_enabled", [True, False])
+def test_the_rounds_offered_do_not_depend_on_the_demo_setting(advisor, round_open, settings, demo_enabled):
+    """Domain code does not branch on the demo setting: a round open today is offered whether
+    or not it is a demo round (demo rounds exist only where demo data was seeded)."""
+    settings.DXGRANT_DEMO_ENABLED = demo_enabled
+    Round.objects.filter(pk=round_open.pk).update(is_demo=True)
+    page = signed_in(advisor).get("/support/engagements/new/").content.decode()
+    assert "テスト公募回（受付中）" in page and "2025年度 第1回公募" not in page
+
+
 def test_a_wrong_corporate_number_is_refused(advisor, round_open):
     number = corporate_number()
     wrong = str((int(number[0]) % 9) + 1) + number[1:]
@@ -219,9 +229,10 @@ def test_the_new_account_can_sign_in_with_its_password(invited):
     assert response.status_code == 302
 
 
-def test_a_link_expires_after_72_hours_where_the_round_does_not_say(invited, time_machine):
+def test_a_link_expires_after_the_rounds_72_hours(invited, time_machine):
     engagement, path = invited
-    assert "invitation_valid_hours" not in engagement.round.application_rules
+    # Every round's rules are validated and name the hours (one source: the programme file).
+    assert engagement.round.rules.application.invitation_valid_hours == 72
     start = dt.datetime.now(dt.UTC)
     time_machine.move_to(start + dt.timedelta(hours=71))
     assert Client().get(path).status_code == 200
@@ -289,9 +300,7 @@ def test_the_wrong_account_cannot_use_the_link(invited, advisor, role):
 def test_an_advisor_account_with_the_invited_address_cannot_join_as_applicant(advisor, round_open):
     start(signed_in(advisor), round_open, representative_email=advisor.email)
     invitation = ClientInvitation.objects.get()
-    from dxgrant.support.services import invitation_token
-
-    response = signed_in(advisor).post(f"/support/invitations/accept/{invitation_token(invitation)}/")
+    response = signed_in(advisor).post(f"/support/invitations/accept/{invitation.link_token()}/")
     assert response.status_code == 403
     assert not EngagementMember.objects.exists()
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from dxgrant.advisors.models import CertificationState
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.support import services
 from dxgrant.support.models import HearingRecord, HearingResponse
+from dxgrant.support.services import hearings
 
 from .conftest import signed_in
 from .factories import hearing_for
@@ -160,7 +160,7 @@ def test_the_advisor_cannot_answer_for_the_applicant(engagement, advisor):
     forged = respond(signed_in(advisor), hearing, "acknowledged")
     assert forged.status_code == 403
     with pytest.raises(PermissionDenied):
-        services.respond_to_hearing(actor=advisor, hearing=hearing, revision=1, response="acknowledged")
+        hearings.respond_to_hearing(actor=advisor, hearing=hearing, revision=1, response="acknowledged")
     hearing.refresh_from_db()
     assert hearing.response == HearingResponse.PENDING
 

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def objects(engagement, advisor):  # type: ignore[no-untyped-def]
-    from dxgrant.support import services
+    from dxgrant.support.services import invitations
 
-    invitation = services._create_invitation(
+    invitation = invitations.create_invitation(
         actor=advisor, engagement=engagement, name="担当", email="staff@example.jp", role="staff"
     )
     return {

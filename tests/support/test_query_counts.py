@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dxgrant.accounts.models import Role
-from dxgrant.support import services
 from dxgrant.support.models import Attendance, HearingResponse, TrainingQuizAttempt
+from dxgrant.support.services import invitations
 from tests.factories import UserFactory
 
 from .conftest import signed_in
@@ -65,7 +65,7 @@ def fill(engagement, people: int = 2) -> None:  # type: ignore[no-untyped-def]
             passed=passed,
             submission_token=uuid.uuid4(),
         )
-    services._create_invitation(
+    invitations.create_invitation(
         actor=engagement.lead_advisor,
         engagement=engagement,
         name="招待中",

@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from dxgrant.accounts.models import Role
-from dxgrant.support import services
 from dxgrant.support.models import Attendance, TrainingQuizAttempt
 from dxgrant.support.selectors import training_status
+from dxgrant.support.services import quiz
 from tests.factories import UserFactory
 
 from .conftest import signed_in
@@ -174,7 +174,7 @@ def test_an_advisor_cannot_answer_the_quiz_for_the_applicant(engagement, represe
     forged = client.post(url, quiz_post(round_open, correct_answers(round_open)))
     assert forged.status_code == 403 and "申請者ご本人のみ" in forged.content.decode()
     with pytest.raises(PermissionDenied):
-        services.submit_quiz(
+        quiz.submit_quiz(
             actor=advisor,
             engagement=engagement,
             answers=correct_answers(round_open),
