@@ -14,10 +14,6 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Role, User, Visitor
 from dxgrant.accounts.policies import is_secretariat, is_staff_reader
-
-# Not a copy: other apps still import STAFF_READERS from here until their imports are moved to
-# accounts.roles (where it is defined).
-from dxgrant.accounts.roles import STAFF_READERS as STAFF_READERS
 from dxgrant.core.decisions import Decision
 from dxgrant.programs.models import Programme
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dxgrant.accounts.models import User
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import transition
+from dxgrant.applications.services.transitions import transition
 from dxgrant.core.notify import enqueue_on_commit
 
 from .. import lifecycle, policies, tasks

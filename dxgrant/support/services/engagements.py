@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
 from dxgrant.advisors.policies import active_membership
-from dxgrant.applications.services import DuplicateApplication, company_key, live_application_exists
+from dxgrant.applications.services.duplicates import (
+    DuplicateApplication,
+    company_key,
+    live_application_exists,
+)
 from dxgrant.integrity.services import audit_record
 from dxgrant.japan import corporate_number as corporate_numbers
 from dxgrant.programs.models import Round

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.applications.services import DuplicateApplication, company_key, ensure_application
+from dxgrant.applications.services.creation import ensure_application
+from dxgrant.applications.services.duplicates import DuplicateApplication, company_key
 from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.core.tokens import hash_token
 from dxgrant.integrity.services import audit_record

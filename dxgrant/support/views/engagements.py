@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from dxgrant.accounts.models import Role
 from dxgrant.accounts.policies import can_read_as_staff
 from dxgrant.advisors.policies import active_membership
-from dxgrant.applications.services import DuplicateApplication, record_refusal
+from dxgrant.applications.services.duplicates import DuplicateApplication, record_refusal
 from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.gates import requires
 from dxgrant.programs.models import Round

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.applications.services import DuplicateApplication, record_refusal
+from dxgrant.applications.services.duplicates import DuplicateApplication, record_refusal
 from dxgrant.core.forms import add_errors, form_status
 
 from .. import policies, selectors
