@@ -82,7 +82,7 @@ def test_no_programme_loaded_is_a_404_not_a_crash(client, db):
 
 
 def test_demo_round_is_hidden_where_demo_data_is_disabled(client, programme, settings):
-    from dxgrant.accounts.demo import seed_demo
+    from dxgrant.demo.seed import seed_demo
 
     seed_demo()
     assert "デモ公募回" in text(client.get("/schedule/"))
