@@ -9,7 +9,7 @@ from django.test import Client
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.programs.models import Programme
-from dxgrant.programs.services import load_programme_file
+from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
 
 # Fixtures shared by the transactional tests (browser, threads).

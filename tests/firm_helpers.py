@@ -59,11 +59,11 @@ def pass_course(user: User, programme: Programme) -> None:
     CourseProgress.objects.update_or_create(
         user=user,
         programme=programme,
-        course_version=int(programme.advisor_course["version"]),
+        course_version=programme.course.version,
         defaults={
             "passed_at": timezone.now(),
             "best_score_percent": 100,
-            "modules_read": [m["code"] for m in programme.advisor_course["modules"]],
+            "modules_read": [m.code for m in programme.course.modules],
         },
     )
 

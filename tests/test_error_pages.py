@@ -19,7 +19,7 @@ def test_forbidden_explains_the_reason(client_for, programme):
 
 
 def test_a_crash_shows_an_apology_with_a_reference_that_is_logged(programme, monkeypatch, caplog):
-    from dxgrant.public import views
+    from dxgrant.public.views import site as views
 
     def boom(request):
         raise RuntimeError("boom")

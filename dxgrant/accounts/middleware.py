@@ -7,8 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .models import User
+
 # Pages a signed-in user without MFA may still reach: enrolment itself, sign-out, static files.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+
+def must_enrol_second_factor(user: User) -> bool:
+    """A role that needs a second factor, and no authenticator enrolled yet."""
+    return (
+        user.requires_mfa
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
 
 
 class RequireMFAMiddleware:
@@ -18,11 +28,9 @@ class RequireMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "requires_mfa", False)
+            isinstance(user, User)
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and must_enrol_second_factor(user)
         ):
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
         return self.get_response(request)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserMana
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Role and the role groups live in roles.py; imported here too, where most code finds them.
 from .roles import MFA_REQUIRED_ROLES, STAFF_ROLES, Role
 
 __all__ = ["MFA_REQUIRED_ROLES", "STAFF_ROLES", "Role", "User", "UserManager", "Visitor"]
@@ -62,14 +63,6 @@ class User(AbstractUser):
     @property
     def requires_mfa(self) -> bool:
         return self.role in MFA_REQUIRED_ROLES
-
-    @property
-    def is_secretariat(self) -> bool:
-        return self.role == Role.SECRETARIAT
-
-    @property
-    def works_for_association(self) -> bool:
-        return self.role in STAFF_ROLES
 
 
 # Whoever is asking: a signed-in user or an anonymous visitor (`request.user`). Policies and

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.lifecycle import status_constraint
+
 
 class LegalForm(models.TextChoices):
     KABUSHIKI = "kabushiki_kaisha", _("株式会社")
@@ -143,6 +145,17 @@ class AdvisorFirm(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["registration_status", "-id"])]
         constraints = [
+            # The columns hold only the states of the lifecycle tables (lifecycle.py) and the
+            # choices below, whatever writes them.
+            status_constraint(
+                "registration_status", RegistrationStatus.values, "firm_registration_status_known"
+            ),
+            status_constraint(
+                "certification_state", ["", *CertificationState.values], "firm_certification_state_known"
+            ),
+            status_constraint("legal_form", ["", *LegalForm.values], "firm_legal_form_known"),
+            status_constraint("fee_fixed_timing", ["", *FeeTiming.values], "firm_fee_fixed_timing_known"),
+            status_constraint("success_fee_timing", ["", *FeeTiming.values], "firm_success_fee_timing_known"),
             models.CheckConstraint(
                 condition=Q(registration_status="certified", certification_number__isnull=False)
                 | ~Q(registration_status="certified"),
@@ -238,6 +251,7 @@ class FirmReviewEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [status_constraint("action", ReviewAction.values, "firm_review_event_action_known")]
 
     def __str__(self) -> str:
         return f"{self.firm_id} {self.action}"
@@ -266,11 +280,16 @@ class FirmMembership(models.Model):
             # One firm per person: an advisor acts for one certified firm at a time.
             models.UniqueConstraint(
                 fields=["user"], condition=Q(is_active=True), name="one_active_firm_per_user"
-            )
+            ),
+            status_constraint("role", MembershipRole.values, "firm_membership_role_known"),
         ]
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.firm_id} ({self.role})"
+
+
+# What an invitation link's token is derived for, with its nonce (core.tokens.token_from_nonce).
+INVITATION_TOKEN_PURPOSE = "advisor-invitation"  # noqa: S105 - a label, not a secret
 
 
 class AdvisorInvitation(models.Model):
@@ -290,6 +309,8 @@ class AdvisorInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the task that sends the invitation email, so a task that runs twice sends once.
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -337,3 +358,37 @@ class CourseQuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.pk}: {self.score_percent}%"
+
+
+class RegistrationEmailKind(models.TextChoices):
+    CONFIRMATION = "confirmation"
+    ACCOUNT_EXISTS = "account_exists"
+
+
+class RegistrationEmail(models.Model):
+    """An email to someone who starts a registration: the link that confirms the registrant's
+    address, or, for an address that already has an account, how to continue. One row per email
+    to send: the task claims `sent_at`, so a task that runs twice sends once, while pressing the
+    button again (a new row) sends again."""
+
+    kind = models.CharField(max_length=20, choices=RegistrationEmailKind.choices)
+    to = models.EmailField()
+    # For the confirmation: the address to confirm and the registration to continue.
+    email_address = models.ForeignKey(
+        "account.EmailAddress", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    firm = models.ForeignKey(AdvisorFirm, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            status_constraint("kind", RegistrationEmailKind.values, "registration_email_kind_known"),
+            models.CheckConstraint(
+                condition=~Q(kind="confirmation") | Q(email_address__isnull=False, firm__isnull=False),
+                name="registration_confirmation_has_address_and_firm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -1,251 +1,40 @@
-"""Reads about advisor firms: the registration's sections and what is missing, the secretariat's
-queue, the public register. Every read that depends on who asks is filtered here."""
+"""Reads about advisor firms: a registration for its registrant or for review, the secretariat's
+queue, the public register, a firm's team, an invitation by its link, course progress, and who
+hears about a decision. Every read that depends on who asks is filtered here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dxgrant.accounts.models import Role, User
+from dxgrant.accounts.models import User, Visitor
+from dxgrant.core.pagination import KeysetPage, keyset_page
+from dxgrant.core.tokens import hash_token
+from dxgrant.programs.models import Programme
 
 from .models import (
     AdvisorFirm,
+    AdvisorInvitation,
     CertificationState,
-    FeeTiming,
-    LegalForm,
+    CourseProgress,
+    FirmMembership,
+    MembershipRole,
     PublicStatus,
     RegistrationStatus,
 )
-from .policies import STAFF_READERS, firms_visible_to, is_firm_admin
+from .policies import can_read_registrations, firms_visible_to, is_firm_admin
 
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Section:
-    slug: str
-    title: Promise
-    fields: tuple[str, ...]
+# --- A registration -------------------------------------------------------------------------------
 
 
-# The registration form, in the order the registrant fills it in. Slugs are URL parts: never translate.
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "identity",
-        gettext_lazy("事業者の基本情報"),
-        ("legal_form", "corporate_number", "invoice_number", "name", "name_kana", "website"),
-    ),
-    Section("address", gettext_lazy("所在地"), ("postal_code", "prefecture", "city", "address_line")),
-    Section(
-        "people",
-        gettext_lazy("代表者・担当者"),
-        ("representative_name", "representative_title", "contact_name", "contact_email", "contact_phone"),
-    ),
-    Section("advisors", gettext_lazy("アドバイザーとして活動する方"), ()),
-    Section("competence", gettext_lazy("資格・支援実績"), ("qualifications", "experience")),
-    Section(
-        "fees",
-        gettext_lazy("報酬"),
-        (
-            "fee_fixed_yen",
-            "fee_fixed_timing",
-            "success_fee_percent",
-            "success_fee_timing",
-            "charges_before_decision",
-            "fee_policy",
-        ),
-    ),
-    Section(
-        "independence",
-        gettext_lazy("独立性（IT製品・サービスの販売）"),
-        ("sells_it_products", "it_products_disclosure"),
-    ),
-    Section("documents", gettext_lazy("提出書類"), ()),
-    Section("declarations", gettext_lazy("宣誓"), ()),
-)
-SECTION_BY_SLUG = {s.slug: s for s in SECTIONS}
-SECTION_FIELDS: dict[str, tuple[str, ...]] = {s.slug: s.fields for s in SECTIONS}
-# Fees charged on these occasions can fall before the grant is decided.
-ADVANCE_TIMINGS = (FeeTiming.BEFORE_DECISION, FeeTiming.MONTHLY)
-
-
-@dataclass(frozen=True)
-class Missing:
-    section: str
-    message: str
-    field: str = ""
-
-
-def field_label(name: str) -> str:
-    """A registration field's label, as the form and the checklist both show it."""
-    return str(getattr(AdvisorFirm._meta.get_field(name), "verbose_name", name))
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def fee_consistency_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """Contradictions in a fee disclosure, by field. Shared by the form and the submission check."""
-    errors: dict[str, str] = {}
-    fixed, fixed_timing = values.get("fee_fixed_yen"), values.get("fee_fixed_timing")
-    success, success_timing = values.get("success_fee_percent"), values.get("success_fee_timing")
-    before = values.get("charges_before_decision")
-    if fixed and not fixed_timing:
-        errors["fee_fixed_timing"] = _("定額報酬を受け取る時期を選んでください。")
-    if fixed_timing and not fixed:
-        errors["fee_fixed_yen"] = _(
-            "定額報酬の金額を入力してください（受け取らない場合は時期も空欄にします）。"
-        )
-    if success and not success_timing:
-        errors["success_fee_timing"] = _("成功報酬を受け取る時期を選んでください。")
-    if success_timing and not success:
-        errors["success_fee_percent"] = _(
-            "成功報酬の割合を入力してください（受け取らない場合は時期も空欄にします）。"
-        )
-    if success_timing == FeeTiming.BEFORE_DECISION or success_timing == FeeTiming.MONTHLY:
-        errors["success_fee_timing"] = _("成功報酬は交付決定後か交付後の時期を選んでください。")
-    if fixed_timing == FeeTiming.BEFORE_DECISION and before is False:
-        errors["charges_before_decision"] = _(
-            "定額報酬を交付決定前に受け取る場合は、「交付決定前に報酬を受け取る」に「はい」と答えてください。"
-        )
-    if before is True and fixed_timing not in ADVANCE_TIMINGS:
-        errors["fee_fixed_timing"] = _(
-            "交付決定前に報酬を受け取る場合は、その金額を定額報酬に入力し、時期に「交付決定前」か「月額」を選んでください。"
-        )
-    return errors
-
-
-def registration_missing(firm: AdvisorFirm) -> list[Missing]:
-    """Everything that stops the registration from being submitted, in form order.
-
-    Reads firm.proposed_advisors and firm.documents through `.all()`, so a prefetch is used."""
-    missing: list[Missing] = []
-
-    def need(section: str, name: str, message: str = "") -> None:
-        if _blank(getattr(firm, name)):
-            missing.append(
-                Missing(
-                    section, message or _("「%(field)s」が未入力です。") % {"field": field_label(name)}, name
-                )
-            )
-
-    for name in ("legal_form", "name", "name_kana"):
-        need("identity", name)
-    if firm.legal_form and firm.legal_form != LegalForm.SOLE_PROPRIETOR:
-        need("identity", "corporate_number", _("法人の場合は法人番号が必要です。"))
-    for name in SECTION_FIELDS["address"]:
-        need("address", name)
-    for name in ("representative_name", "contact_name", "contact_email", "contact_phone"):
-        need("people", name)
-    if not list(firm.proposed_advisors.all()):
-        missing.append(Missing("advisors", _("アドバイザーとして活動する方を1人以上登録してください。")))
-    for name in SECTION_FIELDS["competence"]:
-        need("competence", name)
-    need("fees", "fee_policy")
-    need("fees", "charges_before_decision", _("交付決定前に報酬を受け取るかどうかを答えてください。"))
-    for name, message in fee_consistency_errors(
-        {f: getattr(firm, f) for f in SECTION_FIELDS["fees"]}
-    ).items():
-        missing.append(Missing("fees", message, name))
-    need("independence", "sells_it_products", _("IT製品・サービスの販売の有無を答えてください。"))
-    if firm.sells_it_products:
-        need("independence", "it_products_disclosure", _("販売している製品・サービスを記入してください。"))
-    rules = firm.programme.advisor_certification
-    uploaded = {d.kind for d in firm.documents.all()}
-    for document in rules.get("documents", []):
-        if document["required"] and document["code"] not in uploaded:
-            name = _localised(document, "name")
-            missing.append(
-                Missing("documents", _("「%(name)s」を添付してください。") % {"name": name}, document["code"])
-            )
-    for declaration in rules.get("declarations", []):
-        record = firm.declarations.get(declaration["key"])
-        if not record or record.get("version") != declaration["version"]:
-            missing.append(
-                Missing(
-                    "declarations", _("すべての宣誓項目を確認してチェックしてください。"), declaration["key"]
-                )
-            )
-            break
-    return missing
-
-
-def _localised(item: Mapping[str, Any], key: str) -> str:
-    from dxgrant.core.i18n import localised
-
-    return localised(item, key)
-
-
-@dataclass(frozen=True)
-class SectionState:
-    section: Section
-    missing: list[Missing]
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-
-def section_states(firm: AdvisorFirm) -> list[SectionState]:
-    missing = registration_missing(firm)
-    return [SectionState(s, [m for m in missing if m.section == s.slug]) for s in SECTIONS]
-
-
-def advance_fee_yen(firm: AdvisorFirm) -> int | None:
-    """The fixed fee the firm may take before the grant is decided, if any."""
-    if firm.charges_before_decision and firm.fee_fixed_timing in ADVANCE_TIMINGS:
-        return firm.fee_fixed_yen
-    return None
-
-
-def fee_flags(firm: AdvisorFirm, rules: Mapping[str, Any]) -> list[str]:
-    """What the secretariat should look at in the fee and independence disclosure."""
-    flags: list[str] = []
-    advance = advance_fee_yen(firm)
-    limit_yen = int(rules.get("advance_fee_flag_yen", 0))
-    if advance is not None and advance > limit_yen:
-        flags.append(
-            _("交付決定前の報酬 %(amount)s円 が目安（%(limit)s円）を超えています。")
-            % {"amount": f"{advance:,}", "limit": f"{limit_yen:,}"}
-        )
-    limit_percent = Decimal(rules.get("success_fee_flag_percent", 100))
-    if firm.success_fee_percent is not None and firm.success_fee_percent > limit_percent:
-        flags.append(
-            _("成功報酬 %(rate)s%% が目安（%(limit)s%%）を超えています。")
-            % {"rate": f"{firm.success_fee_percent.normalize():f}", "limit": f"{limit_percent:f}"}
-        )
-    if firm.sells_it_products:
-        flags.append(_("自社または関係者がIT製品・サービスを販売しています（開示内容を確認）。"))
-    return flags
-
-
-# --- Who may see and decide -------------------------------------------------------------------
-
-
-def can_read_registrations(user: Any) -> tuple[bool, str]:
-    if getattr(user, "is_authenticated", False) and user.role in STAFF_READERS:
-        return True, ""
-    return False, _("認定事業者の審査画面を閲覧する権限がありません。")
-
-
-def can_review_registrations(user: Any) -> tuple[bool, str]:
-    if getattr(user, "is_authenticated", False) and user.role == Role.SECRETARIAT:
-        return True, ""
-    return False, _("認定事業者の審査・認定は事務局のみが行えます。")
-
-
-def get_firm_for_registrant(user: Any, pk: int) -> AdvisorFirm:
+def get_firm_for_registrant(user: Visitor, pk: int) -> AdvisorFirm:
     """The registration this person administers; 404 for a missing and a forbidden one alike."""
     firm = firms_visible_to(user).select_related("programme").filter(pk=pk).first()
     if firm is None or not is_firm_admin(user, firm):
@@ -253,12 +42,11 @@ def get_firm_for_registrant(user: Any, pk: int) -> AdvisorFirm:
     return firm
 
 
-def get_firm_for_review(user: Any, pk: int) -> AdvisorFirm:
+def get_firm_for_review(user: Visitor, pk: int) -> AdvisorFirm:
     """A registration as the secretariat or an auditor sees it; 404 for anyone else."""
-    allowed, _reason = can_read_registrations(user)
     firm = (
         firms_visible_to(user).select_related("programme", "created_by").filter(pk=pk).first()
-        if allowed
+        if can_read_registrations(user)
         else None
     )
     if firm is None:
@@ -266,39 +54,28 @@ def get_firm_for_review(user: Any, pk: int) -> AdvisorFirm:
     return firm
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[AdvisorFirm]
-    next_after: str | None
-
-
-def _keyset(queryset: QuerySet[AdvisorFirm], key: str, after: Any, limit: int) -> Page:
-    if after not in (None, ""):
-        queryset = queryset.filter(**{f"{key}__gt": after})
-    rows = list(queryset.order_by(key)[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, str(getattr(rows[-1], key)) if more and rows else None)
-
-
 def review_queue(
-    user: Any,
+    user: Visitor,
     *,
     status: str = RegistrationStatus.SUBMITTED,
     query: str = "",
     after: str = "",
     limit: int = PAGE_SIZE,
-) -> Page:
+) -> KeysetPage[AdvisorFirm]:
     """Registrations in one status, oldest first, paged by id (no OFFSET: page 300 costs what page 1 does)."""
-    allowed, _reason = can_read_registrations(user)
-    firms = firms_visible_to(user) if allowed else AdvisorFirm.objects.none()
+    firms = firms_visible_to(user) if can_read_registrations(user) else AdvisorFirm.objects.none()
     if status in RegistrationStatus.values:
         firms = firms.filter(registration_status=status)
     if query:
         firms = firms.filter(
             Q(name__icontains=query) | Q(name_kana__icontains=query) | Q(certification_number__iexact=query)
         )
-    return _keyset(firms.select_related("created_by"), "id", int(after) if after.isdigit() else None, limit)
+    return keyset_page(
+        firms.select_related("created_by"), cursor=after, size=limit, key="id", descending=False
+    )
+
+
+# --- The public register --------------------------------------------------------------------------
 
 
 def status_filter(status: str, today: dt.date) -> Q:
@@ -321,7 +98,7 @@ def public_register(
     after: str = "",
     today: dt.date | None = None,
     limit: int = PAGE_SIZE,
-) -> Page:
+) -> KeysetPage[AdvisorFirm]:
     """Certified firms for the public register, in certification-number order, paged by key.
     Revoked and expired firms are listed too, marked as such."""
     today = today or timezone.localdate()
@@ -335,7 +112,7 @@ def public_register(
         )
     if prefecture:
         firms = firms.filter(prefecture=prefecture)
-    return _keyset(firms, "certification_number", after.strip() or None, limit)
+    return keyset_page(firms, cursor=after.strip(), size=limit, key="certification_number", descending=False)
 
 
 def get_public_firm(certification_number: str) -> AdvisorFirm:
@@ -352,6 +129,65 @@ def get_public_firm(certification_number: str) -> AdvisorFirm:
     return firm
 
 
+# --- A firm's people ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Team:
+    """What the firm's page shows about its people: members (each with `course_passed`) and,
+    for an administrator, the invitations not yet accepted or revoked."""
+
+    members: list[FirmMembership]
+    invitations: list[AdvisorInvitation]
+
+
+def firm_team(membership: FirmMembership) -> Team:
+    firm = membership.firm
+    programme = firm.programme
+    members = list(
+        FirmMembership.objects.filter(firm=firm, is_active=True)
+        .select_related("user")
+        .order_by("role", "joined_at")
+    )
+    passed = set(
+        CourseProgress.objects.filter(
+            user__in=[m.user_id for m in members],
+            programme=programme,
+            course_version=programme.course.version,
+            passed_at__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
+    for member in members:
+        member.course_passed = member.user_id in passed  # type: ignore[attr-defined]
+    invitations = (
+        list(AdvisorInvitation.objects.filter(firm=firm, accepted_at__isnull=True, revoked_at__isnull=True))
+        if membership.role == MembershipRole.ADMIN
+        else []
+    )
+    return Team(members, invitations)
+
+
+class InvitationUnusable(Exception):
+    """The link is unknown, expired, revoked or already used."""
+
+
+def find_invitation(raw_token: str) -> AdvisorInvitation:
+    """The invitation a link carries, if it can still be used (InvitationUnusable otherwise)."""
+    invitation = (
+        AdvisorInvitation.objects.select_related("firm").filter(token_hash=hash_token(raw_token)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise InvitationUnusable
+    return invitation
+
+
+def course_progress_for(user: User, programme: Programme) -> CourseProgress:
+    """The person's progress on the programme's current course version; an unsaved blank one
+    if they have not started (the services create it on the first write)."""
+    keys = {"user": user, "programme": programme, "course_version": programme.course.version}
+    return CourseProgress.objects.filter(**keys).first() or CourseProgress(**keys, modules_read=[])
+
+
 # --- Who hears about a decision ---------------------------------------------------------------
 
 
@@ -360,7 +196,9 @@ def firm_recipients(firm: AdvisorFirm) -> list[str]:
     emails = [firm.contact_email] if firm.contact_email else []
     emails += list(
         User.objects.filter(
-            firm_memberships__firm=firm, firm_memberships__role="admin", firm_memberships__is_active=True
+            firm_memberships__firm=firm,
+            firm_memberships__role=MembershipRole.ADMIN,
+            firm_memberships__is_active=True,
         )
         .order_by("pk")
         .values_list("email", flat=True)

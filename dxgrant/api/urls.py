@@ -11,8 +11,10 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from dxgrant.advisors.selectors import get_public_firm
 from dxgrant.japan import postal
 from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
+from dxgrant.programs.models import Round
 from dxgrant.programs.selectors import get_programme, get_round, public_rounds
 
 from .problems import problem
@@ -100,7 +102,7 @@ def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, status=exc.status_code, title=str(exc))
 
 
-def _round_out(round_obj: Any, today: dt.date) -> dict[str, Any]:
+def _round_out(round_obj: Round, today: dt.date) -> dict[str, Any]:
     return {
         "code": round_obj.code,
         "name": round_obj.name_ja,
@@ -131,10 +133,10 @@ def programme(request: HttpRequest) -> dict[str, Any]:
     summary="Check eligibility against a round's rules",
 )
 def eligibility_check(request: HttpRequest, code: str, payload: EligibilityCheckIn) -> Any:
-    round_obj = get_round(code)
+    rules = get_round(code).rules.eligibility
     language = "en" if request.headers.get("Accept-Language", "").startswith("en") else "ja"
     try:
-        facts = validate_facts(round_obj.eligibility, payload.model_dump(), language)
+        facts = validate_facts(rules, payload.model_dump(), language)
     except InvalidFacts as exc:
         return problem(
             request,
@@ -144,7 +146,7 @@ def eligibility_check(request: HttpRequest, code: str, payload: EligibilityCheck
             kind="validation",
             errors=[{"field": e.field, "message": e.message} for e in exc.errors],
         )
-    result = evaluate(round_obj.eligibility, facts, language)
+    result = evaluate(rules, facts, language)
     return {
         "eligible": result.eligible,
         "reasons": [{"code": r.code, "message": r.message} for r in result.reasons],
@@ -209,8 +211,6 @@ class AdvisorOut(Schema):
     summary="Verify a certified advisor firm by its certification number",
 )
 def advisor(request: HttpRequest, certification_number: str) -> Any:
-    from dxgrant.advisors.selectors import get_public_firm
-
     try:
         firm = get_public_firm(certification_number)
     except Http404:

@@ -16,11 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dxgrant.accounts.models import User
-from dxgrant.advisors import course as advisor_course
-from dxgrant.advisors import services as firm_services
-from dxgrant.advisors import team
 from dxgrant.advisors.models import AdvisorFirm, CertificationState
-from dxgrant.advisors.selectors import SECTION_FIELDS
+from dxgrant.advisors.sections import SECTION_FIELDS
+from dxgrant.advisors.services import certification, registration, team
+from dxgrant.advisors.services import course as advisor_course
 from dxgrant.core.pdf import render_pdf
 from dxgrant.programs.models import DeclarationText, Programme, Round
 from dxgrant.support import services as support_services
@@ -132,7 +131,7 @@ def registered_firm(
 ) -> AdvisorFirm:
     """The administrator registers the firm: every section, the required documents, every
     declaration ticked by them; then submits it (unless `submit` is False)."""
-    firm = firm_services.start_registration_for(actor=admin, programme=programme, firm_name=fields["name"])
+    firm = registration.start_registration_for(actor=admin, programme=programme, firm_name=fields["name"])
     admin = _fresh(admin)
     proposed = list(advisors) or [
         {"name": admin.display_name or admin.email, "email": admin.email, "qualifications": "中小企業診断士"}
@@ -140,7 +139,7 @@ def registered_firm(
     for section, names in SECTION_FIELDS.items():
         if not names and section != "advisors":
             continue
-        firm = firm_services.save_registration_section(
+        firm = registration.save_registration_section(
             actor=admin,
             firm=firm,
             section=section,
@@ -150,13 +149,13 @@ def registered_firm(
         )
     for spec in programme.certification_rules.documents:
         if spec.required:
-            firm_services.upload_firm_document(
+            registration.upload_firm_document(
                 actor=admin,
                 firm=firm,
                 code=spec.code,
                 file=sample_pdf(f"{spec.code}.pdf", spec.name_ja, str(fields["name"])),
             )
-    firm = firm_services.set_declarations(
+    firm = registration.set_declarations(
         actor=admin,
         firm=firm,
         ticked=[d.key for d in programme.certification_rules.declarations],
@@ -164,7 +163,7 @@ def registered_firm(
         ip_address=None,
     )
     if submit:
-        firm_services.submit_registration(actor=admin, firm=firm, expected_revision=firm.revision)
+        registration.submit_registration(actor=admin, firm=firm, expected_revision=firm.revision)
         firm.refresh_from_db()
     return firm
 
@@ -184,11 +183,11 @@ def certified_firm(
     suspended or revoked with `reason` when `state` says so."""
     firm = registered_firm(programme=programme, admin=admin, fields=fields, advisors=advisors)
     secretariat = _fresh(secretariat)
-    firm_services.certify_firm(actor=secretariat, firm=firm, today=certified_on)
+    certification.certify_firm(actor=secretariat, firm=firm, today=certified_on)
     if state == CertificationState.SUSPENDED:
-        firm_services.suspend_certification(actor=secretariat, firm=firm, reason=reason)
+        certification.suspend_certification(actor=secretariat, firm=firm, reason=reason)
     elif state == CertificationState.REVOKED:
-        firm_services.revoke_certification(actor=secretariat, firm=firm, reason=reason)
+        certification.revoke_certification(actor=secretariat, firm=firm, reason=reason)
     firm.refresh_from_db()
     return firm
 
@@ -204,7 +203,7 @@ def joined_advisor(*, firm: AdvisorFirm, admin: User, email: str, name: str, pas
 def course_passed(*, advisor: User, programme: Programme) -> None:
     """The advisor reads every module of the advisor course and answers the quiz correctly."""
     advisor = _fresh(advisor)
-    for code in advisor_course.module_codes(programme):
+    for code in [module.code for module in programme.course.modules]:
         advisor_course.mark_module_read(actor=advisor, programme=programme, module_code=code)
     answers = {question.code: question.answer for question in programme.course.quiz}
     advisor_course.submit_course_quiz(actor=advisor, programme=programme, answers=answers)

@@ -15,7 +15,7 @@ from dxgrant.accounts.models import User
 from dxgrant.accounts.roles import Role
 from dxgrant.advisors.models import AdvisorFirm, FirmMembership
 from dxgrant.programs.models import Programme, Round
-from dxgrant.programs.services import load_programme_file
+from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support import services as support_services
 from dxgrant.support.models import Engagement, TrainingFormat
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from dxgrant.accounts.models import User, Visitor
+
 from .context import current_ip
 from .models import GENESIS_HASH, AuditEntry
 
@@ -33,7 +35,7 @@ def _in_callers_transaction() -> bool:
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: Visitor | None,
     action: str,
     obj: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -42,7 +44,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry, inside the transaction that makes the change it records, so both are
     kept or neither is; called outside one, it refuses (AuditOutsideTransaction). `actor` is a
-    user or None for the system itself."""
+    user or None for the system itself (an anonymous visitor is recorded as the system)."""
     if not _in_callers_transaction():
         raise AuditOutsideTransaction(
             f"audit_record({action!r}) must run inside the transaction of its change"
@@ -54,12 +56,12 @@ def audit_record(
     head = AuditEntry.objects.order_by("-seq").only("seq", "entry_hash").first()
     if obj is not None:
         object_type, object_id = _describe(obj)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     entry = AuditEntry(
         seq=(head.seq + 1) if head else 1,
         created_at=timezone.now(),
         actor=user,
-        actor_label=getattr(user, "email", "") if user else "system",
+        actor_label=user.email if user else "system",
         action=action,
         object_type=object_type,
         object_id=object_id,

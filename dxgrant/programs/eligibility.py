@@ -1,7 +1,8 @@
 """One rule engine for eligibility: the fields to ask and the rules to apply are the round's data.
 
-The same functions serve the self-check page, the JSON API and (later) the application, so a
-rule changed in the programme file changes every one of them at once.
+The same functions serve the self-check page, the JSON API and the application, so a rule
+changed in the programme file changes every one of them at once. They read the validated
+model (`round.rules.eligibility`); a stored mapping is validated into it first.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dxgrant.core.i18n import current_language, localised
+
+from .schema import Condition, Eligibility, EligibilityField
+
+# The round's eligibility as validated (`round.rules.eligibility`), or as stored (a mapping).
+Rules = Eligibility | Mapping[str, Any]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda a, b: a == b,
@@ -24,8 +30,14 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def condition_holds(condition: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
-    return bool(_OPS[condition["op"]](facts.get(condition["field"]), condition["value"]))
+def condition_holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
+    return bool(_OPS[condition.op](facts.get(condition.field), condition.value))
+
+
+def _model(eligibility: Rules) -> Eligibility:
+    if isinstance(eligibility, Eligibility):
+        return eligibility
+    return Eligibility.model_validate(eligibility)
 
 
 @dataclass(frozen=True)
@@ -52,15 +64,12 @@ class InvalidFacts(Exception):
         self.errors = errors
 
 
-def evaluate(
-    eligibility: Mapping[str, Any], facts: Mapping[str, Any], language: str | None = None
-) -> EligibilityResult:
+def evaluate(eligibility: Rules, facts: Mapping[str, Any], language: str | None = None) -> EligibilityResult:
     """Apply each rule whose `when` holds; every failed rule is a reason."""
     reasons = [
-        Reason(rule["code"], localised(rule, "message", language))
-        for rule in eligibility["rules"]
-        if (rule.get("when") is None or condition_holds(rule["when"], facts))
-        and not condition_holds(rule, facts)
+        Reason(rule.code, localised(rule, "message", language))
+        for rule in _model(eligibility).rules
+        if (rule.when is None or condition_holds(rule.when, facts)) and not condition_holds(rule, facts)
     ]
     return EligibilityResult(eligible=not reasons, reasons=reasons)
 
@@ -79,7 +88,7 @@ def _messages(language: str) -> dict[str, str]:
 
 
 def validate_facts(
-    eligibility: Mapping[str, Any], data: Mapping[str, Any], language: str | None = None
+    eligibility: Rules, data: Mapping[str, Any], language: str | None = None
 ) -> dict[str, Any]:
     """Check typed input (from the JSON API) against the round's field definitions.
 
@@ -87,12 +96,12 @@ def validate_facts(
     of range and a field that another answer makes required. Returns the facts to evaluate.
     """
     msg = _messages((language or current_language())[:2])
-    fields = {f["name"]: f for f in eligibility["fields"]}
+    fields = {f.name: f for f in _model(eligibility).fields}
     errors = [FieldError(name, msg["unknown"]) for name in data if name not in fields]
     facts: dict[str, Any] = {}
     for name, spec in fields.items():
         value = data.get(name)
-        required = spec.get("required_when") is None or condition_holds(spec["required_when"], data)
+        required = spec.required_when is None or condition_holds(spec.required_when, data)
         if value is None:
             if required:
                 errors.append(FieldError(name, msg["missing"]))
@@ -107,17 +116,16 @@ def validate_facts(
     return facts
 
 
-def _type_error(spec: Mapping[str, Any], value: Any, msg: Mapping[str, str]) -> str | None:
-    kind = spec["type"]
-    if kind == "boolean":
+def _type_error(spec: EligibilityField, value: Any, msg: Mapping[str, str]) -> str | None:
+    if spec.type == "boolean":
         return None if isinstance(value, bool) else msg["boolean"]
-    if kind == "choice":
-        allowed = {c["value"] for c in spec["choices"]}
+    if spec.type == "choice":
+        allowed = {c.value for c in spec.choices}
         return None if isinstance(value, str) and value in allowed else msg["choice"]
     if not isinstance(value, int) or isinstance(value, bool):
         return msg["integer"]
-    if spec.get("min") is not None and value < spec["min"]:
-        return msg["min"].format(n=spec["min"])
-    if spec.get("max") is not None and value > spec["max"]:
-        return msg["max"].format(n=spec["max"])
+    if spec.min is not None and value < spec.min:
+        return msg["min"].format(n=spec.min)
+    if spec.max is not None and value > spec.max:
+        return msg["max"].format(n=spec.max)
     return None

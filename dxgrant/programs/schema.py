@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
+from dxgrant.japan.corporate_number import is_valid as is_valid_corporate_number
+
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,48}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -70,9 +72,7 @@ class OperatorFacts(Strict):
 
     @model_validator(mode="after")
     def _check_corporate_number(self) -> OperatorFacts:
-        from dxgrant.japan import corporate_number
-
-        if self.corporate_number and not corporate_number.is_valid(self.corporate_number):
+        if self.corporate_number and not is_valid_corporate_number(self.corporate_number):
             raise ValueError("corporate_number: 法人番号の形式またはチェックデジットが正しくありません")
         return self
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
 
 from .models import Programme, Round
 
 
 def public_rounds(programme: Programme) -> list[Round]:
-    """Rounds a visitor sees. The demo round is shown only where demo data is enabled."""
-    rounds = Round.objects.filter(programme=programme)
-    if not settings.DXGRANT_DEMO_ENABLED:
-        rounds = rounds.public()
-    return list(rounds.order_by("application_opens", "code"))
+    """Rounds a visitor sees, in date order. A demo round is data like any other: it exists only
+    where demo data was seeded (seeding is refused unless demo data is enabled), and the pages
+    label it as a demo."""
+    return list(Round.objects.filter(programme=programme).order_by("application_opens", "code"))
 
 
 _UNSET = object()
@@ -39,8 +37,8 @@ def get_programme(request: HttpRequest | None = None) -> Programme:
 
 
 def get_round(code: str) -> Round:
-    qs = Round.objects.all() if settings.DXGRANT_DEMO_ENABLED else Round.objects.public()
-    round_obj = qs.filter(code=code).first()
+    """A round by its code (404 if there is none)."""
+    round_obj = Round.objects.filter(code=code).first()
     if round_obj is None:
         raise Http404(code)
     return round_obj

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import User
 from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField
 from dxgrant.core.i18n import localised
 from dxgrant.programs.eligibility import condition_holds
+from dxgrant.programs.schema import Eligibility, EligibilityField
 
 from .models import Inquiry, InquiryCategory, InquiryStatus
 
@@ -76,7 +77,7 @@ class InquiryUpdateForm(forms.Form):
         label=_("担当者"), queryset=None, required=False
     )
 
-    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
         self.fields["assignee"].empty_label = _("（未割当）")  # type: ignore[attr-defined]
@@ -91,52 +92,18 @@ class InquiryNoteForm(forms.Form):
 class SelfCheckForm(forms.Form):
     """Built from the round's eligibility fields, so a new question needs no code."""
 
-    def __init__(self, *args: Any, eligibility: Mapping[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, eligibility: Eligibility, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.specs = {spec["name"]: spec for spec in eligibility["fields"]}
+        self.specs = {spec.name: spec for spec in eligibility.fields}
         for name, spec in self.specs.items():
-            label = localised(spec, "label")
-            help_text = localised(spec, "help")
-            if spec["type"] == "choice":
-                self.fields[name] = forms.ChoiceField(
-                    label=label,
-                    help_text=help_text,
-                    choices=[(c["value"], localised(c, "label")) for c in spec["choices"]],
-                    widget=forms.RadioSelect,
-                    error_messages={"required": _("選択してください。")},
-                )
-            elif spec["type"] == "boolean":
-                self.fields[name] = forms.TypedChoiceField(
-                    label=label,
-                    help_text=help_text,
-                    choices=[("yes", _("はい")), ("no", _("いいえ"))],
-                    coerce=lambda v: v == "yes",
-                    widget=forms.RadioSelect,
-                    error_messages={"required": _("「はい」か「いいえ」を選んでください。")},
-                )
-            else:
-                self.fields[name] = YenIntegerField(
-                    label=label,
-                    help_text=help_text,
-                    min_value=spec.get("min"),
-                    max_value=spec.get("max"),
-                    required=spec.get("required_when") is None,
-                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                    error_messages={
-                        "required": _("入力してください。"),
-                        "invalid": _("数字で入力してください（例: 10000000）。"),
-                        "min_value": _("%(limit_value)s以上の数を入力してください。"),
-                        "max_value": _("%(limit_value)s以下の数を入力してください。"),
-                    },
-                )
-
+            self.fields[name] = _self_check_field(spec)
             # Required or not depends on another answer: the page must not call it optional.
-            self.fields[name].conditional = spec.get("required_when") is not None  # type: ignore[attr-defined]
+            self.fields[name].conditional = spec.required_when is not None  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for name, spec in self.specs.items():
-            condition = spec.get("required_when")
+            condition = spec.required_when
             if condition and cleaned.get(name) is None and name not in self.errors:
                 if condition_holds(condition, cleaned):
                     self.add_error(name, _("ほかの質問への回答により、この項目の入力が必要です。"))
@@ -144,3 +111,39 @@ class SelfCheckForm(forms.Form):
 
     def facts(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.specs}
+
+
+def _self_check_field(spec: EligibilityField) -> forms.Field:
+    label = localised(spec, "label")
+    help_text = localised(spec, "help")
+    if spec.type == "choice":
+        return forms.ChoiceField(
+            label=label,
+            help_text=help_text,
+            choices=[(c.value, localised(c, "label")) for c in spec.choices],
+            widget=forms.RadioSelect,
+            error_messages={"required": _("選択してください。")},
+        )
+    if spec.type == "boolean":
+        return forms.TypedChoiceField(
+            label=label,
+            help_text=help_text,
+            choices=[("yes", _("はい")), ("no", _("いいえ"))],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            error_messages={"required": _("「はい」か「いいえ」を選んでください。")},
+        )
+    return YenIntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=spec.min,
+        max_value=spec.max,
+        required=spec.required_when is None,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("入力してください。"),
+            "invalid": _("数字で入力してください（例: 10000000）。"),
+            "min_value": _("%(limit_value)s以上の数を入力してください。"),
+            "max_value": _("%(limit_value)s以下の数を入力してください。"),
+        },
+    )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.lifecycle import status_constraint
+
 
 class InquiryCategory(models.TextChoices):
     PROGRAMME = "programme", _("制度の内容について")
@@ -44,6 +46,7 @@ class Inquiry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # The form carries a one-time token so a double click or a retried POST stores one inquiry.
     submission_token = models.UUIDField(unique=True)
+    # When the acknowledgement email was claimed for sending (core.notify.claim): sent once.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,6 +59,9 @@ class Inquiry(models.Model):
             models.Index(fields=["status", "-id"]),
             models.Index(fields=["ip_address", "created_at"]),
         ]
+        # The secretariat may move an inquiry between any of its states: no lifecycle table,
+        # but the column holds only those.
+        constraints = [status_constraint("status", InquiryStatus.values, "inquiry_status_known")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import inbox
 
 app_name = "staff"
 
 urlpatterns = [
-    path("inquiries/", views.inquiry_inbox, name="inquiry_inbox"),
-    path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
+    path("inquiries/", inbox.inquiry_inbox, name="inquiry_inbox"),
+    path("inquiries/<int:pk>/", inbox.inquiry_detail, name="inquiry_detail"),
 ]

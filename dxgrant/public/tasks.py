@@ -1,26 +1,21 @@
-"""Background work for the public site. Tasks take ids and are safe to run twice."""
+"""Background work for the public site. Tasks take ids, claim, then send (see core.notify)."""
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
+from dxgrant.core import notify
+
 from .models import Inquiry
-from .services import mark_acknowledged
 
 
 @task()
 def send_inquiry_acknowledgement(inquiry_id: int) -> None:
-    inquiry = Inquiry.objects.filter(pk=inquiry_id).first()
-    if inquiry is None:
-        return
+    """The "we received your inquiry" email, once, in the language the form was filled in."""
     with transaction.atomic():
-        if not mark_acknowledged(inquiry_id):
-            return
-        with translation.override(inquiry.language):
-            context = {"inquiry": inquiry}
-            subject = render_to_string("public/email/inquiry_ack_subject.txt", context).strip()
-            body = render_to_string("public/email/inquiry_ack_body.txt", context)
-        # Sent inside the transaction: if sending fails the mark is rolled back and a retry sends.
-        send_mail(subject, body, None, [inquiry.email])
+        if not notify.claim(Inquiry, inquiry_id, "acknowledged_at"):
+            return  # sent already, or no such inquiry
+        inquiry = Inquiry.objects.get(pk=inquiry_id)
+        # Sent inside the transaction: if sending fails the claim is rolled back and a retry sends.
+        notify.send_email(
+            "public/email/inquiry_ack", {"inquiry": inquiry}, to=inquiry.email, language=inquiry.language
+        )

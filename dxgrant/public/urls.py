@@ -1,20 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import contact, site
 
 app_name = "public"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
-    path("eligibility/", views.eligibility, name="eligibility"),
-    path("schedule/", views.schedule, name="schedule"),
-    path("documents/", views.documents, name="documents"),
-    path("faq/", views.faq, name="faq"),
-    path("operator/", views.operator, name="operator"),
-    path("contact/", views.contact, name="contact"),
-    path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
-    path("self-check/", views.self_check_start, name="self_check_start"),
-    path("rounds/<slug:code>/self-check/", views.self_check, name="self_check"),
-    path("rounds/<slug:code>/guidelines.pdf", views.guidelines_pdf, name="guidelines_pdf"),
+    path("", site.home, name="home"),
+    path("about/", site.about, name="about"),
+    path("eligibility/", site.eligibility, name="eligibility"),
+    path("schedule/", site.schedule, name="schedule"),
+    path("documents/", site.documents, name="documents"),
+    path("faq/", site.faq, name="faq"),
+    path("operator/", site.operator, name="operator"),
+    path("contact/", contact.contact_form, name="contact"),
+    path("contact/thanks/", contact.contact_thanks, name="contact_thanks"),
+    path("self-check/", site.self_check_start, name="self_check_start"),
+    path("rounds/<slug:code>/self-check/", site.self_check, name="self_check"),
+    path("rounds/<slug:code>/guidelines.pdf", site.guidelines_pdf, name="guidelines_pdf"),
 ]

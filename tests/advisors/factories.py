@@ -79,8 +79,8 @@ COMPLETE_FIELDS = {
 def declarations_for(programme: Programme, user_id: int) -> dict[str, dict[str, object]]:
     at = timezone.now().isoformat()
     return {
-        d["key"]: {"version": d["version"], "at": at, "ip": "192.0.2.1", "by": user_id}
-        for d in programme.advisor_certification["declarations"]
+        d.key: {"version": d.version, "at": at, "ip": "192.0.2.1", "by": user_id}
+        for d in programme.certification_rules.declarations
     }
 
 
@@ -108,9 +108,9 @@ def complete_firm(status: str = RegistrationStatus.DRAFT, **overrides: object) -
         firm.submitted_at = timezone.now()
     firm.save()
     ProposedAdvisor.objects.create(firm=firm, name="支援 一郎", email="ichiro@firm.example.jp")
-    for spec in firm.programme.advisor_certification["documents"]:
-        if spec["required"]:
-            attach_document(firm, spec["code"])
+    for spec in firm.programme.certification_rules.documents:
+        if spec.required:
+            attach_document(firm, spec.code)
     return firm
 
 

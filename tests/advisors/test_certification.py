@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from dxgrant.accounts.models import Role
-from dxgrant.advisors import services
 from dxgrant.advisors.models import (
     AdvisorFirm,
     CertificationState,
@@ -21,7 +20,8 @@ from dxgrant.advisors.models import (
     RegistrationStatus,
 )
 from dxgrant.advisors.policies import can_act_as_advisor
-from dxgrant.advisors.services import validity_end
+from dxgrant.advisors.services import certification, registration
+from dxgrant.advisors.validity import validity_end
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Round
 from dxgrant.support.models import Engagement, EngagementMember
@@ -101,9 +101,9 @@ def test_certification_issues_a_number_and_a_validity_period(
 
 def test_numbers_start_again_each_year(programme, secretariat, time_machine):
     time_machine.move_to("2026-12-31 23:00:00+09:00", tick=False)
-    services.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
+    certification.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
     time_machine.move_to("2027-01-01 09:00:00+09:00", tick=False)
-    event = services.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
+    event = certification.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
     assert event.firm.certification_number == "DXA-2027-00001"
 
 
@@ -145,17 +145,17 @@ def test_a_rejection_is_final_and_gives_the_reason(
     assert firm.registration_status == RegistrationStatus.REJECTED and firm.certification_number is None
     assert "不認定" in mail.outbox[-1].subject and "支援実績が確認できませんでした。" in mail.outbox[-1].body
     with pytest.raises(ValidationError):
-        services.certify_firm(actor=secretariat, firm=firm)
+        certification.certify_firm(actor=secretariat, firm=firm)
     with pytest.raises(ValidationError):
-        services.submit_registration(actor=firm.created_by, firm=firm, expected_revision=firm.revision)
+        registration.submit_registration(actor=firm.created_by, firm=firm, expected_revision=firm.revision)
 
 
 def test_only_a_submitted_registration_is_decided(programme, secretariat):
     draft = complete_firm()
     for call in (
-        lambda: services.certify_firm(actor=secretariat, firm=draft),
-        lambda: services.request_registration_changes(actor=secretariat, firm=draft, reason="x"),
-        lambda: services.reject_registration(actor=secretariat, firm=draft, reason="x"),
+        lambda: certification.certify_firm(actor=secretariat, firm=draft),
+        lambda: certification.request_registration_changes(actor=secretariat, firm=draft, reason="x"),
+        lambda: certification.reject_registration(actor=secretariat, firm=draft, reason="x"),
     ):
         with pytest.raises(ValidationError):
             call()
@@ -172,7 +172,7 @@ def test_only_the_secretariat_decides(programme, client_for, role):
     firm.refresh_from_db()
     assert firm.registration_status == RegistrationStatus.SUBMITTED
     with pytest.raises(PermissionDenied):
-        services.certify_firm(actor=client.user, firm=firm)
+        certification.certify_firm(actor=client.user, firm=firm)
     # The auditor reads the review page; nobody else but the secretariat does.
     expected = 200 if role == Role.AUDITOR else 403
     assert client.get(f"/advisors/review/{firm.pk}/").status_code == expected
@@ -225,7 +225,7 @@ def test_suspension_stops_new_work_keeps_the_old_and_tells_the_applicants(
     firm = certified()
     applicants = engaged_applicants(firm)
     bystander = UserFactory(role=Role.APPLICANT)
-    assert can_act_as_advisor(firm.created_by) == (True, "")
+    assert tuple(can_act_as_advisor(firm.created_by)) == (True, "")
     client = staff_client(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         response = decide(client, firm, "suspend", "通報の調査のため")
@@ -257,7 +257,7 @@ def test_the_applicant_emails_go_once_even_if_the_task_runs_twice(
     firm = certified()
     engaged_applicants(firm, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.suspend_certification(actor=secretariat, firm=firm, reason="調査")
+        event = certification.suspend_certification(actor=secretariat, firm=firm, reason="調査")
     from dxgrant.advisors.tasks import notify_affected_applicants, send_firm_decision
 
     sent = len(mail.outbox)
@@ -287,9 +287,9 @@ def test_reinstatement_and_revocation_need_reasons_and_revocation_is_final(
     assert firm.certification_state == CertificationState.REVOKED
     assert any("認定が取り消されました" in m.subject and m.to == [applicants[0].email] for m in mail.outbox)
     for call in (
-        lambda: services.reinstate_certification(actor=secretariat, firm=firm, reason="x"),
-        lambda: services.renew_certification(actor=secretariat, firm=firm, reason="x"),
-        lambda: services.suspend_certification(actor=secretariat, firm=firm, reason="x"),
+        lambda: certification.reinstate_certification(actor=secretariat, firm=firm, reason="x"),
+        lambda: certification.renew_certification(actor=secretariat, firm=firm, reason="x"),
+        lambda: certification.suspend_certification(actor=secretariat, firm=firm, reason="x"),
     ):
         with pytest.raises(ValidationError):
             call()
@@ -305,25 +305,25 @@ def test_renewal_extends_from_the_end_or_from_today_once_expired(programme, secr
     firm = certified(today=dt.date(2026, 6, 1))
     firm.valid_until = dt.date(2026, 9, 30)
     firm.save()
-    services.renew_certification(actor=secretariat, firm=firm, reason="更新申請を確認")
+    certification.renew_certification(actor=secretariat, firm=firm, reason="更新申請を確認")
     firm.refresh_from_db()
     assert firm.valid_until == dt.date(2028, 9, 30)
     # Expired: the new period starts today.
     time_machine.move_to("2029-01-15 10:00:00+09:00", tick=False)
     assert firm.public_status() == PublicStatus.EXPIRED
     assert not can_act_as_advisor(type(firm.created_by).objects.get(pk=firm.created_by_id))[0]
-    services.renew_certification(actor=secretariat, firm=firm, reason="再開")
+    certification.renew_certification(actor=secretariat, firm=firm, reason="再開")
     firm.refresh_from_db()
     assert (firm.valid_from, firm.valid_until) == (dt.date(2029, 1, 15), dt.date(2031, 1, 14))
     assert firm.public_status() == PublicStatus.ACTIVE
     assert FirmReviewEvent.objects.filter(firm=firm, action="renewed").count() == 2
     with pytest.raises(ValidationError):
-        services.renew_certification(actor=secretariat, firm=firm, reason=" ")
+        certification.renew_certification(actor=secretariat, firm=firm, reason=" ")
 
 
 def test_a_suspended_firm_renewed_stays_suspended(programme, secretariat):
     firm = certified("suspended")
-    services.renew_certification(actor=secretariat, firm=firm, reason="期間の更新")
+    certification.renew_certification(actor=secretariat, firm=firm, reason="期間の更新")
     firm.refresh_from_db()
     assert firm.certification_state == CertificationState.SUSPENDED
 

@@ -93,11 +93,11 @@ def test_the_register_pages_by_key(client, programme):
 
     first = public_register(limit=2)
     assert [f.certification_number for f in first.items] == numbers[:2]
-    assert first.next_after == numbers[1]
-    second = public_register(after=first.next_after, limit=2)
+    assert first.next_cursor == numbers[1]
+    second = public_register(after=first.next_cursor, limit=2)
     assert [f.certification_number for f in second.items] == numbers[2:4]
-    last = public_register(after=second.next_after, limit=2)
-    assert [f.certification_number for f in last.items] == numbers[4:] and last.next_after is None
+    last = public_register(after=second.next_cursor, limit=2)
+    assert [f.certification_number for f in last.items] == numbers[4:] and last.next_cursor is None
     page = client.get(f"/advisors/?after={numbers[1]}").content.decode()
     shown = set(re.findall(r'href="/advisors/(DXA-[0-9-]+)/"', page))
     assert shown == set(numbers[2:])

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.advisors import services
 from dxgrant.advisors.models import (
     AdvisorFirm,
     FirmDocument,
@@ -20,8 +19,11 @@ from dxgrant.advisors.models import (
     FirmReviewEvent,
     MembershipRole,
     ProposedAdvisor,
+    RegistrationEmail,
     RegistrationStatus,
 )
+from dxgrant.advisors.services import registration as services
+from dxgrant.advisors.tasks import send_registration_account_exists, send_registration_confirmation
 from dxgrant.integrity.models import AuditEntry
 from tests.advisors.factories import (
     INVALID_CORPORATE_NUMBER,
@@ -153,6 +155,41 @@ def test_starting_twice_before_confirming_sends_the_link_again(programme, django
     assert [m.subject for m in mail.outbox] == [
         "【認定事業者の登録申請】メールアドレスの確認をお願いします"
     ] * 2
+
+
+def test_the_registration_emails_go_once_even_if_their_tasks_run_again(
+    programme, django_capture_on_commit_callbacks
+):
+    UserFactory(email="owner@example.jp", role=Role.APPLICANT)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(START, start_data())
+        Client().post(START, start_data(email="owner@example.jp"))
+    assert len(mail.outbox) == 2
+    confirmation, notice = RegistrationEmail.objects.order_by("pk")
+    assert confirmation.sent_at is not None and notice.sent_at is not None
+    # A retry of either task, or a second worker: nothing more is sent.
+    send_registration_confirmation.call(confirmation.pk)
+    send_registration_account_exists.call(notice.pk)
+    assert len(mail.outbox) == 2
+
+
+def test_the_confirmation_is_not_sent_once_the_address_is_confirmed(
+    programme, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Client().post(START, start_data())
+    EmailAddress.objects.filter(email="taro@mirai-dx.example.jp").update(verified=True)
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+
+
+def test_an_existing_account_is_told_in_its_own_language(programme, django_capture_on_commit_callbacks):
+    UserFactory(email="owner@example.jp", role=Role.APPLICANT, preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(START, start_data(email="owner@example.jp"))
+    assert mail.outbox[0].to == ["owner@example.jp"]
+    assert "An account with this email address already exists" in mail.outbox[0].subject
 
 
 def test_a_signed_in_advisor_without_a_firm_only_names_it(programme):
@@ -520,7 +557,7 @@ def test_a_failure_midway_leaves_no_half_saved_section(programme, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("dxgrant.advisors.services.audit_record", broken)
+    monkeypatch.setattr("dxgrant.advisors.services.registration.audit_record", broken)
     with pytest.raises(RuntimeError):
         services.save_registration_section(
             actor=firm.created_by,

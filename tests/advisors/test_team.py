@@ -6,8 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.advisors import team
-from dxgrant.advisors.models import AdvisorInvitation, CertificationState, FirmMembership
+from dxgrant.advisors import selectors
+from dxgrant.advisors.models import (
+    INVITATION_TOKEN_PURPOSE,
+    AdvisorInvitation,
+    CertificationState,
+    FirmMembership,
+)
+from dxgrant.advisors.services import team
+from dxgrant.core.tokens import token_from_nonce
 from tests.factories import PASSWORD
 from tests.firm_helpers import add_advisor, certified_firm, firm_admin
 
@@ -166,5 +173,69 @@ def test_the_link_token_is_stored_nowhere(programme):
     invitation, raw = team.invite_advisor(actor=firm_admin(firm), firm=firm, name="x", email="x@example.jp")
     assert raw not in str(model_to_dict(invitation))
     # The email task rebuilds it from the nonce and the secret key.
-    assert team.invitation_token_for(invitation.token_nonce) == raw
-    assert team.find_invitation(raw) == invitation
+    assert token_from_nonce(INVITATION_TOKEN_PURPOSE, invitation.token_nonce) == raw
+    assert selectors.find_invitation(raw) == invitation
+
+
+# --- The invitation email: sent once, in the recipient's language ---------------------------------
+
+
+def test_the_invitation_email_goes_once_even_if_the_task_runs_again(
+    programme, django_capture_on_commit_callbacks
+):
+    from dxgrant.advisors.tasks import send_advisor_invitation
+
+    firm = certified_firm(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, raw = team.invite_advisor(
+            actor=firm_admin(firm), firm=firm, name="再試 太郎", email="retry@example.jp"
+        )
+    assert len(mail.outbox) == 1
+    # A retry of the task, or a second worker picking it up: nothing more is sent.
+    send_advisor_invitation.call(invitation.pk)
+    send_advisor_invitation.call(invitation.pk)
+    assert len(mail.outbox) == 1
+    assert raw in mail.outbox[0].body
+
+
+def test_the_invitation_is_written_in_the_recipients_language(
+    programme, make_user, django_capture_on_commit_callbacks
+):
+    firm = certified_firm(programme)
+    make_user("advisor", email="english@example.jp", preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(signed_in(firm_admin(firm)), email="english@example.jp")
+        invite(signed_in(firm_admin(firm)), email="newcomer@example.jp")
+    english, japanese = mail.outbox
+    assert english.to == ["english@example.jp"]
+    assert "Invitation to join as an advisor" in english.subject
+    assert "works once" in english.body
+    # Nobody has an account at this address yet: Japanese, the programme's language.
+    assert japanese.to == ["newcomer@example.jp"]
+    assert "アドバイザーとしての招待" in japanese.subject
+
+
+def test_a_revoked_invitation_made_again_sends_the_new_link_once(
+    programme, django_capture_on_commit_callbacks
+):
+    from dxgrant.advisors.tasks import send_advisor_invitation
+
+    firm = certified_firm(programme)
+    admin = signed_in(firm_admin(firm))
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin, email="again@example.jp")
+    old_path = link_from_outbox()
+    first = AdvisorInvitation.objects.get()
+    admin.post(f"/firm/invitations/{first.pk}/revoke/")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin, email="again@example.jp")
+    assert len(mail.outbox) == 2
+    new_path = link_from_outbox()
+    assert new_path != old_path
+    second = AdvisorInvitation.objects.exclude(pk=first.pk).get()
+    # Retries of either task send nothing more: the old link is revoked, the new one was sent.
+    send_advisor_invitation.call(first.pk)
+    send_advisor_invitation.call(second.pk)
+    assert len(mail.outbox) == 2
+    assert Client().get(old_path).status_code == 410
+    assert Client().get(new_path).status_code == 200

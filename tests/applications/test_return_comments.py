@@ -8,7 +8,7 @@ from django.test import Client
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import plan, staff
-from dxgrant.programs.eligibility import localised
+from dxgrant.core.i18n import localised
 from dxgrant.support.models import EngagementRole
 from tests.applications.factories_staff import fill_application, make_application, make_version
 from tests.factories import UserFactory

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.advisors.models import AdvisorFirm, RegistrationStatus
-from dxgrant.advisors.selectors import registration_missing
+from dxgrant.advisors.sections import registration_missing
 from dxgrant.applications import completeness, workflow
 from dxgrant.applications.completeness import readiness_problems
 from dxgrant.applications.models import Application

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connections
 
 from dxgrant.programs.models import Programme
-from dxgrant.programs.services import load_programme_file
+from dxgrant.programs.services.loading import load_programme_file
 from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
 
 # Also set by tests/conftest.py; repeated so this folder can run on its own.

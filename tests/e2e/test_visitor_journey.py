@@ -304,7 +304,7 @@ def test_inquiry_is_received_once_and_acknowledged(  # type: ignore[no-untyped-d
     django_db_reset_sequences: None,
 ) -> None:
     # A slow server, so the later clicks land while the first request is still in flight.
-    from dxgrant.public import services
+    from dxgrant.public.services import contact as services
 
     real_submit = services.submit_inquiry
 

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dxgrant.japan import corporate_number as cn
@@ -81,7 +81,18 @@ def test_fullwidth_and_separators_rejected_but_normalized(base: str) -> None:
     assert cn.normalize(f"{number[:4]}　{number[4:]} ") == number
 
 
-@given(st.text(max_size=16))
+# Random text is almost never a valid number, so valid numbers and their look-alikes (full-width
+# digits, other scripts' digits) are drawn too: otherwise the assertions below would not run.
+near_numbers = st.one_of(
+    st.text(max_size=16),
+    base12.map(valid_number),
+    base12.map(lambda base: valid_number(base).translate(FULLWIDTH)),
+    base12.map(lambda base: valid_number(base).translate(str.maketrans(ASCII_DIGITS, "٠١٢٣٤٥٦٧٨٩"))),
+)
+
+
+@given(near_numbers)
+@example("7000012050002")
 def test_is_valid_requires_13_ascii_digits(text: str) -> None:
     if cn.is_valid(text):
         assert re.fullmatch(r"[0-9]{13}", text)

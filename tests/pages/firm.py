@@ -74,8 +74,8 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    from dxgrant.advisors import team
     from dxgrant.advisors.models import FirmMembership
+    from dxgrant.advisors.services import team
     from dxgrant.programs.models import Programme
     from tests.firm_helpers import add_advisor, certified_firm, firm_admin
 

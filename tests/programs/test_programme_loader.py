@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import DeclarationText, Programme, ProgrammeDefinitionVersion, Round
-from dxgrant.programs.services import DefinitionError, load_programme
+from dxgrant.programs.services.loading import DefinitionError, load_programme
 
 pytestmark = pytest.mark.django_db
 

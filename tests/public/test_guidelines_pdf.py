@@ -71,7 +71,7 @@ def test_without_a_japanese_font_the_pdf_is_refused_clearly(client, programme, s
 
 def test_the_pdf_is_rendered_once_and_again_after_the_round_changes(client, programme, monkeypatch):
     from dxgrant.programs.models import Round
-    from dxgrant.public import views
+    from dxgrant.public.views import site as views
 
     calls = []
     real = views.render_pdf

@@ -54,8 +54,12 @@ def test_bad_input_changes_nothing_and_says_why(client, programme):
     assert "入力内容を確認してください" in page
     assert 'href="#id_email"' in page and 'href="#id_message"' in page
     assert "同意いただけない場合は送信できません" in page
-    assert "従業員が100人" not in page or "taro" in page  # what was typed is kept
-    assert 'value="山田 太郎"' in page
+    # What was typed is kept, the refused address included, so it can be corrected.
+    assert 'value="山田 太郎"' in page and 'value="株式会社やまだ"' in page
+    assert 'value="not-an-email"' in page
+    # The message is kept too when something else is refused.
+    page = client.post("/contact/", form(email="not-an-email")).content.decode()
+    assert "従業員が100人ちょうどでも申請できますか。</textarea>" in page
     assert not Inquiry.objects.exists() and not mail.outbox
 
 
@@ -149,7 +153,7 @@ def test_unknown_inquiry_is_404(client_for, programme):
 
 
 def test_inbox_pages_by_key(client_for, programme):
-    from dxgrant.public.views import INBOX_PAGE_SIZE
+    from dxgrant.public.selectors import INBOX_PAGE_SIZE
 
     InquiryFactory.create_batch(INBOX_PAGE_SIZE + 5)
     staff = client_for("secretariat")

@@ -1,6 +1,10 @@
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
+
+from dxgrant.demo.seed import seed_demo
+from dxgrant.programs.models import Round
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +17,7 @@ def text(response) -> str:
 
 
 @time_machine.travel(NOW_CLOSED, tick=False)
-def test_home_says_plainly_that_round_one_is_closed(client, programme, settings):
-    settings.DXGRANT_DEMO_ENABLED = False
+def test_home_says_plainly_that_round_one_is_closed(client, programme):
     page = text(client.get("/"))
     assert "中小企業DX経営高度化推進支援制度" in page
     assert "受付終了" in page
@@ -81,11 +84,20 @@ def test_no_programme_loaded_is_a_404_not_a_crash(client, db):
     assert client.get("/").status_code == 404
 
 
-def test_demo_round_is_hidden_where_demo_data_is_disabled(client, programme, settings):
-    from dxgrant.demo.seed import seed_demo
-
+def test_a_demo_round_is_shown_and_labelled_where_demo_data_was_seeded(client, programme):
     seed_demo()
-    assert "デモ公募回" in text(client.get("/schedule/"))
+    page = text(client.get("/schedule/"))
+    assert "デモ公募回" in page
+    assert '<span class="badge">デモ</span>' in page
+    assert client.get("/rounds/dx-demo-open/self-check/").status_code == 200
+
+
+def test_a_production_database_has_no_demo_round_because_seeding_is_refused(client, programme, settings):
+    # The pages do not read the demo setting: a demo round is data, and where demo data is
+    # disabled (production) seeding is refused, so there is none to show.
     settings.DXGRANT_DEMO_ENABLED = False
+    with pytest.raises(ImproperlyConfigured):
+        seed_demo()
+    assert not Round.objects.filter(is_demo=True).exists()
     assert "デモ公募回" not in text(client.get("/schedule/"))
     assert client.get("/rounds/dx-demo-open/self-check/").status_code == 404

@@ -65,7 +65,6 @@ def test_htmx_gets_only_the_form_body(client, programme):
     assert "<html" not in page
 
 
-def test_the_start_link_goes_to_the_current_round(client, programme, settings):
-    settings.DXGRANT_DEMO_ENABLED = False
+def test_the_start_link_goes_to_the_current_round(client, programme):
     response = client.get("/self-check/")
     assert response.status_code == 302 and response["Location"] == URL

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxgrant.programs.services import DefinitionError, load_programme_file
+from dxgrant.programs.services.loading import DefinitionError, load_programme_file
 
 
 class Command(BaseCommand):

@@ -1,10 +1,14 @@
-"""A firm's people: the administrator invites advisors; an invited person joins by the link."""
+"""A firm's people: its administrators invite advisors (and revoke invitations, and remove
+people); an invited person joins by the link in the email.
+
+The link's token is derived from a stored nonce and the secret key (core.tokens), so only its
+hash is stored and the email task can rebuild it from the invitation's id.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
@@ -13,37 +17,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgrant.accounts.models import Role, User
+from dxgrant.accounts.models import Role, User, Visitor
+from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.core.tokens import hash_token, token_from_nonce
 from dxgrant.integrity.services import audit_record
 
-from .models import AdvisorFirm, AdvisorInvitation, FirmMembership, MembershipRole
-from .policies import can_act_as_advisor, is_firm_admin
+from .. import policies, tasks
+from ..models import (
+    INVITATION_TOKEN_PURPOSE,
+    AdvisorFirm,
+    AdvisorInvitation,
+    FirmMembership,
+    MembershipRole,
+)
+from ..selectors import InvitationUnusable, find_invitation
 
 INVITATION_VALID_FOR = dt.timedelta(days=7)
 
 
-def invitation_token_for(nonce: str) -> str:
-    return token_from_nonce("advisor-invitation", nonce)
-
-
-class InvitationUnusable(Exception):
-    """The link is unknown, expired, revoked or already used."""
-
-
-def _require_admin(actor: Any, firm: AdvisorFirm) -> None:
-    if not is_firm_admin(actor, firm):
-        raise PermissionDenied(_("事業者の管理者のみが行えます。"))
-    allowed, reason = can_act_as_advisor(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 @transaction.atomic
-def invite_advisor(*, actor: Any, firm: AdvisorFirm, name: str, email: str) -> tuple[AdvisorInvitation, str]:
+def invite_advisor(*, actor: User, firm: AdvisorFirm, name: str, email: str) -> tuple[AdvisorInvitation, str]:
     """Invite a person to act as an advisor of the firm. Firm administrators of a firm in good
-    standing only. Refuses someone already acting for a firm and a second live invitation."""
-    _require_admin(actor, firm)
+    standing only. Refuses someone already acting for a firm and a second live invitation.
+    Returns the invitation and the raw token of its link (emailed once, stored nowhere)."""
+    policies.can_manage_team(actor, firm).require()
     email = email.strip().lower()
     if FirmMembership.objects.filter(user__email=email, is_active=True).exists():
         raise ValidationError(_("このメールアドレスの方は、すでにいずれかの認定事業者に所属しています。"))
@@ -58,7 +55,7 @@ def invite_advisor(*, actor: Any, firm: AdvisorFirm, name: str, email: str) -> t
             _("この方には有効な招待がすでにあります。必要なら取り消してから送り直してください。")
         )
     nonce = secrets.token_hex(16)
-    raw = invitation_token_for(nonce)
+    raw = token_from_nonce(INVITATION_TOKEN_PURPOSE, nonce)
     invitation = AdvisorInvitation(
         firm=firm,
         email=email,
@@ -73,16 +70,14 @@ def invite_advisor(*, actor: Any, firm: AdvisorFirm, name: str, email: str) -> t
     audit_record(
         actor=actor, action="advisor.invited", obj=invitation, changes={"firm": firm.pk, "email": email}
     )
-    from .team_tasks import send_advisor_invitation
-
-    transaction.on_commit(lambda: send_advisor_invitation.enqueue(invitation.pk))
+    enqueue_on_commit(tasks.send_advisor_invitation, invitation.pk)
     return invitation, raw
 
 
 @transaction.atomic
-def revoke_advisor_invitation(*, actor: Any, invitation: AdvisorInvitation) -> AdvisorInvitation:
+def revoke_advisor_invitation(*, actor: User, invitation: AdvisorInvitation) -> AdvisorInvitation:
     """Firm administrators only; an accepted invitation cannot be revoked (remove the member instead)."""
-    _require_admin(actor, invitation.firm)
+    policies.can_manage_team(actor, invitation.firm).require()
     if invitation.accepted_at is not None:
         raise ValidationError(_("承諾済みの招待は取り消せません。"))
     if invitation.revoked_at is None:
@@ -92,27 +87,18 @@ def revoke_advisor_invitation(*, actor: Any, invitation: AdvisorInvitation) -> A
     return invitation
 
 
-def find_invitation(raw_token: str) -> AdvisorInvitation:
-    invitation = (
-        AdvisorInvitation.objects.select_related("firm").filter(token_hash=hash_token(raw_token)).first()
-    )
-    if invitation is None or not invitation.is_usable:
-        raise InvitationUnusable
-    return invitation
-
-
 @transaction.atomic
 def accept_advisor_invitation(
-    *, raw_token: str, user: Any | None, display_name: str = "", password: str = ""
+    *, raw_token: str, user: Visitor | None, display_name: str = "", password: str = ""
 ) -> User:
     """Join the firm from the invitation link. With `user` (signed in), that account must carry
     the invited email; without, a new advisor account is created with the given password.
-    The link works once."""
+    The link works once (InvitationUnusable afterwards)."""
     invitation = find_invitation(raw_token)
     invitation = AdvisorInvitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise InvitationUnusable
-    if user is not None and getattr(user, "is_authenticated", False):
+    if isinstance(user, User):
         if user.email.lower() != invitation.email:
             raise PermissionDenied(_("招待されたメールアドレスのアカウントでログインしてください。"))
         if user.role != Role.ADVISOR:
@@ -121,7 +107,7 @@ def accept_advisor_invitation(
                     "このアカウントはアドバイザーとして使えません。事業者の管理者に、別のメールアドレスへの招待を依頼してください。"
                 )
             )
-        account: User = user
+        account = user
     else:
         if User.objects.filter(email=invitation.email).exists():
             raise PermissionDenied(
@@ -148,10 +134,10 @@ def accept_advisor_invitation(
 
 
 @transaction.atomic
-def deactivate_member(*, actor: Any, membership: FirmMembership) -> FirmMembership:
+def deactivate_member(*, actor: User, membership: FirmMembership) -> FirmMembership:
     """Remove a person from the firm (their past work stays). Administrators only; the last
     administrator cannot remove themselves."""
-    _require_admin(actor, membership.firm)
+    policies.can_manage_team(actor, membership.firm).require()
     if (
         membership.role == MembershipRole.ADMIN
         and not FirmMembership.objects.filter(firm=membership.firm, role=MembershipRole.ADMIN, is_active=True)

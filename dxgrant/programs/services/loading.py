@@ -11,10 +11,11 @@ from typing import Any
 from django.db import transaction
 from pydantic import ValidationError
 
+from dxgrant.accounts.models import User
 from dxgrant.integrity.services import audit_record
 
-from .models import DeclarationText, Programme, ProgrammeDefinitionVersion, Round
-from .schema import ProgrammeDefinition, RoundFacts
+from ..models import DeclarationText, Programme, ProgrammeDefinitionVersion, Round
+from ..schema import ProgrammeDefinition, RoundFacts
 
 
 class DefinitionError(Exception):
@@ -75,9 +76,10 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_programme(*, raw: bytes, source_name: str, actor: Any | None) -> LoadResult:
+def load_programme(*, raw: bytes, source_name: str, actor: User | None) -> LoadResult:
     """Create or update a programme and its rounds from a definition file's bytes.
 
+    Run by the operator through the `load_programme` command (`actor` None: the system).
     Idempotent: loading the same bytes again changes nothing. A file that fails validation
     raises DefinitionError before any write, and the whole load is one transaction.
     Declaration texts are added by version and never overwritten.
@@ -158,7 +160,7 @@ def load_programme(*, raw: bytes, source_name: str, actor: Any | None) -> LoadRe
     return LoadResult(programme, True, created_codes, updated_codes)
 
 
-def load_programme_file(path: Path, *, actor: Any | None) -> LoadResult:
+def load_programme_file(path: Path, *, actor: User | None) -> LoadResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -1,4 +1,5 @@
-"""Forms for the advisor firm registration, the secretariat's decisions and the public register.
+"""Forms for the advisor firm registration: starting it, its sections, the declarations and
+the documents.
 
 Section forms check the format of what is typed (法人番号 check digit, postal code, e-mail...)
 and, only when the registrant asks to continue, that the section's required answers are there.
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import jaconv
@@ -19,48 +21,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import Role, User
-from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField, to_half_width
+from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField
 from dxgrant.core.i18n import localised
 from dxgrant.core.uploads import sniffed_type
 from dxgrant.japan import corporate_number, invoice_number, postal
+from dxgrant.programs.schema import CertificationDocument
 
-from .models import AdvisorFirm, FeeTiming, LegalForm, PublicStatus, RegistrationStatus
-from .selectors import SECTION_FIELDS, fee_consistency_errors, field_label
+from ..fees import fee_consistency_errors
+from ..models import AdvisorFirm, FeeTiming, LegalForm
+from ..sections import SECTION_FIELDS, field_label
+from .fields import PREFECTURES, PercentField, YesNoField
 
-PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
-    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
-    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
-    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-)  # fmt: skip
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Allowed formats (as named in the programme file) → the MIME type the file's content must show.
-YES_NO = [("yes", _("はい")), ("no", _("いいえ"))]
 PHONE_RE = re.compile(r"\+?[0-9][0-9-]{8,18}")
-CERTIFICATION_NUMBER_RE = re.compile(r"[A-Za-z]{2,5}-[0-9]{4}-[0-9]{5,}")
 KANA_RE = re.compile(r"[\u30A0-\u30FF\u3000 ・ー－\-（）()＆&．.0-9０-９A-Za-zＡ-Ｚａ-ｚ]+")
-
-
-def _yes_no(value: Any) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
-class YesNoField(forms.TypedChoiceField):
-    """A yes/no question as two radio buttons; unanswered is None (allowed in a draft)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            choices=YES_NO,
-            coerce=_yes_no,
-            empty_value=None,
-            widget=forms.RadioSelect,
-            error_messages={"required": _("「はい」か「いいえ」を選んでください。")},
-            **kwargs,
-        )
-
-    def prepare_value(self, value: Any) -> Any:
-        return {True: "yes", False: "no"}.get(value, value)
 
 
 # --- Starting ---------------------------------------------------------------------------------
@@ -408,20 +383,6 @@ class CompetenceForm(SectionForm):
     )
 
 
-class PercentField(forms.DecimalField):
-    """Accepts full-width digits and a trailing ％: ５％ → 5."""
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = to_half_width(value).replace("%", "").replace("％", "").strip()
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise
-        except InvalidOperation:  # pragma: no cover - DecimalField already reports it
-            raise forms.ValidationError(self.error_messages["invalid"]) from None
-
-
 class FeesForm(SectionForm):
     section = "fees"
     required_when_complete = ("charges_before_decision", "fee_policy")
@@ -515,17 +476,17 @@ class DeclarationsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.firm = firm
         self.complete = complete
-        for declaration in firm.programme.advisor_certification.get("declarations", []):
-            record = firm.declarations.get(declaration["key"]) or {}
-            current = record.get("version") == declaration["version"]
-            self.fields[declaration["key"]] = forms.BooleanField(
+        for declaration in firm.programme.certification_rules.declarations:
+            record = firm.declarations.get(declaration.key) or {}
+            current = record.get("version") == declaration.version
+            self.fields[declaration.key] = forms.BooleanField(
                 label=localised(declaration, "text"),
                 required=complete,
                 initial=current,
                 error_messages={"required": _("この項目を確認してチェックしてください。")},
             )
             ticked_at = dt.datetime.fromisoformat(record["at"]) if current and record.get("at") else None
-            self.fields[declaration["key"]].ticked_at = ticked_at  # type: ignore[attr-defined]
+            self.fields[declaration.key].ticked_at = ticked_at  # type: ignore[attr-defined]
 
     def ticked(self) -> list[str]:
         return [key for key, value in self.cleaned_data.items() if value]
@@ -543,13 +504,13 @@ class DocumentUploadForm(forms.Form):
         error_messages={"required": _("ファイルを選んでください。"), "empty": _("ファイルが空です。")},
     )
 
-    def __init__(self, *args: Any, documents: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, documents: Sequence[CertificationDocument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.documents = {d["code"]: d for d in documents}
+        self.documents = {d.code: d for d in documents}
         code = self.fields["code"]
         assert isinstance(code, forms.ChoiceField)
         code.choices = [
-            (d["code"], f"{localised(d, 'name')}（{'・'.join(f.upper() for f in d['formats'])}）")
+            (d.code, f"{localised(d, 'name')}（{'・'.join(f.upper() for f in d.formats)}）")
             for d in documents
         ]
 
@@ -562,9 +523,9 @@ class DocumentUploadForm(forms.Form):
         if (upload.size or 0) > MAX_UPLOAD_BYTES:
             self.add_error("file", _("ファイルが大きすぎます。10MB以下にしてください。"))
             return cleaned
-        mime = sniffed_type(upload, document["formats"])
+        mime = sniffed_type(upload, document.formats)
         if mime is None:
-            names = "・".join(f.upper() for f in document["formats"])
+            names = "・".join(f.upper() for f in document.formats)
             self.add_error(
                 "file",
                 _(
@@ -575,63 +536,6 @@ class DocumentUploadForm(forms.Form):
             return cleaned
         upload.content_type = mime
         return cleaned
-
-
-# --- The secretariat ------------------------------------------------------------------------
-
-
-class DecisionForm(forms.Form):
-    """One decision by the secretariat. Every decision except certification needs a reason."""
-
-    ACTIONS = ("request_changes", "reject", "certify", "renew", "suspend", "reinstate", "revoke")
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("理由"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("事業者へのメールに記載されます。"),
-    )
-    confirm = forms.BooleanField(label=_("取り消すと元に戻せないことを確認しました。"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        action = cleaned.get("action")
-        if action and action != "certify" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("理由を入力してください。"))
-        if action == "revoke" and not cleaned.get("confirm"):
-            self.add_error("confirm", _("取消しは元に戻せません。確認のチェックを入れてください。"))
-        return cleaned
-
-
-class ReviewFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("状態"), required=False, choices=RegistrationStatus.choices)
-    q = forms.CharField(label=_("事業者名・認定番号"), required=False, max_length=100)
-
-
-class RegisterSearchForm(forms.Form):
-    q = forms.CharField(label=_("事業者名・フリガナ・認定番号"), required=False, max_length=100)
-    prefecture = forms.ChoiceField(
-        label=_("都道府県"), required=False, choices=[("", _("すべて")), *[(p, p) for p in PREFECTURES]]
-    )
-    status = forms.ChoiceField(
-        label=_("認定の状態"), required=False, choices=[("", _("すべて")), *PublicStatus.choices]
-    )
-
-    def __init__(self, *args: Any, number_example: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].help_text = _("認定番号は「%(example)s」のように全体を入力してください。") % {
-            "example": number_example
-        }
-        for field in self.fields.values():
-            # Search criteria are all optional by nature; the page does not label each one so.
-            field.conditional = True  # type: ignore[attr-defined]
-
-    def clean_q(self) -> str:
-        value: str = self.cleaned_data.get("q", "").strip()
-        # A certification number typed in full-width letters and digits is still found.
-        half = to_half_width(value)
-        return half.upper() if CERTIFICATION_NUMBER_RE.fullmatch(half) else value
 
 
 SECTION_FORMS: dict[str, type[forms.Form]] = {
