@@ -1,14 +1,15 @@
 """Where each section of the application stands (the task list), what is missing, and whether the
-company meets the round's eligibility rules. Read-only; the services that mark the application
-ready and submit it call `readiness_problems` as their guard."""
+company meets the round's eligibility rules. Read-only: one query per part, judged by the pure
+rules of each part (plan_rules, budget_rules, document_rules). The guard "ready_to_submit"
+(guards.py) asks `readiness_problems`; a page computes the task list once
+(selectors.application_page) and the guard reuses it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from dxgrant.programs.eligibility import EligibilityResult, evaluate
 from dxgrant.programs.models import DeclarationText
 
+from . import budget_rules, document_rules, plan_rules
 from .models import Application, EntityType
 
 NOT_STARTED = "not_started"
@@ -98,10 +100,20 @@ def profile_problems(application: Application) -> list[str]:
     return _missing(application, names)
 
 
-def profile_status(application: Application) -> str:
-    if application.profile_revision == 0:
+def _status(started: bool, problems: list[str]) -> str:
+    if not started:
         return NOT_STARTED
-    return IN_PROGRESS if profile_problems(application) else COMPLETED
+    return IN_PROGRESS if problems else COMPLETED
+
+
+def profile_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the company profile. No query."""
+    problems = profile_problems(application)
+    return _status(application.profile_revision != 0, problems), problems
+
+
+def profile_status(application: Application) -> str:
+    return profile_part(application)[0]
 
 
 def disclosure_confirmed(application: Application) -> bool:
@@ -120,10 +132,14 @@ def disclosure_problems(application: Application) -> list[str]:
     return problems
 
 
+def disclosure_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the advisor's disclosure. No query."""
+    problems = disclosure_problems(application)
+    return _status(application.disclosure_revision != 0, problems), problems
+
+
 def disclosure_status(application: Application) -> str:
-    if application.disclosure_revision == 0:
-        return NOT_STARTED
-    return IN_PROGRESS if disclosure_problems(application) else COMPLETED
+    return disclosure_part(application)[0]
 
 
 def current_declarations(application: Application) -> list[DeclarationText]:
@@ -138,26 +154,47 @@ def accepted_declaration_ids(application: Application) -> set[int]:
     return set(application.declarations.values_list("declaration_id", flat=True))
 
 
-def declarations_problems(application: Application) -> list[str]:
+def declarations_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the declarations. Two queries: the accepted ones, the round's texts."""
     accepted = accepted_declaration_ids(application)
     missing = [d for d in current_declarations(application) if d.pk not in accepted]
+    problems = []
     if missing:
-        return [_("宣誓・同意が%(n)d件残っています（申請者ご本人が行います）。") % {"n": len(missing)}]
-    return []
+        problems.append(
+            _("宣誓・同意が%(n)d件残っています（申請者ご本人が行います）。") % {"n": len(missing)}
+        )
+    return _status(bool(accepted), problems), problems
+
+
+def declarations_problems(application: Application) -> list[str]:
+    return declarations_part(application)[1]
 
 
 def declarations_status(application: Application) -> str:
-    if not application.declarations.exists():
-        return NOT_STARTED
-    return IN_PROGRESS if declarations_problems(application) else COMPLETED
+    return declarations_part(application)[0]
 
 
-def _other_part(module: str, name: str) -> Callable[[Application], Any] | None:
-    """Plan, budget and documents are written in their own modules (lazy: they import us)."""
-    try:
-        return getattr(import_module(f"dxgrant.applications.{module}"), name)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        return None
+def plan_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the business plan. One query (its sections)."""
+    saved = {s.code: s for s in application.plan_sections.all()}
+    problems = plan_rules.problems(application.round, saved)
+    return plan_rules.status(saved, problems), problems
+
+
+def budget_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the budget. One query (its lines with their quotation counts)."""
+    annotated = application.budget_lines.annotate(quote_count=Count("quotes"))
+    lines = [(line, int(line.quote_count)) for line in annotated]
+    problems = budget_rules.problems(application.round, lines)
+    return budget_rules.status(lines, problems), problems
+
+
+def documents_part(application: Application) -> tuple[str, list[str]]:
+    """(status, problems) of the attached documents. One query (the codes attached)."""
+    codes = set(
+        application.documents.filter(budget_line__isnull=True).values_list("code", flat=True).distinct()
+    )
+    return document_rules.status(application.round, codes), document_rules.problems(application.round, codes)
 
 
 @dataclass
@@ -176,59 +213,70 @@ class Section:
 def sections(application: Application) -> list[Section]:
     """The task list, in the order people work through it."""
     pk = application.pk
-    result = [
-        Section(
-            "profile",
-            _("会社概要"),
-            profile_status(application),
-            reverse("applications:profile", args=[pk]),
-            profile_problems(application),
-        )
-    ]
-    for code, label in (("plan", _("事業計画")), ("budget", _("経費明細")), ("documents", _("添付書類"))):
-        status_of = _other_part(code, f"{code}_status")
-        problems_of = _other_part(code, f"{code}_problems")
-        if status_of is None or problems_of is None:
-            result.append(Section(code, label, NOT_STARTED, "", [_("この項目はまだ準備中です。")]))
-            continue
-        try:
-            url = reverse(f"applications:{code}", args=[pk])
-        except Exception:  # noqa: BLE001 - the other part's page may not be wired yet
-            url = ""
-        result.append(Section(code, label, status_of(application), url, list(problems_of(application))))
-    result.append(
-        Section(
-            "disclosure",
-            _("アドバイザーの報酬・独立性の開示"),
-            disclosure_status(application),
-            reverse("applications:disclosure", args=[pk]),
-            disclosure_problems(application),
-        )
-    )
-    before_declarations = all(s.status == COMPLETED for s in result[:1])
-    result.append(
-        Section(
-            "declarations",
-            _("宣誓・同意"),
-            declarations_status(application) if before_declarations else CANNOT_START,
-            reverse("applications:declarations", args=[pk]),
-            declarations_problems(application)
-            if before_declarations
-            else [_("会社概要を完了すると宣誓・同意を行えます。")],
-        )
-    )
+    result = []
+    for code, label, part in (
+        ("profile", _("会社概要"), profile_part),
+        ("plan", _("事業計画"), plan_part),
+        ("budget", _("経費明細"), budget_part),
+        ("documents", _("添付書類"), documents_part),
+        ("disclosure", _("アドバイザーの報酬・独立性の開示"), disclosure_part),
+    ):
+        status, problems = part(application)
+        result.append(Section(code, label, status, reverse(f"applications:{code}", args=[pk]), problems))
+    url = reverse("applications:declarations", args=[pk])
+    if result[0].status == COMPLETED:  # the declarations wait for the company profile
+        status, problems = declarations_part(application)
+        result.append(Section("declarations", _("宣誓・同意"), status, url, problems))
+    else:
+        waiting = [_("会社概要を完了すると宣誓・同意を行えます。")]
+        result.append(Section("declarations", _("宣誓・同意"), CANNOT_START, url, waiting))
     return result
 
 
-def readiness_problems(application: Application, task_list: list[Section] | None = None) -> list[str]:
+def readiness_problems(
+    application: Application,
+    task_list: list[Section] | None = None,
+    *,
+    judged: EligibilityResult | None = None,
+    missing: list[str] | None = None,
+) -> list[str]:
     """Everything that stops the application being marked ready or submitted (empty: ready).
-    Pass the `sections` already computed for the page to avoid querying twice."""
+    Pass what the page already computed (`sections`, `eligibility`, `eligibility_missing`) so
+    nothing is computed twice."""
     problems: list[str] = []
     for section in task_list if task_list is not None else sections(application):
         if section.status != COMPLETED:
             detail = "、".join(section.problems) if section.problems else str(STATUS_LABELS[section.status])
             problems.append(f"{section.label}: {detail}")
-    result = eligibility(application)
-    if not result.eligible and not eligibility_missing(application):
+    result = judged if judged is not None else eligibility(application)
+    unanswered = missing if missing is not None else eligibility_missing(application)
+    if not result.eligible and not unanswered:
         problems.extend(_("申請要件: %(reason)s") % {"reason": r.message} for r in result.reasons)
     return problems
+
+
+# One part at a time (each one query), for callers that need only that part.
+
+
+def plan_status(application: Application) -> str:
+    return plan_part(application)[0]
+
+
+def plan_problems(application: Application) -> list[str]:
+    return plan_part(application)[1]
+
+
+def budget_status(application: Application) -> str:
+    return budget_part(application)[0]
+
+
+def budget_problems(application: Application) -> list[str]:
+    return budget_part(application)[1]
+
+
+def documents_status(application: Application) -> str:
+    return documents_part(application)[0]
+
+
+def documents_problems(application: Application) -> list[str]:
+    return documents_part(application)[1]

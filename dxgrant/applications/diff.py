@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
+from dxgrant.programs.schema import PlanSectionSpec
 
-from .selectors import display_value, field_label, plan_data_parts, section_titles
+from .budget_rules import category_choices
+from .presentation import display_value, field_label, plan_data_parts, section_titles
 from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS
 
 BUDGET_FIELDS = (
@@ -189,10 +191,10 @@ def _parts_text(data: Mapping[str, Any], round_obj: Round) -> dict[str, str]:
 
 
 def _plan(
-    old: Mapping[str, Any], new: Mapping[str, Any], specs: list[Mapping[str, Any]], round_obj: Round
+    old: Mapping[str, Any], new: Mapping[str, Any], specs: list[PlanSectionSpec], round_obj: Round
 ) -> list[dict[str, Any]]:
-    titles = {s["code"]: localised(s, "title") for s in specs}
-    codes = [s["code"] for s in specs] + sorted((set(old) | set(new)) - set(titles))
+    titles = {s.code: localised(s, "title") for s in specs}
+    codes = [s.code for s in specs] + sorted((set(old) | set(new)) - set(titles))
     sections = []
     for code in codes:
         a, b = old.get(code, {}), new.get(code, {})
@@ -238,11 +240,12 @@ def _declarations(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) ->
 def compare_snapshots(old: Mapping[str, Any], new: Mapping[str, Any], round_obj: Round) -> dict[str, Any]:
     """The readable difference between two snapshots, section by section. `changed` is False
     when nothing a person would see differs."""
-    rules = round_obj.application_rules or {}
-    categories = {str(c["value"]): localised(c, "label") for c in rules.get("budget_categories", [])}
-    doc_names = {str(d["code"]): localised(d, "name") for d in (round_obj.documents or [])}
+    categories = dict(category_choices(round_obj))
+    doc_names = {d.code: localised(d, "name") for d in round_obj.rules.documents}
     profile = _field_changes(old.get("profile", {}), new.get("profile", {}), PROFILE_FIELDS)
-    plan = _plan(old.get("plan", {}), new.get("plan", {}), list(rules.get("plan_sections", [])), round_obj)
+    plan = _plan(
+        old.get("plan", {}), new.get("plan", {}), round_obj.rules.application.plan_sections, round_obj
+    )
     budget = _budget(old.get("budget", {}), new.get("budget", {}), categories)
     documents = _documents(old.get("documents", []), new.get("documents", []), doc_names)
     disclosure = _field_changes(

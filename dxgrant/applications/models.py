@@ -13,12 +13,24 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.lifecycle import status_constraint
+
 from . import workflow
 
 
 class EntityType(models.TextChoices):
     CORPORATION = "corporation", _("法人")
     SOLE_PROPRIETOR = "sole_proprietor", _("個人事業主")
+
+
+class FeeTiming(models.TextChoices):
+    """When the advisor's fee is paid (the disclosure form offers these; labels shown everywhere)."""
+
+    ADVANCE = "advance", _("申請前（前払い）")
+    ON_SUBMISSION = "on_submission", _("申請時")
+    ON_AWARD = "on_award", _("採択後")
+    ON_PAYMENT = "on_payment", _("支援金の交付後")
+    MONTHLY = "monthly", _("月額（支援期間中）")
 
 
 class Application(models.Model):
@@ -88,8 +100,6 @@ class Application(models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=30, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
-    # The last version whose receipt email went out (the email task's once-only claim).
-    receipt_emailed_version = models.PositiveIntegerField(null=True, blank=True)
     returned_until = models.DateField(_("修正期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +117,10 @@ class Application(models.Model):
                 fields=["round", "company_key"],
                 condition=~Q(status__in=sorted(workflow.ENDED)),
                 name="one_live_application_per_company_round",
+            ),
+            status_constraint("status", workflow.LIFECYCLE, "application_status_known"),
+            models.CheckConstraint(
+                condition=Q(entity_type__in=["", *EntityType.values]), name="application_entity_type_known"
             ),
         ]
 
@@ -212,6 +226,9 @@ class ApplicationVersion(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # The confirm form's one-time token: a retried or double-clicked submission finds its version.
     submission_token = models.UUIDField(null=True, blank=True, unique=True)
+    # When the receipt email went out: the email task's claim (tasks.send_submission_receipt),
+    # set by a conditional UPDATE, the one change a version ever sees.
+    receipt_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "number"]
@@ -238,6 +255,9 @@ class ReturnRequest(models.Model):
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant's people and the lead advisor were emailed: the email task's claim
+    # (tasks.send_return_notice).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

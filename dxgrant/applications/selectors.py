@@ -1,382 +1,145 @@
-"""The read side of applications: the whole application with display labels.
+"""The read side of applications, already filtered by what the person may see.
 
-`full_application(application)` is what the applicant's check-your-answers page, the staff detail
-page and the PDF render (templates/applications/_full.html). It is built from the same snapshot
-that is frozen at submission (snapshot.build_snapshot), so what people confirm is what is filed;
-`present_snapshot` renders a frozen version the same way.
+`application_page(user, pk)` builds what the task list, check-your-answers and confirm pages
+need, once per request: the application, who the person is to it (their side, asked once),
+the decisions the page shows, the task list and what stops submission, and the snapshot of the
+content with its fingerprint. Each is computed the first time something asks for it and kept,
+so the view, the template and the submission service share one computation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import get_language
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dxgrant.core.i18n import localised
-from dxgrant.core.templatetags.dx import seireki, yen
+from dxgrant.accounts.models import Visitor
+from dxgrant.core.decisions import Decision
+from dxgrant.core.i18n import current_language, localised
+from dxgrant.core.pdf import render_pdf
+from dxgrant.integrity.models import AuditEntry
 from dxgrant.japan import industry as jsic
-from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
-from dxgrant.programs.models import DeclarationText, Round
+from dxgrant.programs.eligibility import EligibilityResult
 
-from .models import Application, EntityType
-from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, build_snapshot
-
-YEN_FIELDS = frozenset(
-    {
-        "capital_yen",
-        "sales_last_yen",
-        "sales_previous_yen",
-        "operating_profit_last_yen",
-        "operating_profit_previous_yen",
-        "fee_amount_yen",
-        "budget_total_yen",
-        "eligible_total_yen",
-        "unit_price_yen",
-        "amount_yen",
-        "eligible_amount_yen",
-    }
+from . import completeness, workflow
+from .models import Application, ApplicationVersion, ReturnRequest
+from .policies import (
+    Side,
+    applications_visible_to,
+    can_act_as_applicant,
+    can_edit_content,
+    can_fire,
+    get_application_for,
+    side_of,
 )
-BOOLEAN_FIELDS = frozenset({"antisocial_ties", "legal_compliance", "advisor_sells_budget_items"})
-ELIGIBILITY_FIELDS = ("entity_type", "employees", "capital_yen", "antisocial_ties", "legal_compliance")
-# Sections of the application, in the order they are shown; also the keys of ReturnRequest.comments
-# (the plan is commented per plan section, as "plan:<code>").
-SECTIONS = ("profile", "plan", "budget", "documents", "disclosure", "declarations")
+from .presentation import present_snapshot
+from .returns import return_sections
+from .snapshot import Snapshot, build_snapshot, digest
 
 
-def section_titles() -> dict[str, str]:
-    return {
-        "profile": _("会社概要"),
-        "plan": _("事業計画"),
-        "budget": _("経費明細"),
-        "documents": _("添付書類"),
-        "disclosure": _("アドバイザー報酬等の開示"),
-        "declarations": _("宣誓・同意"),
-    }
+def application_for_page(user: Visitor, pk: int) -> Application:
+    """The application with its round, firm and engagement; 404 when missing or not theirs."""
+    return get_application_for(user, pk, Application.objects.select_related("round", "firm", "engagement"))
 
 
-def field_label(name: str) -> str:
-    """The Japanese (or English) label of a profile or disclosure field."""
-    if name == "confirmed_revision":
-        return _("申請者による確認")
-    try:
-        field = Application._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
+@dataclass
+class ApplicationPage:
+    """One application as one person's page sees it. Everything is computed once, on first use."""
 
+    application: Application
+    user: Visitor
+    side: Side
+    _fired: dict[str, Decision] = field(default_factory=dict, repr=False)
 
-def _language() -> str:
-    return (get_language() or "ja")[:2]
+    # --- Who may do what (no query: the side is known) ---------------------------------------
 
+    @cached_property
+    def may_edit(self) -> Decision:
+        return can_edit_content(self.user, self.application, self.side)
 
-def display_value(name: str, value: Any) -> str:
-    """A snapshot value as a person reads it (yen, 和暦-free dates, はい/いいえ, labels)."""
-    if value is None or value == "":
-        return ""
-    if name in BOOLEAN_FIELDS or isinstance(value, bool):
-        return _("はい") if value else _("いいえ")
-    if name in YEN_FIELDS:
-        return yen(value)
-    if name == "entity_type":
-        return str(dict(EntityType.choices).get(value, value))
-    if name == "industry":
-        try:
-            return f"{value} {jsic.name(str(value), _language())}"
-        except ValueError:
-            return str(value)
-    if name == "employees":
-        return _("%(n)s人") % {"n": f"{int(value):,}"}
-    if name == "founded_on":
-        try:
-            return seireki(dt.date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-    if name == "fiscal_year_end_month":
-        return _("%(m)s月") % {"m": value}
-    if name == "success_fee_percent":
-        try:
-            return f"{Decimal(str(value)).normalize():f}%"
-        except InvalidOperation:
-            return str(value)
-    if name == "fee_timing":
-        # The choices belong to the applicant's forms (another part); read them lazily.
-        from . import forms as applicant_forms
+    @cached_property
+    def may_act_as_applicant(self) -> Decision:
+        return can_act_as_applicant(self.user, self.application, self.side)
 
-        return str(dict(getattr(applicant_forms, "FEE_TIMINGS", [])).get(value, value))
-    if name == "confirmed_revision":
-        return _("確認済み")
-    return str(value)
+    def may_fire(self, name: str) -> Decision:
+        if name not in self._fired:
+            self._fired[name] = can_fire(self.user, self.application, name, self.side)
+        return self._fired[name]
 
+    # --- Where the application stands ---------------------------------------------------------
 
-def _rows(data: Mapping[str, Any], names: list[str]) -> list[dict[str, Any]]:
-    return [
-        {"field": n, "label": field_label(n), "value": display_value(n, data.get(n)), "raw": data.get(n)}
-        for n in names
-    ]
+    @cached_property
+    def sections(self) -> list[completeness.Section]:
+        return completeness.sections(self.application)
 
+    @cached_property
+    def eligibility(self) -> EligibilityResult:
+        return completeness.eligibility(self.application)
 
-def _eligibility(round_obj: Round, profile: Mapping[str, Any]) -> dict[str, Any]:
-    """The round's eligibility rules applied to the profile; incomplete profiles are not judged."""
-    rules = round_obj.eligibility or {}
-    if not rules.get("fields"):
-        return {"judged": False, "eligible": False, "reasons": [], "missing": []}
-    names = {f["name"] for f in rules["fields"]}
-    data = {k: profile.get(k) for k in names if profile.get(k) not in (None, "")}
-    try:
-        facts = validate_facts(rules, data)
-    except InvalidFacts as exc:
-        labels = {f["name"]: localised(f, "label") for f in rules["fields"]}
-        missing = [labels.get(e.field, e.field) for e in exc.errors]
-        return {"judged": False, "eligible": False, "reasons": [], "missing": missing}
-    result = evaluate(rules, facts)
-    return {
-        "judged": True,
-        "eligible": result.eligible,
-        "reasons": [r.message for r in result.reasons],
-        "missing": [],
-    }
+    @cached_property
+    def eligibility_missing(self) -> list[str]:
+        return completeness.eligibility_missing(self.application)
 
-
-def _number_text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,}"
-    try:
-        return f"{int(value):,}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _date_text(value: Any) -> str:
-    try:
-        return seireki(dt.date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value or "")
-
-
-def plan_data_parts(data: Mapping[str, Any], round_obj: Round) -> list[dict[str, Any]]:
-    """Structured parts of a plan section as labelled tables: measures with their technologies,
-    milestones with their dates, KPIs with baseline and three years. Keys the plan does not
-    know (data written under an older round definition) are shown as they are."""
-    from .plan import kpi_label, technology_choices
-
-    technologies = dict(technology_choices(round_obj))
-    parts: list[dict[str, Any]] = []
-    rest = dict(data)
-    if "measures" in rest:
-        measures = rest.pop("measures") or []
-        parts.append(
-            {
-                "key": _("取組"),
-                "columns": [_("名称"), _("内容"), _("使う技術")],
-                "rows": [
-                    [
-                        m.get("title", ""),
-                        m.get("description", ""),
-                        "、".join(str(technologies.get(t, t)) for t in m.get("technologies", [])),
-                    ]
-                    for m in measures
-                ],
-            }
-        )
-    if "milestones" in rest:
-        milestones = rest.pop("milestones") or []
-        parts.append(
-            {
-                "key": _("節目（マイルストーン）"),
-                "columns": [_("内容"), _("時期")],
-                "rows": [[m.get("title", ""), _date_text(m.get("due"))] for m in milestones],
-            }
-        )
-    kpi_keys = [k for k in ("labour_productivity", "cost", "sales") if k in rest]
-    if kpi_keys or "free" in rest:
-        rows = []
-        for key in kpi_keys:
-            row = rest.pop(key) or {}
-            rows.append([str(kpi_label(key)), *_kpi_cells(row)])
-        for row in rest.pop("free", None) or []:
-            rows.append([row.get("name", ""), *_kpi_cells(row)])
-        parts.append(
-            {
-                "key": _("成果指標"),
-                "columns": [_("指標"), _("単位"), _("基準値"), _("1年後"), _("2年後"), _("3年後")],
-                "rows": rows,
-            }
-        )
-    for key, value in rest.items():
-        if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            columns: list[str] = []
-            for item in value:
-                columns.extend(c for c in item if c not in columns)
-            parts.append(
-                {
-                    "key": key,
-                    "columns": columns,
-                    "rows": [[_text(item.get(c)) for c in columns] for item in value],
-                }
-            )
-        else:
-            parts.append({"key": key, "columns": [], "rows": [], "text": _text(value)})
-    return parts
-
-
-def _kpi_cells(row: Mapping[str, Any]) -> list[str]:
-    return [
-        str(row.get("unit", "")),
-        *(_number_text(row.get(f)) for f in ("baseline", "year1", "year2", "year3")),
-    ]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("はい") if value else _("いいえ")
-    if isinstance(value, list):
-        return "、".join(_text(v) for v in value)
-    if isinstance(value, Mapping):
-        return "、".join(f"{k}: {_text(v)}" for k, v in value.items())
-    return str(value)
-
-
-def _labels(items: list[Mapping[str, Any]], key: str, label: str) -> dict[str, str]:
-    return {str(item.get(key)): localised(item, label) for item in items if item.get(key) is not None}
-
-
-def present_snapshot(
-    snapshot: Mapping[str, Any], round_obj: Round, *, declaration_texts: list[DeclarationText] | None = None
-) -> dict[str, Any]:
-    """A snapshot (live or frozen) with the round's labels, ready for _full.html."""
-    rules = round_obj.application_rules or {}
-    profile = snapshot.get("profile", {})
-    plan_specs = list(rules.get("plan_sections", []))
-    plan_data = snapshot.get("plan", {})
-    plan = []
-    for spec in plan_specs:
-        section = plan_data.get(spec["code"], {})
-        plan.append(
-            {
-                "code": spec["code"],
-                "title": localised(spec, "title"),
-                "text": section.get("text", ""),
-                "parts": plan_data_parts(section.get("data") or {}, round_obj),
-                "max_chars": spec.get("max_chars"),
-            }
-        )
-    known = {s["code"] for s in plan_specs}
-    for code in sorted(set(plan_data) - known):
-        section = plan_data[code]
-        plan.append(
-            {
-                "code": code,
-                "title": code,
-                "text": section.get("text", ""),
-                "parts": plan_data_parts(section.get("data") or {}, round_obj),
-                "max_chars": None,
-            }
+    @cached_property
+    def readiness_problems(self) -> list[str]:
+        return completeness.readiness_problems(
+            self.application, self.sections, judged=self.eligibility, missing=self.eligibility_missing
         )
 
-    categories = _labels(rules.get("budget_categories", []), "value", "label")
-    budget = snapshot.get("budget", {})
-    lines = [
-        {
-            **line,
-            "number": i,
-            "category_label": categories.get(line.get("category", ""), line.get("category")),
+    # --- What it says --------------------------------------------------------------------------
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        return build_snapshot(self.application)
+
+    @cached_property
+    def digest(self) -> str:
+        return digest(self.snapshot)
+
+    @cached_property
+    def full(self) -> dict[str, Any]:
+        return present_snapshot(self.snapshot, self.application.round)
+
+    # --- Template contexts -----------------------------------------------------------------------
+
+    def task_context(self) -> dict[str, Any]:
+        """What the task list and the pages built on it (check, confirm) show."""
+        application = self.application
+        sections = self.sections
+        return {
+            "application": application,
+            "sections": sections,
+            "done": sum(1 for s in sections if s.status == completeness.COMPLETED),
+            "eligibility": self.eligibility,
+            "eligibility_missing": self.eligibility_missing,
+            "problems": self.readiness_problems,
+            "may_ready": self.may_fire("mark_ready").allowed,
+            "may_submit": self.may_fire("submit").allowed,
+            "may_reopen": self.may_fire("reopen").allowed,
+            "may_withdraw": self.may_fire("withdraw").allowed,
+            "status_label": workflow.LIFECYCLE.label(application.status),
         }
-        for i, line in enumerate(budget.get("lines", []), start=1)
-    ]
-    by_category: dict[str, dict[str, Any]] = {}
-    for line in lines:
-        bucket = by_category.setdefault(
-            line["category"], {"label": line["category_label"], "amount_yen": 0, "eligible_amount_yen": 0}
-        )
-        bucket["amount_yen"] += int(line.get("amount_yen") or 0)
-        bucket["eligible_amount_yen"] += int(line.get("eligible_amount_yen") or 0)
 
-    round_documents = list(round_obj.documents or [])
-    doc_names = _labels(round_documents, "code", "name")
-    documents = [
-        {**d, "label": doc_names.get(d.get("code", ""), d.get("code"))} for d in snapshot.get("documents", [])
-    ]
-    attached = {d.get("code") for d in documents}
-    missing_documents = [
-        localised(d, "name")
-        for d in round_documents
-        if d.get("upload") and d.get("code") != "quotes" and d.get("code") not in attached
-    ]
+    def detail_context(self) -> dict[str, Any]:
+        """The task list page: also the submitted versions and an open return's comments."""
+        application = self.application
+        versions = list(application.versions.order_by("number").only("number", "submitted_at"))
+        return self.task_context() | {"versions": versions, "open_return": open_return(application)}
 
-    texts = declaration_texts
-    if texts is None:
-        texts = list(DeclarationText.objects.filter(round=round_obj).order_by("key", "-version"))
-    by_version = {(t.key, t.version): t for t in texts}
-    latest: dict[str, DeclarationText] = {}
-    for t in texts:
-        if t.key not in latest or t.version > latest[t.key].version:
-            latest[t.key] = t
-    accepted = {d["key"]: d for d in snapshot.get("declarations", [])}
-    declarations = []
-    for key in sorted(set(latest) | set(accepted)):
-        done = accepted.get(key)
-        text_obj = by_version.get((key, done["version"])) if done else latest.get(key)
-        declarations.append(
-            {
-                "key": key,
-                "version": done["version"] if done else (text_obj.version if text_obj else None),
-                "text": _declaration_text(text_obj) if text_obj else key,
-                "accepted": done is not None,
-                "accepted_by": done["accepted_by"] if done else "",
-                "accepted_at": _parse_datetime(done["accepted_at"]) if done else None,
-            }
-        )
-
-    disclosure = snapshot.get("disclosure", {})
-    return {
-        "snapshot": snapshot,
-        "round": {
-            "code": round_obj.code,
-            "name": localised({"name_ja": round_obj.name_ja, "name_en": round_obj.name_en}, "name"),
-        },
-        "firm": snapshot.get("firm", {}),
-        "titles": section_titles(),
-        "company_name": profile.get("company_name", ""),
-        "profile": _rows(profile, PROFILE_FIELDS),
-        "eligibility": _eligibility(round_obj, profile),
-        "plan": plan,
-        "budget": {
-            "lines": lines,
-            "by_category": list(by_category.values()),
-            "budget_total_yen": budget.get("budget_total_yen", 0),
-            "eligible_total_yen": budget.get("eligible_total_yen", 0),
-        },
-        "disclosure": _rows(disclosure, DISCLOSURE_FIELDS),
-        "disclosure_confirmed": disclosure.get("confirmed_revision") is not None,
-        "documents": documents,
-        "missing_documents": missing_documents,
-        "declarations": declarations,
-    }
+    def full_context(self) -> dict[str, Any]:
+        """Check-your-answers and confirm: the task list facts and the whole application."""
+        return self.task_context() | {"full": self.full}
 
 
-def _declaration_text(text: DeclarationText) -> str:
-    return localised({"text_ja": text.text_ja, "text_en": text.text_en}, "text")
-
-
-def _parse_datetime(value: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def full_application(application: Application) -> dict[str, Any]:
-    """The whole application as it stands now, with display labels, for _full.html."""
-    return present_snapshot(build_snapshot(application), application.round)
+def application_page(user: Visitor, pk: int) -> ApplicationPage:
+    """The application `pk` as `user`'s page sees it (404 when missing or not theirs)."""
+    application = application_for_page(user, pk)
+    return ApplicationPage(application, user, side_of(user, application))
 
 
 def open_return(application: Application, sections: Sequence[str] = ()) -> dict[str, Any] | None:
@@ -385,9 +148,6 @@ def open_return(application: Application, sections: Sequence[str] = ()) -> dict[
     No query unless the application is returned."""
     if application.returned_until is None:
         return None
-    from .models import ReturnRequest
-    from .staff import return_sections
-
     request = (
         ReturnRequest.objects.filter(application=application, resolved_at__isnull=True)
         .only("comments", "due_on")
@@ -401,3 +161,95 @@ def open_return(application: Application, sections: Sequence[str] = ()) -> dict[
         if request.comments.get(code) and (not sections or code in sections)
     ]
     return {"due_on": request.due_on, "comments": comments}
+
+
+def receipt_pdf(version: ApplicationVersion) -> bytes:
+    """The receipt (受付票) of one submitted version, from the frozen snapshot."""
+    return render_pdf(
+        "applications/receipt_pdf.html",
+        {"application": version.application, "version": version, "snapshot": version.snapshot},
+    )
+
+
+# --- The secretariat's pages ---------------------------------------------------------------------
+
+
+def staff_application(user: Visitor, pk: int) -> Application:
+    """The application with what every staff page shows; 404 when missing."""
+    return get_application_for(
+        user, pk, Application.objects.select_related("round", "firm", "engagement__lead_advisor")
+    )
+
+
+def staff_list(user: Visitor) -> QuerySet[Application]:
+    """The columns the staff list shows, newest first (the view filters and pages it)."""
+    return (
+        applications_visible_to(user)
+        .select_related("round", "firm")
+        .only(
+            "id",
+            "status",
+            "company_name",
+            "company_name_kana",
+            "corporate_number",
+            "receipt_number",
+            "prefecture",
+            "industry",
+            "employees",
+            "submitted_at",
+            "round__code",
+            "round__name_ja",
+            "round__name_en",
+            "firm__name",
+        )
+        .order_by("-id")
+    )
+
+
+def industry_label(code: str) -> str:
+    try:
+        return jsic.name(code, current_language()) if code else ""
+    except ValueError:
+        return code
+
+
+def _action_label(action: str) -> str:
+    """A person's words for an audit action; the raw action stays visible beside it."""
+    name = action.removeprefix("application.")
+    if name in workflow.TRANSITIONS:
+        return str(workflow.TRANSITIONS[name].label)
+    known = {
+        "application.created": _("申請を作成"),
+        "application.return_requested": _("差戻しの内容を記録"),
+        "application.return_notified": _("差戻しをメールで通知"),
+    }
+    return str(known.get(action, ""))
+
+
+def audit_history(
+    application: Application, versions: list[ApplicationVersion], returns: list[ReturnRequest]
+) -> list[AuditEntry]:
+    """Audit entries of the application, its versions and its return requests, newest first."""
+    entries = list(
+        AuditEntry.objects.filter(
+            Q(object_type="applications.application", object_id=str(application.pk))
+            | Q(object_type="applications.applicationversion", object_id__in=[str(v.pk) for v in versions])
+            | Q(object_type="applications.returnrequest", object_id__in=[str(r.pk) for r in returns])
+        ).order_by("-seq")
+    )
+    for entry in entries:
+        entry.label = _action_label(entry.action)  # type: ignore[attr-defined]
+    return entries
+
+
+def staff_documents(application: Application) -> list[dict[str, Any]]:
+    """Every attached file (documents and quotations) with its document name and download link."""
+    doc_names = {d.code: localised(d, "name") for d in application.round.rules.documents}
+    return [
+        {
+            "document": d,
+            "label": doc_names.get(d.code, d.code),
+            "link": reverse("applications:document_download", args=[application.pk, d.pk]),
+        }
+        for d in application.documents.select_related("budget_line", "uploaded_by").order_by("code", "id")
+    ]

@@ -10,6 +10,9 @@ from typing import Any
 
 from .models import Application
 
+# The whole application as plain JSON-able data (ApplicationVersion.snapshot).
+Snapshot = dict[str, Any]
+
 PROFILE_FIELDS = [
     "entity_type",
     "legal_form",
@@ -51,7 +54,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def build_snapshot(application: Application) -> dict[str, Any]:
+def build_snapshot(application: Application) -> Snapshot:
     """Everything the application says, in a stable JSON-able form."""
     return {
         "round": application.round.code,
@@ -104,7 +107,7 @@ def build_snapshot(application: Application) -> dict[str, Any]:
     }
 
 
-def digest(snapshot: dict[str, Any]) -> str:
+def digest(snapshot: Snapshot) -> str:
     """A fingerprint of a snapshot: the confirm page carries the one the applicant saw, and the
     submission is refused if the application no longer matches it."""
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str)

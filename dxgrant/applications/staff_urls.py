@@ -1,17 +1,17 @@
-"""/staff/applications/: the secretariat's and auditors' pages (staff_views)."""
+"""/staff/applications/: the secretariat's and auditors' pages (views/staff.py)."""
 
 from django.urls import URLPattern, path
 
-from . import staff_views
+from .views import staff
 
 app_name = "staff_applications"
 
 urlpatterns: list[URLPattern] = [
-    path("", staff_views.application_list, name="list"),
-    path("<int:pk>/", staff_views.application_detail, name="detail"),
-    path("<int:pk>/application.pdf", staff_views.application_pdf, name="pdf"),
-    path("<int:pk>/diff/", staff_views.application_diff, name="diff"),
-    path("<int:pk>/versions/<int:number>/", staff_views.version_detail, name="version"),
-    path("<int:pk>/begin-screening/", staff_views.begin_screening, name="begin_screening"),
-    path("<int:pk>/return/", staff_views.return_for_correction, name="return"),
+    path("", staff.application_list, name="list"),
+    path("<int:pk>/", staff.application_detail, name="detail"),
+    path("<int:pk>/application.pdf", staff.application_pdf, name="pdf"),
+    path("<int:pk>/diff/", staff.application_diff, name="diff"),
+    path("<int:pk>/versions/<int:number>/", staff.version_detail, name="version"),
+    path("<int:pk>/begin-screening/", staff.begin_screening, name="begin_screening"),
+    path("<int:pk>/return/", staff.return_for_correction, name="return"),
 ]

@@ -1,33 +1,27 @@
-"""Emails about the application. Tasks take ids, are enqueued on commit, and send each email
-once: the claim (receipt_emailed_version raised to the version's number) is taken in the same
-transaction as the sending, so a failed send is rolled back and retried, and a repeated task
-sends nothing."""
+"""Emails about the application, sent the one house way (core.notify): a service enqueues the
+task on commit with ids; the task claims the row's "sent" column and sends in one transaction,
+so a failed send is rolled back and retried, and a repeated task sends nothing. Tasks read
+models and plain read modules, never services."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from .models import Application, ApplicationVersion
+from dxgrant.accounts.models import User
+from dxgrant.core import notify
+from dxgrant.integrity.services import audit_record
 
-
-def _claim(application_id: int, number: int) -> bool:
-    return bool(
-        Application.objects.filter(pk=application_id)
-        .filter(Q(receipt_emailed_version__isnull=True) | Q(receipt_emailed_version__lt=number))
-        .update(receipt_emailed_version=number)
-    )
+from .models import ApplicationVersion, ReturnRequest
+from .returns import return_sections
 
 
 @task()
 def send_submission_receipt(application_id: int, version_id: int) -> None:
-    """Tell the applicant's people and the lead advisor that the application was received."""
+    """Tell the applicant's people and the lead advisor that the application was received.
+    Claims ApplicationVersion.receipt_emailed_at (one receipt per submitted version)."""
     with transaction.atomic():
         version = (
             ApplicationVersion.objects.select_related(
@@ -36,18 +30,57 @@ def send_submission_receipt(application_id: int, version_id: int) -> None:
             .filter(pk=version_id, application_id=application_id)
             .first()
         )
-        if version is None or not _claim(application_id, version.number):
+        if version is None or not notify.claim(ApplicationVersion, version.pk, "receipt_emailed_at"):
             return
-        application: Application = version.application
+        application = version.application
         people = [m.user for m in application.engagement.members.select_related("user")]
         lead = application.engagement.lead_advisor
         if lead is not None:
             people.append(lead)
-        link = settings.DXGRANT_SITE_URL.rstrip("/") + reverse("applications:detail", args=[application.pk])
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
         context = {"application": application, "version": version, "link": link}
         for person in people:
-            language = getattr(person, "preferred_language", "ja")
-            with translation.override(language if language in ("ja", "en") else "ja"):
-                subject = render_to_string("applications/email/submitted_subject.txt", context).strip()
-                body = render_to_string("applications/email/submitted_body.txt", context)
-            send_mail(subject, body, None, [person.email])
+            notify.send_email("applications/email/submitted", context, to=person)
+
+
+@task()
+def send_return_notice(return_request_id: int) -> None:
+    """Tell the applicant's people and the lead advisor that the application was returned, with
+    each comment and the due date. Claims ReturnRequest.notified_at; the audit entry
+    "application.return_notified" records who was told (the staff page's history shows it)."""
+    with transaction.atomic():
+        request = (
+            ReturnRequest.objects.select_related(
+                "application__round", "application__engagement__lead_advisor"
+            )
+            .filter(pk=return_request_id)
+            .first()
+        )
+        if request is None or not notify.claim(ReturnRequest, request.pk, "notified_at"):
+            return
+        application = request.application
+        engagement = application.engagement
+        people: list[User] = [m.user for m in engagement.members.select_related("user") if m.user.is_active]
+        if engagement.lead_advisor.is_active:
+            people.append(engagement.lead_advisor)
+        recipients = list({p.pk: p for p in people}.values())  # one email per person
+        link = notify.site_url(reverse("accounts:home"))
+        for user in recipients:
+            language = notify.language_of(user)
+            with translation.override(language):
+                titles = dict(return_sections(application))
+                comments = [(titles.get(code, code), text) for code, text in request.comments.items()]
+            context: dict[str, object] = {
+                "application": application,
+                "request": request,
+                "comments": comments,
+                "link": link,
+                "user": user,
+            }
+            notify.send_email("applications/staff/email/returned", context, to=user, language=language)
+        audit_record(
+            actor=None,
+            action="application.return_notified",
+            obj=request,
+            changes={"recipients": [u.email for u in recipients]},
+        )

@@ -1,17 +1,18 @@
-"""The application's state machine, declared as data in one place.
+"""The application's state machine, declared as data in one place (a core.lifecycle Lifecycle).
 
 Keys are untranslated constants (never translate them: labels are separate). Each transition
-names who may fire it; guards that need data (window open, eligible, complete) live in the
-services that fire the transition. Every transition is written to the audit log in the same
-transaction (services.transition).
+names who may fire it and the guards that must hold; the guards are functions registered by
+name in `guards.py`, and `services.transitions.transition` checks the actor's side, the source
+state and every guard before it saves the new state and writes the audit entry in the same
+transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from dxgrant.core.lifecycle import Lifecycle, Transition, transition
 
 INVITED = "invited"
 DRAFTING = "drafting"
@@ -59,71 +60,82 @@ ENDED = frozenset({WITHDRAWN, REJECTED, REPAID, COMPLETED})
 # confirming: what they review is what they submit; "reopen" puts it back to editing.
 EDITABLE = frozenset({DRAFTING, RETURNED})
 
+# Who fires a transition (the person's side of the application, policies.side_of).
 APPLICANT = "applicant"
 ADVISOR = "advisor"
 SECRETARIAT = "secretariat"
 SYSTEM = "system"
 
+# Guards (guards.py evaluates each by name).
+READY_TO_SUBMIT = "ready_to_submit"  # every section complete and the eligibility rules met
+WINDOW_OPEN = "window_open"  # the round's application window (a first submission)
+CORRECTION_NOT_OVERDUE = "correction_not_overdue"  # a correction by the due date of its return
+HAS_FILED_VERSION = "has_filed_version"  # a return comments on a submitted version
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    actors: frozenset[str]
-    label: Promise
-
-
-def _t(name: str, sources: set[str], target: str, actors: set[str], label: Promise) -> Transition:
-    return Transition(name, frozenset(sources), target, frozenset(actors), label)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t("start", {INVITED}, DRAFTING, {APPLICANT, SYSTEM}, _("作成を開始")),
-        _t("mark_ready", {DRAFTING, RETURNED}, AWAITING_CONFIRMATION, {ADVISOR}, _("申請者の確認へ回す")),
-        _t("reopen", {AWAITING_CONFIRMATION}, DRAFTING, {ADVISOR, APPLICANT}, _("修正に戻す")),
+LIFECYCLE = Lifecycle.of(
+    "application",
+    STATES,
+    [
+        transition("start", {INVITED}, DRAFTING, {APPLICANT, SYSTEM}, _("作成を開始")),
+        transition(
+            "mark_ready",
+            {DRAFTING, RETURNED},
+            AWAITING_CONFIRMATION,
+            {ADVISOR},
+            _("申請者の確認へ回す"),
+            guards=[READY_TO_SUBMIT],
+        ),
+        transition("reopen", {AWAITING_CONFIRMATION}, DRAFTING, {ADVISOR, APPLICANT}, _("修正に戻す")),
         # The same, for a correction after a return: it stays a correction (its due date holds).
-        _t("reopen_correction", {AWAITING_CONFIRMATION}, RETURNED, {ADVISOR, APPLICANT}, _("修正に戻す")),
-        _t("submit", {AWAITING_CONFIRMATION}, SUBMITTED, {APPLICANT}, _("提出")),
-        _t("begin_screening", {SUBMITTED}, SCREENING, {SECRETARIAT}, _("形式審査を開始")),
-        _t("return", {SUBMITTED, SCREENING}, RETURNED, {SECRETARIAT}, _("差戻し")),
-        _t("pass_screening", {SCREENING}, IN_REVIEW, {SECRETARIAT}, _("交付審査へ")),
-        _t("award", {IN_REVIEW}, AWARDED, {SECRETARIAT}, _("採択")),
-        _t("reject", {IN_REVIEW, SCREENING}, REJECTED, {SECRETARIAT}, _("不採択")),
-        _t("notify", {AWARDED}, NOTIFIED, {SECRETARIAT}, _("交付通知")),
-        _t("accept", {NOTIFIED}, ACCEPTED, {APPLICANT}, _("受諾")),
-        _t("pay", {ACCEPTED}, PAID, {SECRETARIAT}, _("交付")),
-        _t("start_reporting", {PAID}, REPORTING, {SECRETARIAT, SYSTEM}, _("実績報告へ")),
-        _t("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
+        transition(
+            "reopen_correction", {AWAITING_CONFIRMATION}, RETURNED, {ADVISOR, APPLICANT}, _("修正に戻す")
+        ),
+        transition(
+            "submit",
+            {AWAITING_CONFIRMATION},
+            SUBMITTED,
+            {APPLICANT},
+            _("提出"),
+            guards=[CORRECTION_NOT_OVERDUE, WINDOW_OPEN, READY_TO_SUBMIT],
+        ),
+        transition("begin_screening", {SUBMITTED}, SCREENING, {SECRETARIAT}, _("形式審査を開始")),
+        transition(
+            "return", {SUBMITTED, SCREENING}, RETURNED, {SECRETARIAT}, _("差戻し"), guards=[HAS_FILED_VERSION]
+        ),
+        transition("pass_screening", {SCREENING}, IN_REVIEW, {SECRETARIAT}, _("交付審査へ")),
+        transition("award", {IN_REVIEW}, AWARDED, {SECRETARIAT}, _("採択")),
+        transition("reject", {IN_REVIEW, SCREENING}, REJECTED, {SECRETARIAT}, _("不採択")),
+        transition("notify", {AWARDED}, NOTIFIED, {SECRETARIAT}, _("交付通知")),
+        transition("accept", {NOTIFIED}, ACCEPTED, {APPLICANT}, _("受諾")),
+        transition("pay", {ACCEPTED}, PAID, {SECRETARIAT}, _("交付")),
+        transition("start_reporting", {PAID}, REPORTING, {SECRETARIAT, SYSTEM}, _("実績報告へ")),
+        transition("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
         # Support ended before submission: the unsubmitted application closes with it.
-        _t(
+        transition(
             "close_with_support",
             {INVITED, DRAFTING, AWAITING_CONFIRMATION},
             WITHDRAWN,
             {APPLICANT, ADVISOR},
             _("支援の終了により終了"),
         ),
-        _t(
+        transition(
             "withdraw",
             {INVITED, DRAFTING, AWAITING_CONFIRMATION, SUBMITTED, SCREENING, RETURNED, IN_REVIEW},
             WITHDRAWN,
             {APPLICANT},
             _("取下げ"),
         ),
-        _t(
+        transition(
             "cancel",
             {AWARDED, NOTIFIED, ACCEPTED, PAID, REPORTING},
             CANCELLED,
             {SECRETARIAT},
             _("交付決定取消"),
         ),
-        _t("demand_repayment", {CANCELLED}, REPAYMENT_DUE, {SECRETARIAT}, _("返還請求")),
-        _t("record_repayment", {REPAYMENT_DUE}, REPAID, {SECRETARIAT}, _("返還を記録")),
-    ]
-}
+        transition("demand_repayment", {CANCELLED}, REPAYMENT_DUE, {SECRETARIAT}, _("返還請求")),
+        transition("record_repayment", {REPAYMENT_DUE}, REPAID, {SECRETARIAT}, _("返還を記録")),
+    ],
+)
 
-
-def transitions_from(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]
+# The table by name (support and the staff pages read labels and sources from it).
+TRANSITIONS: dict[str, Transition] = dict(LIFECYCLE.transitions)

@@ -11,11 +11,20 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dxgrant.accounts.models import User
-from dxgrant.applications import budget, declarations, disclosure, documents, plan, profile, submission
-from dxgrant.applications.budget import LineValues
+from dxgrant.applications.budget_rules import LineValues
 from dxgrant.applications.completeness import current_declarations
+from dxgrant.applications.document_rules import upload_specs
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import ensure_application
+from dxgrant.applications.services import (
+    budget,
+    declarations,
+    disclosure,
+    documents,
+    plan,
+    profile,
+    submission,
+)
+from dxgrant.applications.services.creation import ensure_application
 from dxgrant.programs.models import Round
 from dxgrant.support.models import Engagement
 
@@ -178,12 +187,12 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
                 line=line,
                 file=_pdf(f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item),
             )
-    for spec in documents.upload_specs(round_obj):
+    for spec in upload_specs(round_obj):
         documents.upload_document(
             actor=representative,
             application=application,
-            code=spec["code"],
-            file=_pdf(f"{spec['code']}.pdf", spec["name_ja"]),
+            code=spec.code,
+            file=_pdf(f"{spec.code}.pdf", spec.name_ja),
         )
     application.refresh_from_db()
     application = disclosure.update_disclosure(

@@ -15,7 +15,7 @@ from dxgrant.accounts.models import User
 from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.applications import completeness
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import ensure_application
+from dxgrant.applications.services.creation import ensure_application
 from dxgrant.programs.models import Programme, Round
 from tests.applications.factories_staff import fill_application, staff_round
 from tests.firm_helpers import certified_firm
@@ -69,12 +69,11 @@ def complete(application: Application) -> Application:
 def other_parts_complete(monkeypatch: pytest.MonkeyPatch) -> None:
     """Plan, budget and documents judged complete, so these tests depend only on our sections."""
 
-    def fake(module: str, name: str):  # type: ignore[no-untyped-def]
-        if name.endswith("_status"):
-            return lambda application: completeness.COMPLETED
-        return lambda application: []
+    def complete_part(application: Application) -> tuple[str, list[str]]:
+        return completeness.COMPLETED, []
 
-    monkeypatch.setattr(completeness, "_other_part", fake)
+    for part in ("plan_part", "budget_part", "documents_part"):
+        monkeypatch.setattr(completeness, part, complete_part)
 
 
 def enrol_totp(user: User) -> Authenticator:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dxgrant.accounts.models import User
 from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import ensure_application
+from dxgrant.applications.services.creation import ensure_application
 from dxgrant.programs.models import Programme, Round
 from tests.firm_helpers import certified_firm
 from tests.support.factories import advisor_of, engagement_for, open_round, representative_of

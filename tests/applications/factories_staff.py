@@ -20,7 +20,7 @@ from dxgrant.applications.models import (
     DeclarationAcceptance,
     PlanSection,
 )
-from dxgrant.applications.services import ensure_application
+from dxgrant.applications.services.creation import ensure_application
 from dxgrant.applications.snapshot import build_snapshot
 from dxgrant.programs.models import DeclarationText, Programme, Round
 from tests.support.factories import engagement_for, firm_with_advisor, open_round, representative_of

@@ -9,8 +9,9 @@ from django.test import Client
 
 from dxgrant.accounts.models import User
 from dxgrant.advisors.models import CertificationState
-from dxgrant.applications import budget
+from dxgrant.applications import budget_rules, completeness
 from dxgrant.applications.models import Application, ApplicationDocument, BudgetLine
+from dxgrant.applications.services import budget
 from tests.applications.factories_plan import PDF, application_setup
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def client_of(user) -> Client:
     return c
 
 
-def values(**overrides) -> budget.LineValues:
+def values(**overrides) -> budget_rules.LineValues:
     base = {
         "category": "software",
         "item": "クラウド受発注システム",
@@ -31,7 +32,7 @@ def values(**overrides) -> budget.LineValues:
         "unit_price_yen": 100_000,
         "tax_rate_percent": 10,
     }
-    return budget.LineValues(**(base | overrides))
+    return budget_rules.LineValues(**(base | overrides))
 
 
 def quote(name: str = "見積書.pdf") -> SimpleUploadedFile:
@@ -40,8 +41,8 @@ def quote(name: str = "見積書.pdf") -> SimpleUploadedFile:
 
 def test_amounts_are_computed_with_tax_rounded_down_to_the_yen():
     # 3 × 333 = 999 yen; with 10% tax 1,098.9 → 1,098 (rounded down); eligible is tax excluded.
-    assert budget.compute_amounts(quantity=3, unit_price_yen=333, tax_rate_percent=10) == (1098, 999)
-    assert budget.compute_amounts(quantity=7, unit_price_yen=151, tax_rate_percent=8) == (1141, 1057)
+    assert budget_rules.compute_amounts(quantity=3, unit_price_yen=333, tax_rate_percent=10) == (1098, 999)
+    assert budget_rules.compute_amounts(quantity=7, unit_price_yen=151, tax_rate_percent=8) == (1141, 1057)
 
 
 def test_totals_are_recomputed_on_every_change(programme):
@@ -117,7 +118,7 @@ def test_invalid_line_changes_nothing_and_keeps_what_was_typed(programme):
 def test_two_quotes_needed_at_the_threshold_and_one_just_below(programme):
     s = application_setup(programme)
     app = s.application
-    threshold = budget.quote_threshold(app.round)
+    threshold = budget_rules.quote_threshold(app.round)
     assert threshold == 1_000_000
     below = budget.add_budget_line(
         actor=s.advisor, application=app, values=values(unit_price_yen=threshold - 1)
@@ -125,29 +126,29 @@ def test_two_quotes_needed_at_the_threshold_and_one_just_below(programme):
     at = budget.add_budget_line(
         actor=s.advisor, application=app, values=values(item="生産管理システム", unit_price_yen=threshold)
     )
-    assert budget.quotes_required(app.round, below) == 1
-    assert budget.quotes_required(app.round, at) == 2
-    assert budget.budget_status(app) == budget.IN_PROGRESS
+    assert budget_rules.quotes_required(app.round, below) == 1
+    assert budget_rules.quotes_required(app.round, at) == 2
+    assert completeness.budget_status(app) == budget_rules.IN_PROGRESS
     budget.upload_quote(actor=s.advisor, line=below, file=quote())
     budget.upload_quote(actor=s.advisor, line=at, file=quote("A社見積.pdf"))
-    problems = budget.budget_problems(app)
+    problems = completeness.budget_problems(app)
     assert len(problems) == 1 and "生産管理システム" in problems[0] and "相見積" in problems[0]
     budget.upload_quote(actor=s.applicant, line=at, file=quote("B社見積.pdf"))
-    assert budget.budget_problems(app) == []
-    assert budget.budget_status(app) == budget.COMPLETED
+    assert completeness.budget_problems(app) == []
+    assert completeness.budget_status(app) == budget_rules.COMPLETED
 
 
 def test_status_and_problems_are_cheap(programme, django_assert_num_queries):
     s = application_setup(programme)
     app = Application.objects.select_related("round").get(pk=s.application.pk)
-    assert budget.budget_status(app) == budget.NOT_STARTED
-    assert budget.budget_problems(app) == ["経費の明細が1行もありません。"]
+    assert completeness.budget_status(app) == budget_rules.NOT_STARTED
+    assert completeness.budget_problems(app) == ["経費の明細が1行もありません。"]
     for i in range(5):
         budget.add_budget_line(actor=s.advisor, application=app, values=values(item=f"品目{i}"))
     with django_assert_num_queries(1):
-        assert len(budget.budget_problems(app)) == 5
+        assert len(completeness.budget_problems(app)) == 5
     with django_assert_num_queries(1):
-        budget.budget_status(app)
+        completeness.budget_status(app)
 
 
 def test_quote_upload_on_the_page_refuses_a_disguised_file(programme):

@@ -28,11 +28,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 
-from dxgrant.applications import plan, workflow
+from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ApplicationVersion, PlanSection, RefusedDuplicate
-from dxgrant.applications.profile import EditConflict, update_profile
-from dxgrant.applications.services import DuplicateApplication, ensure_application
-from dxgrant.applications.submission import mark_ready, submit_application
+from dxgrant.applications.services import plan
+from dxgrant.applications.services.creation import ensure_application
+from dxgrant.applications.services.duplicates import DuplicateApplication
+from dxgrant.applications.services.profile import update_profile
+from dxgrant.applications.services.submission import mark_ready, submit_application
+from dxgrant.core.editing import EditConflict
 from dxgrant.core.models import NumberSequence, next_number
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.integrity.services import verify_audit_chain
@@ -279,9 +282,9 @@ def test_two_people_saving_one_plan_section_from_one_revision_one_wins(programme
 
     outcomes = together(save(s.advisor), save(s.applicant))
 
-    assert unexpected(outcomes, plan.PlanConflict) == []
+    assert unexpected(outcomes, EditConflict) == []
     winners = [o.value for o in outcomes if o.error is None]
-    conflicts = [o.error for o in outcomes if isinstance(o.error, plan.PlanConflict)]
+    conflicts = [o.error for o in outcomes if isinstance(o.error, EditConflict)]
     assert len(winners) == 1 and len(conflicts) == 1
     stored = PlanSection.objects.get(application=s.application, code="goals")
     # The winner's text is kept whole, at the next revision, and the loser is shown exactly it.

@@ -7,12 +7,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dxgrant.applications import completeness, workflow
-from dxgrant.applications.declarations import accept_declarations
-from dxgrant.applications.disclosure import confirm_disclosure, update_disclosure
+from dxgrant.applications.guards import NotReady
 from dxgrant.applications.models import Application, DeclarationAcceptance
-from dxgrant.applications.profile import EditConflict, update_profile
-from dxgrant.applications.services import DuplicateApplication, ensure_application
-from dxgrant.applications.submission import NotReady, mark_ready, submit_application, withdraw_application
+from dxgrant.applications.services.creation import ensure_application
+from dxgrant.applications.services.declarations import accept_declarations
+from dxgrant.applications.services.disclosure import confirm_disclosure, update_disclosure
+from dxgrant.applications.services.duplicates import DuplicateApplication
+from dxgrant.applications.services.profile import update_profile
+from dxgrant.applications.services.submission import mark_ready, submit_application, withdraw_application
+from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
 from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
 from tests.firm_helpers import certified_firm

@@ -15,7 +15,7 @@ from django.test import Client
 from dxgrant.accounts.models import Role
 from dxgrant.applications import completeness, workflow
 from dxgrant.applications.models import Application, DeclarationAcceptance
-from dxgrant.applications.submission import mark_ready, reopen, submit_application
+from dxgrant.applications.services.submission import mark_ready, reopen, submit_application
 from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation
 from tests.applications.factories_core import (  # noqa: F401
@@ -314,14 +314,14 @@ def test_nothing_can_be_edited_while_the_applicant_confirms_until_reopened(progr
 
 @pytest.mark.usefixtures("other_parts_complete")
 def test_a_reopened_correction_stays_a_correction(programme):
-    from dxgrant.applications import staff
+    from dxgrant.applications.services import screening
 
     s = drafting(programme)
     complete(s.application)
     mark_ready(application=s.application, actor=s.advisor)
     submit_application(application=s.application, actor=s.applicant, submission_token=uuid.uuid4())
     app = Application.objects.get(pk=s.application.pk)
-    staff.return_for_correction(
+    screening.return_for_correction(
         app, actor=UserFactory(role=Role.SECRETARIAT), comments={"profile": "電話番号を確認してください。"}
     )
     app.refresh_from_db()

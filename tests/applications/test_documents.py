@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from dxgrant.applications import documents, workflow
+from dxgrant.applications import completeness, document_rules, workflow
 from dxgrant.applications.models import Application, ApplicationDocument
+from dxgrant.applications.services import documents
 from dxgrant.integrity.models import AuditEntry
 from tests.applications.factories_plan import PDF, PNG, application_setup
 
@@ -112,16 +113,16 @@ def test_delete_while_editable_and_not_after_submission(programme):
 def test_status_and_problems_name_each_missing_document(programme, django_assert_num_queries):
     s = application_setup(programme)
     app = Application.objects.select_related("round").get(pk=s.application.pk)
-    assert documents.documents_status(app) == documents.NOT_STARTED
+    assert completeness.documents_status(app) == document_rules.NOT_STARTED
     with django_assert_num_queries(1):
-        problems = documents.documents_problems(app)
+        problems = completeness.documents_problems(app)
     assert "「納税証明書」が添付されていません。" in problems and len(problems) == 3
     documents.upload_document(actor=s.applicant, application=app, code="tax_certificate", file=pdf())
-    assert documents.documents_status(app) == documents.IN_PROGRESS
+    assert completeness.documents_status(app) == document_rules.IN_PROGRESS
     for code in ("registry_certificate", "tax_returns"):
         documents.upload_document(actor=s.applicant, application=app, code=code, file=pdf())
-    assert documents.documents_problems(app) == []
-    assert documents.documents_status(app) == documents.COMPLETED
+    assert completeness.documents_problems(app) == []
+    assert completeness.documents_status(app) == document_rules.COMPLETED
 
 
 def test_the_page_lists_required_documents(programme):

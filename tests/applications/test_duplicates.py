@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications.models import Application, RefusedDuplicate
-from dxgrant.applications.services import company_key
+from dxgrant.applications.services.duplicates import company_key
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation, Engagement
@@ -77,7 +77,7 @@ def test_sole_proprietor_by_name_is_refused_at_start(programme):
     firm = certified_firm(programme, name="先行支援株式会社")
     advisor = advisor_of(firm)
     first = engagement_for(firm, advisor, round_obj, corporate_number="", company_name="山田 商店")
-    from dxgrant.applications.services import ensure_application
+    from dxgrant.applications.services.creation import ensure_application
 
     ensure_application(engagement=first, actor=advisor)
     other_firm = certified_firm(programme, name="後発支援株式会社")

@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dxgrant.applications.selectors import full_application
+from dxgrant.applications.presentation import full_application
 from dxgrant.programs.models import Programme
 from tests.applications.factories_staff import PLAN_TEXT, fill_application, make_application
 

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from dxgrant.advisors.models import CertificationState
-from dxgrant.applications import plan, workflow
+from dxgrant.applications import completeness, plan_rules, workflow
 from dxgrant.applications.models import Application, BudgetLine, PlanSection
+from dxgrant.applications.services import plan
+from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
 from tests.applications.factories_plan import application_setup
 
@@ -49,7 +51,7 @@ def test_a_stale_save_is_refused_and_the_other_persons_text_is_kept(programme):
     plan.save_plan_section(
         actor=s.applicant, application=s.application, code="goals", text="申請者の文", expected_revision=0
     )
-    with pytest.raises(plan.PlanConflict) as caught:
+    with pytest.raises(EditConflict) as caught:
         plan.save_plan_section(
             actor=s.advisor,
             application=s.application,
@@ -73,7 +75,7 @@ def test_a_save_repeating_what_an_autosave_just_stored_is_not_a_conflict(program
     )
     assert (saved.revision, again.revision) == (1, 1)
     # A different text on the stale revision is still a conflict.
-    with pytest.raises(plan.PlanConflict):
+    with pytest.raises(EditConflict):
         plan.save_plan_section(
             actor=s.applicant, application=s.application, code="goals", text="別の文", expected_revision=0
         )
@@ -135,7 +137,7 @@ def test_save_and_return_goes_back_to_the_list(programme):
 
 def test_text_over_the_limit_is_refused_and_kept_in_the_form(programme):
     s = application_setup(programme)
-    limit = plan.spec_for(s.application.round, "regional")["max_chars"]
+    limit = plan_rules.spec_for(s.application.round, "regional").max_chars
     text = "あ" * (limit + 1)
     response = client_of(s.advisor).post(url(s.application, "regional"), {"text": text, "revision": "0"})
     assert response.status_code == 400
@@ -256,41 +258,42 @@ def test_kpis_are_stored_as_numbers_with_baseline_and_three_years(programme):
 def test_plan_status_and_problems_for_the_task_list(programme, django_assert_num_queries):
     s = application_setup(programme)
     app = s.application
-    assert plan.plan_status(app) == plan.NOT_STARTED
+    assert completeness.plan_status(app) == plan_rules.NOT_STARTED
     plan.save_plan_section(
         actor=s.advisor, application=app, code="goals", text="目指す姿", expected_revision=0
     )
     with django_assert_num_queries(1):
-        problems = plan.plan_problems(app)
+        problems = completeness.plan_problems(app)
     assert "「取組内容」が未入力です。" in problems
     assert "「DXで目指す姿」が未入力です。" not in problems
-    assert plan.plan_status(app) == plan.IN_PROGRESS
+    assert completeness.plan_status(app) == plan_rules.IN_PROGRESS
     today = dt.date.today().isoformat()
-    for spec in plan.section_specs(app.round):
+    for spec in plan_rules.section_specs(app.round):
         data: dict = {}
-        if spec["code"] == "measures":
+        if spec.code == "measures":
             data = {"measures": [{"title": "需要予測", "technologies": ["ai"]}]}
-        elif spec["code"] == "schedule":
+        elif spec.code == "schedule":
             data = {"milestones": [{"title": "導入", "due": today}]}
-        elif spec["code"] == "kpis":
+        elif spec.code == "kpis":
             full = {"unit": "円", "baseline": 1, "year1": 2, "year2": 3, "year3": 4}
             data = {"labour_productivity": full, "cost": full, "sales": full}
-        current = PlanSection.objects.filter(application=app, code=spec["code"]).first()
+        current = PlanSection.objects.filter(application=app, code=spec.code).first()
         plan.save_plan_section(
             actor=s.advisor,
             application=app,
-            code=spec["code"],
+            code=spec.code,
             text="内容",
             data=data,
             expected_revision=current.revision if current else 0,
         )
-    assert plan.plan_problems(app) == []
-    assert plan.plan_status(app) == plan.COMPLETED
+    assert completeness.plan_problems(app) == []
+    assert completeness.plan_status(app) == plan_rules.COMPLETED
     # A limit lowered in the round data afterwards shows as a problem, not as lost text.
     rules = app.round.application_rules
     rules["plan_sections"][0]["max_chars"] = 1
     app.round.save(update_fields=["application_rules"])
-    assert any("字を超えています" in p for p in plan.plan_problems(app))
+    app = Application.objects.get(pk=app.pk)  # as the next request reads it (round.rules is parsed once)
+    assert any("字を超えています" in p for p in completeness.plan_problems(app))
 
 
 def test_another_firms_advisor_gets_404_and_staff_read_only(programme, client_for):

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dxgrant.applications import budget, documents, plan
+from dxgrant.applications import budget_rules, plan_rules
+from dxgrant.applications.services import budget, documents, plan
 from tests.applications.factories_plan import PDF, application_setup
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +25,16 @@ def count(client: Client, url: str) -> int:
 
 
 def add_content(s, n: int) -> None:
-    specs = plan.section_specs(s.application.round)
+    specs = plan_rules.section_specs(s.application.round)
     for spec in specs[:n]:
         plan.save_plan_section(
-            actor=s.advisor, application=s.application, code=spec["code"], text="本文", expected_revision=0
+            actor=s.advisor, application=s.application, code=spec.code, text="本文", expected_revision=0
         )
     for i in range(n):
         line = budget.add_budget_line(
             actor=s.advisor,
             application=s.application,
-            values=budget.LineValues(
+            values=budget_rules.LineValues(
                 category="software",
                 item=f"品目{i}",
                 vendor="株式会社テスト",
@@ -72,15 +73,15 @@ def test_pages_stay_flat_as_content_grows(programme, part):
 
 
 def add_more(s) -> None:
-    for spec in plan.section_specs(s.application.round)[1:]:
+    for spec in plan_rules.section_specs(s.application.round)[1:]:
         plan.save_plan_section(
-            actor=s.advisor, application=s.application, code=spec["code"], text="本文", expected_revision=0
+            actor=s.advisor, application=s.application, code=spec.code, text="本文", expected_revision=0
         )
     for i in range(8):
         line = budget.add_budget_line(
             actor=s.advisor,
             application=s.application,
-            values=budget.LineValues(
+            values=budget_rules.LineValues(
                 category="hardware",
                 item=f"追加{i}",
                 vendor="株式会社テスト",

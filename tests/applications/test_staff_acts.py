@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from dxgrant.accounts.models import Role
-from dxgrant.applications import staff, workflow
+from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ReturnRequest
-from dxgrant.applications.staff_tasks import send_return_notice
+from dxgrant.applications.services import screening
+from dxgrant.applications.tasks import send_return_notice
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Programme
 from dxgrant.support.models import EngagementMember, EngagementRole
@@ -82,9 +83,9 @@ def test_other_roles_cannot_act(role: str, programme: Programme, client_for: Cal
 def test_service_refuses_anyone_but_the_secretariat(programme: Programme) -> None:
     app = submitted(programme)
     with pytest.raises(PermissionDenied):
-        staff.begin_screening(app, actor=UserFactory(role=Role.AUDITOR))
+        screening.begin_screening(app, actor=UserFactory(role=Role.AUDITOR))
     with pytest.raises(PermissionDenied):
-        staff.return_for_correction(app, actor=app.engagement.lead_advisor, comments={"profile": "x"})
+        screening.return_for_correction(app, actor=app.engagement.lead_advisor, comments={"profile": "x"})
     app.refresh_from_db()
     assert app.status == workflow.SUBMITTED
 
@@ -154,10 +155,10 @@ def test_return_refuses_unknown_sections_and_unsubmitted_applications(programme:
     app = submitted(programme)
     secretariat = UserFactory(role=Role.SECRETARIAT)
     with pytest.raises(ValidationError):
-        staff.return_for_correction(app, actor=secretariat, comments={"nonsense": "x"})
+        screening.return_for_correction(app, actor=secretariat, comments={"nonsense": "x"})
     drafting = make_application(programme, status=workflow.DRAFTING)
     with pytest.raises(PermissionDenied):
-        staff.return_for_correction(drafting, actor=secretariat, comments={"profile": "x"})
+        screening.return_for_correction(drafting, actor=secretariat, comments={"profile": "x"})
     app.refresh_from_db()
     assert app.status == workflow.SUBMITTED
     assert not ReturnRequest.objects.exists()

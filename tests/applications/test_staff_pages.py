@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, RefusedDuplicate
-from dxgrant.applications.staff_views import PAGE_SIZE
+from dxgrant.applications.views.staff import PAGE_SIZE
 from dxgrant.programs.models import Programme
 from tests.applications.factories_staff import (
     PLAN_TEXT,

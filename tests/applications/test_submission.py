@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import transition
-from dxgrant.applications.submission import mark_ready, receipt_pdf, submit_application
+from dxgrant.applications.selectors import receipt_pdf
+from dxgrant.applications.services.submission import mark_ready, submit_application
+from dxgrant.applications.services.transitions import transition
 from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
 from tests.factories import UserFactory
 
@@ -159,7 +160,7 @@ def test_ineligible_after_ready_cannot_be_submitted(ready):
 
 def _returned_after_the_window(ready):  # type: ignore[no-untyped-def]
     """Submitted on the closing day, returned for correction the next day (window closed)."""
-    from dxgrant.applications.staff import return_for_correction
+    from dxgrant.applications.services.screening import return_for_correction
 
     _move_window(ready.application, dt.date(2026, 4, 30))
     with time_machine.travel(dt.datetime(2026, 4, 30, 12, 0, tzinfo=TOKYO), tick=False):

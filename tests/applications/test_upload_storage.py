@@ -7,8 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dxgrant.applications import documents
 from dxgrant.applications.models import ApplicationDocument
+from dxgrant.applications.services import documents
 from tests.applications.factories_plan import application_setup
 
 pytestmark = pytest.mark.django_db

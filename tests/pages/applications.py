@@ -24,9 +24,11 @@ HEADER = "programme (header)"
 AUDIT = 3 if connection.vendor == "postgresql" else 2
 WRITE = "audit lock (PostgreSQL only); audit head; audit insert"
 TASKS = (
-    "task list: the other parts' status and problems (plan sections x2, budget lines x2, "
-    "documents x2; declarations are not counted while the profile is incomplete); versions"
+    "task list, computed once for the page: one query per part (plan sections, budget lines with "
+    "their quote counts, documents attached; declarations are not counted while the profile is "
+    "incomplete)"
 )
+FULL = "the whole application, built once (plan sections, budget lines, documents, declarations)"
 
 PAGES: dict[str, Page] = {
     "applications:list": Page(
@@ -41,9 +43,9 @@ PAGES: dict[str, Page] = {
     ),
     "applications:detail": Page(
         "/applications/{core_application}/",
-        12,
+        9,
         user="core_advisor",
-        why=f"{ADVISOR}; {APP}; {TASKS}; {HEADER}",
+        why=f"{ADVISOR}; {APP}; versions; {TASKS}; {HEADER}",
     ),
     "applications:profile": Page(
         "/applications/{core_application}/profile/",
@@ -73,25 +75,24 @@ PAGES: dict[str, Page] = {
     ),
     "applications:check": Page(
         "/applications/{core_application}/check/",
-        17,
+        13,
         user="core_advisor",
-        why=f"{ADVISOR}; {APP}; {TASKS}; the whole application (plan, lines, documents, declarations, "
-        f"texts); {HEADER}",
+        why=f"{ADVISOR}; {APP}; {TASKS}; {FULL}; declaration texts; {HEADER}",
     ),
     "applications:mark_ready": Page(
         "/applications/{core_application}/ready/",
-        12,
+        9,
         user="core_advisor",
         method="post",
-        why=f"{ADVISOR}; {APP}; application locked; applicant? (members); task list without versions "
-        "(refused: not complete; nothing written); messages",
+        why=f"{ADVISOR}; {APP}; application locked; the guard ready_to_submit: task list (plan sections; "
+        "the round; budget lines; documents) (refused: not complete; nothing written)",
     ),
     "applications:confirm": Page(
         "/applications/{core_ready}/confirm/",
-        22,
+        14,
         user="core_ready_applicant",
-        why=f"{SEEN}; {APP}; applicant? (members); authenticator; {TASKS}; applicant? and side checks for "
-        f"submit, withdraw, mark_ready (members); the whole application (5); {HEADER}",
+        why=f"{SEEN}; {APP}; applicant? (members, once: every decision of the page reads the side); "
+        f"authenticator; {FULL}; {TASKS}; declaration texts; {HEADER}",
     ),
     "applications:reopen": Page(
         "/applications/{core_ready}/reopen/",
@@ -148,8 +149,8 @@ def make_objects() -> dict[str, object]:
     import uuid
 
     from dxgrant.applications import workflow
-    from dxgrant.applications.disclosure import update_disclosure
     from dxgrant.applications.models import Application, ApplicationVersion
+    from dxgrant.applications.services.disclosure import update_disclosure
     from dxgrant.applications.snapshot import build_snapshot
     from dxgrant.programs.models import Programme
     from tests.applications.factories_core import drafting, enrol_totp

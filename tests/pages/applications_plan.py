@@ -124,7 +124,8 @@ EXPECTED: dict[str, dict[str, int]] = {
 def make_objects() -> dict[str, object]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dxgrant.applications import budget, documents, plan
+    from dxgrant.applications import budget_rules
+    from dxgrant.applications.services import budget, documents, plan
     from dxgrant.programs.models import Programme
     from tests.applications.factories_plan import PDF, application_setup
 
@@ -140,7 +141,7 @@ def make_objects() -> dict[str, object]:
     line = budget.add_budget_line(
         actor=s.advisor,
         application=s.application,
-        values=budget.LineValues(
+        values=budget_rules.LineValues(
             category="software",
             item="クラウド受発注",
             vendor="株式会社クラウド商事",

@@ -12,7 +12,7 @@ from django.test import Client
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
-from dxgrant.applications.services import ensure_application
+from dxgrant.applications.services.creation import ensure_application
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.support import services
 from dxgrant.support.models import (

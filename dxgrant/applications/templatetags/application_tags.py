@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from dxgrant.applications import plan, selectors
+from dxgrant.applications import plan_rules, selectors
 from dxgrant.applications.models import Application
 
 register = template.Library()
@@ -19,7 +19,7 @@ def return_comments(application: Application, section: str) -> dict[str, Any]:
     `section` is a return section code ("profile", "budget", a plan section's code...), or
     "plan" for every plan section at once (the plan overview)."""
     if section == "plan":
-        codes = [spec["code"] for spec in plan.section_specs(application.round)]
+        codes = [spec.code for spec in plan_rules.section_specs(application.round)]
     else:
         codes = [section]
     return {"open_return": selectors.open_return(application, codes)}

@@ -6,44 +6,41 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dxgrant.core.i18n import localised
+from dxgrant.core.forms import add_errors
 
-from . import documents as docs
-from .models import Application, ApplicationDocument
-from .plan_forms import DocumentUploadForm
-from .plan_views import _add_errors, application_for, edit_decision
+from .. import document_rules
+from ..forms.plan import DocumentUploadForm
+from ..models import Application, ApplicationDocument
+from ..policies import can_edit_content
+from ..services import documents as docs
+from .common import content_application, user_of
 
 
 def _render_documents(
     request: HttpRequest, application: Application, form: DocumentUploadForm | None = None, status: int = 200
 ) -> HttpResponse:
-    specs = docs.upload_specs(application.round)
     uploaded = list(application.documents.filter(budget_line__isnull=True).select_related("uploaded_by"))
     rows: list[dict[str, Any]] = [
         {
             "spec": spec,
-            "formats": docs.format_names(spec),
-            "files": [d for d in uploaded if d.code == spec["code"]],
+            "formats": document_rules.format_names(spec),
+            "files": [d for d in uploaded if d.code == spec.code],
         }
-        for spec in specs
+        for spec in document_rules.upload_specs(application.round)
     ]
-    editable, reason = edit_decision(request, application)
+    editable, reason = can_edit_content(request.user, application)
     context = {
         "application": application,
         "rows": rows,
         "form": form or DocumentUploadForm(round_obj=application.round),
-        "problems": [
-            _("「%(name)s」が添付されていません。") % {"name": localised(row["spec"], "name")}
-            for row in rows
-            if not row["files"]
-        ],
+        "problems": document_rules.problems(application.round, {d.code for d in uploaded}),
         "editable": editable,
         "reason": reason,
     }
@@ -53,27 +50,25 @@ def _render_documents(
 @login_required
 @require_GET
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_documents(request, application_for(request, pk))
+    return _render_documents(request, content_application(request, pk))
 
 
 @login_required
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    application = application_for(request, pk)
-    editable, reason = edit_decision(request, application)
-    if not editable:
-        raise PermissionDenied(reason)
+    application = content_application(request, pk)
+    can_edit_content(request.user, application).require()
     form = DocumentUploadForm(request.POST, request.FILES, round_obj=application.round)
     if form.is_valid():
         try:
             docs.upload_document(
-                actor=request.user,
+                actor=user_of(request),
                 application=application,
                 code=form.cleaned_data["code"],
                 file=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("「%(name)s」を添付しました。") % {"name": form.cleaned_data["file"].name}
@@ -86,7 +81,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """A file of the application, only to those who may see the application (404 otherwise)."""
-    application = application_for(request, pk)
+    application = content_application(request, pk)
     document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=application)
     response = FileResponse(
         document.file.open("rb"),
@@ -102,13 +97,11 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
-    application = application_for(request, pk)
+    application = content_application(request, pk)
     document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=application)
     document.application = application
-    editable, reason = edit_decision(request, application)
-    if not editable:
-        raise PermissionDenied(reason)
-    docs.delete_document(actor=request.user, document=document)
+    can_edit_content(request.user, application).require()
+    docs.delete_document(actor=user_of(request), document=document)
     messages.success(request, _("「%(name)s」を削除しました。") % {"name": document.original_name})
     if document.budget_line_id:
         return redirect("applications:budget", pk=application.pk)

@@ -3,23 +3,22 @@ when and from which address is kept, against the exact wording version shown."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxgrant.accounts.models import User
 from dxgrant.integrity.services import audit_record
 
-from .completeness import current_declarations
-from .models import Application, DeclarationAcceptance
-from .policies import can_act_as_applicant
+from ..completeness import current_declarations
+from ..models import Application, DeclarationAcceptance
+from ..policies import can_act_as_applicant
 
 
 @transaction.atomic
 def accept_declarations(
-    *, application: Application, actor: Any, declaration_ids: list[int], ip_address: str | None
+    *, application: Application, actor: User, declaration_ids: list[int], ip_address: str | None
 ) -> list[DeclarationAcceptance]:
     """Record the declarations the applicant ticked.
 
@@ -28,9 +27,7 @@ def accept_declarations(
     not one of the round's current declarations. Already accepted ones are kept as they were.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    allowed, reason = can_act_as_applicant(actor, locked)
-    if not allowed:
-        raise PermissionDenied(reason)
+    can_act_as_applicant(actor, locked).require()
     if not locked.is_editable:
         raise PermissionDenied(_("この申請は現在編集できません。"))
     current = {d.pk: d for d in current_declarations(locked)}

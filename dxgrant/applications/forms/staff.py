@@ -15,9 +15,9 @@ from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.japan import industry as jsic
 from dxgrant.programs.models import Round
 
-from . import workflow
-from .models import Application
-from .staff import COMMENT_MAX_CHARS
+from .. import workflow
+from ..models import Application
+from ..returns import COMMENT_MAX_CHARS
 
 # Employee bands (常時使用する従業員数): code → (label, lowest, highest or None).
 SIZE_BANDS: dict[str, tuple[Any, int, int | None]] = {

@@ -8,14 +8,16 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.forms import HalfWidthCharField, YenIntegerField
+from dxgrant.core.i18n import current_language
 from dxgrant.japan import corporate_number, industry, postal
+from dxgrant.programs.models import DeclarationText
 
-from .models import Application, EntityType
-from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS
+from ..completeness import REQUIRED_FOR_CORPORATIONS, REQUIRED_PROFILE
+from ..models import Application, EntityType, FeeTiming
+from ..snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS
 
 YES_NO = [("", "---------"), ("true", _("はい")), ("false", _("いいえ"))]
 
@@ -78,7 +80,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["industry"] = forms.ChoiceField(
             label=_("業種（日本標準産業分類・大分類）"),
-            choices=[("", "---------"), *industry.choices((get_language() or "ja")[:2])],
+            choices=[("", "---------"), *industry.choices(current_language())],
             required=False,
         )
         self.fields["entity_type"] = forms.ChoiceField(
@@ -86,8 +88,6 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.fields["company_name"].required = True
         # Saved part by part, but needed to complete the section: not labelled optional.
-        from .completeness import REQUIRED_FOR_CORPORATIONS, REQUIRED_PROFILE
-
         for name in (*REQUIRED_PROFILE, *REQUIRED_FOR_CORPORATIONS):
             self.fields[name].conditional = True  # type: ignore[attr-defined]
         for name in REQUIRED_FOR_CORPORATIONS:
@@ -130,14 +130,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: self.cleaned_data.get(name) for name in PROFILE_FIELDS}
 
 
-FEE_TIMINGS = [
-    ("", "---------"),
-    ("advance", _("申請前（前払い）")),
-    ("on_submission", _("申請時")),
-    ("on_award", _("採択後")),
-    ("on_payment", _("支援金の交付後")),
-    ("monthly", _("月額（支援期間中）")),
-]
+FEE_TIMINGS = [("", "---------"), *FeeTiming.choices]
 
 
 class DisclosureForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -194,9 +187,11 @@ class DisclosureConfirmForm(forms.Form):
 
 
 class DeclarationsForm(forms.Form):
-    def __init__(self, *args: Any, declarations: list[Any], accepted: set[int], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, declarations: list[DeclarationText], accepted: set[int], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        english = (get_language() or "ja").startswith("en")
+        english = current_language() == "en"
         self.pending = []
         for declaration in declarations:
             if declaration.pk in accepted:

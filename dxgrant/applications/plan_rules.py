@@ -1,28 +1,30 @@
-"""The business plan (事業計画書): sections defined by the round, written together by the advisor
-and the applicant, each saved with optimistic locking (PlanSection.revision).
+"""What the round's rules say about the business plan (事業計画書), without the database: the
+sections the round defines, character counting, the validation of the structured parts and
+what stands between a plan and a complete one.
 
 Three sections carry structured parts next to their text, keyed by the section code the round
 uses: measures (取組内容, each with its technology categories), schedule (milestones inside the
 programme period) and kpis (baseline and three yearly targets). Validation errors are keyed by
-the names of the form fields (plan_forms.py) so the page can show each next to its field.
+the names of the form fields (forms/plan.py) so the page can show each next to its field.
+The service that saves a section is services/plan.py; the task list reads completeness.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dxgrant.core.editing import EditConflict
 from dxgrant.core.i18n import localised
-from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import Round
+from dxgrant.programs.schema import PlanSectionSpec
 
-from .models import Application, PlanSection
-from .policies import can_edit_content
+from .models import PlanSection
 
 MEASURES = "measures"
 SCHEDULE = "schedule"
@@ -46,19 +48,16 @@ def kpi_label(key: str) -> str:
     }[key]
 
 
-def section_specs(round_obj: Round) -> list[dict[str, Any]]:
-    return list(round_obj.application_rules.get("plan_sections", []))
+def section_specs(round_obj: Round) -> list[PlanSectionSpec]:
+    return list(round_obj.rules.application.plan_sections)
 
 
-def spec_for(round_obj: Round, code: str) -> dict[str, Any] | None:
-    return next((s for s in section_specs(round_obj) if s["code"] == code), None)
+def spec_for(round_obj: Round, code: str) -> PlanSectionSpec | None:
+    return next((s for s in section_specs(round_obj) if s.code == code), None)
 
 
 def technology_choices(round_obj: Round) -> list[tuple[str, str]]:
-    return [
-        (o["value"], localised(o, "label"))
-        for o in round_obj.application_rules.get("technology_categories", [])
-    ]
+    return [(o.value, localised(o, "label")) for o in round_obj.rules.application.technology_categories]
 
 
 def char_count(text: str) -> int:
@@ -66,24 +65,19 @@ def char_count(text: str) -> int:
     return len(text.replace("\r", "").replace("\n", ""))
 
 
-class PlanConflict(ValidationError):
-    """Someone else saved the section since this editor loaded it. Carries what they saved."""
-
-    def __init__(self, current: PlanSection) -> None:
-        who = str(current.updated_by) if current.updated_by else _("別の方")
-        super().__init__(
-            _(
-                "%(who)sが先にこのセクションを保存したため、保存していません。"
-                "あなたの入力はそのまま残しています。下に表示した相手の保存内容を確かめ、"
-                "必要な部分を反映してから、もう一度保存してください。"
-            )
-            % {"who": who},
-            code="conflict",
-        )
-        self.current = current
+def section_conflict(current: PlanSection) -> EditConflict:
+    """Someone else saved the section since this editor loaded it: the refusal names them and
+    carries what they saved (`current`) for the page to show."""
+    who = str(current.updated_by) if current.updated_by else _("別の方")
+    message = _(
+        "%(who)sが先にこのセクションを保存したため、保存していません。"
+        "あなたの入力はそのまま残しています。下に表示した相手の保存内容を確かめ、"
+        "必要な部分を反映してから、もう一度保存してください。"
+    ) % {"who": who}
+    return EditConflict(message, current=current, current_revision=current.revision)
 
 
-# --- Validation of the structured parts -------------------------------------------------------
+# --- Validation of the structured parts (the service calls it before saving) ----------------
 
 
 def _number(value: Any) -> int | float | None:
@@ -178,80 +172,7 @@ def _clean_kpi_row(
     return cleaned
 
 
-# --- Writing ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def save_plan_section(
-    *,
-    actor: Any,
-    application: Application,
-    code: str,
-    text: str,
-    data: dict[str, Any] | None = None,
-    expected_revision: int,
-) -> PlanSection:
-    """Save one section of the plan. The applicant's people or an advisor of the firm in good
-    standing, while the application is editable (PermissionDenied otherwise).
-
-    Refuses with PlanConflict when the section was saved by someone else since `expected_revision`
-    (nothing is overwritten), and with ValidationError for text over the round's limit or
-    structured parts that do not hold (milestones outside the programme period, ...).
-    """
-    locked = (
-        Application.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
-    )
-    allowed, reason = can_edit_content(actor, locked)
-    if not allowed:
-        raise PermissionDenied(reason)
-    spec = spec_for(locked.round, code)
-    if spec is None:
-        raise ValidationError(_("計画書の項目が正しくありません。"), code="unknown_section")
-    text = text.replace("\r\n", "\n").strip()
-    if char_count(text) > int(spec["max_chars"]):
-        raise ValidationError(
-            {
-                "text": [
-                    _("%(max)s字以内で入力してください（現在%(count)s字）。")
-                    % {"max": spec["max_chars"], "count": char_count(text)}
-                ]
-            }
-        )
-    cleaned = clean_section_data(locked.round, code, data or {})
-    # The application row is locked above, so the section cannot be created twice.
-    section = (
-        PlanSection.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(application=locked, code=code)
-        .first()
-    )
-    if section is None:
-        section = PlanSection(application=locked, code=code)
-    if section.pk is not None and section.text == text and section.data == cleaned:
-        # Nothing to change: no new revision, no audit entry. Checked before the revision, so
-        # a save that repeats what an autosave just stored is not taken for someone else's.
-        return section
-    if section.revision != expected_revision:
-        raise PlanConflict(section)
-    section.text = text
-    section.data = cleaned
-    section.revision += 1
-    section.updated_by = actor
-    section.save()
-    audit_record(
-        actor=actor,
-        action="application.plan_section_saved",
-        obj=locked,
-        changes={"section": code, "revision": section.revision, "chars": char_count(text)},
-    )
-    return section
-
-
-# --- For the task list ------------------------------------------------------------------------
-
-
-def _sections(application: Application) -> dict[str, PlanSection]:
-    return {s.code: s for s in application.plan_sections.all()}
+# --- What is left (the task list and the plan page) ----------------------------------------
 
 
 def _structured_problems(round_obj: Round, title: str, code: str, data: dict[str, Any]) -> list[str]:
@@ -291,32 +212,26 @@ def _structured_problems(round_obj: Round, title: str, code: str, data: dict[str
     return problems
 
 
-def plan_problems(application: Application) -> list[str]:
-    """What stands between the plan and a complete one, in Japanese. One query (the sections,
-    none if prefetched); the round is read through the application."""
-    return _problems(application, _sections(application))
-
-
-def _problems(application: Application, sections: dict[str, PlanSection]) -> list[str]:
-    round_obj = application.round
-    problems: list[str] = []
+def problems(round_obj: Round, sections: Mapping[str, PlanSection]) -> list[str]:
+    """What stands between the plan (its saved sections by code) and a complete one."""
+    found: list[str] = []
     for spec in section_specs(round_obj):
         title = localised(spec, "title")
-        section = sections.get(spec["code"])
+        section = sections.get(spec.code)
         if section is None or not section.text.strip():
-            problems.append(_("「%(title)s」が未入力です。") % {"title": title})
-        elif char_count(section.text) > int(spec["max_chars"]):
-            problems.append(
+            found.append(_("「%(title)s」が未入力です。") % {"title": title})
+        elif char_count(section.text) > spec.max_chars:
+            found.append(
                 _("「%(title)s」が%(max)s字を超えています（%(count)s字）。")
-                % {"title": title, "max": spec["max_chars"], "count": char_count(section.text)}
+                % {"title": title, "max": spec.max_chars, "count": char_count(section.text)}
             )
-        problems.extend(_structured_problems(round_obj, title, spec["code"], section.data if section else {}))
-    return problems
+        found.extend(_structured_problems(round_obj, title, spec.code, section.data if section else {}))
+    return found
 
 
-def plan_status(application: Application) -> str:
-    """not_started (nothing saved yet), in_progress or completed. One query."""
-    sections = _sections(application)
+def status(sections: Mapping[str, PlanSection], found: list[str]) -> str:
+    """not_started (nothing saved yet), in_progress or completed, from the saved sections and
+    their problems."""
     if not sections:
         return NOT_STARTED
-    return COMPLETED if not _problems(application, sections) else IN_PROGRESS
+    return IN_PROGRESS if found else COMPLETED

@@ -6,18 +6,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import budget
-from .documents import format_names, max_upload_bytes, quote_spec
-from .models import Application, ApplicationDocument, BudgetLine
-from .plan_forms import BudgetLineForm, QuoteUploadForm
-from .plan_views import _add_errors, application_for, edit_decision
+from dxgrant.core.editing import EditConflict, refusal_status
+from dxgrant.core.forms import add_errors
+
+from .. import budget_rules
+from ..document_rules import format_names, max_upload_mb, quote_spec
+from ..forms.plan import BudgetLineForm, QuoteUploadForm
+from ..models import Application, ApplicationDocument, BudgetLine
+from ..policies import can_edit_content
+from ..services import budget
+from .common import content_application, read_only, user_of
 
 
 def _render_budget(
@@ -33,12 +38,12 @@ def _render_budget(
             Prefetch("quotes", queryset=ApplicationDocument.objects.order_by("id"))
         )
     )
-    categories = dict(budget.category_choices(application.round))
+    categories = dict(budget_rules.category_choices(application.round))
     rows = []
+    with_quotes: list[tuple[BudgetLine, int]] = []
     for line in lines:
         quotes = list(line.quotes.all())
-        needed = budget.quotes_required(application.round, line)
-        line.quote_count = len(quotes)  # type: ignore[attr-defined]
+        needed = budget_rules.quotes_required(application.round, line)
         rows.append(
             {
                 "line": line,
@@ -48,19 +53,19 @@ def _render_budget(
                 "missing": max(0, needed - len(quotes)),
             }
         )
-    editable, reason = edit_decision(request, application)
-    spec = quote_spec(application.round)
+        with_quotes.append((line, len(quotes)))
+    editable, reason = can_edit_content(request.user, application)
     context = {
         "application": application,
         "rows": rows,
-        "threshold": budget.quote_threshold(application.round),
-        "problems": budget._problems(application, lines),
+        "threshold": budget_rules.quote_threshold(application.round),
+        "problems": budget_rules.problems(application.round, with_quotes),
         "editable": editable,
         "reason": reason,
         "form": quote_form,
         "quote_line": quote_line,
-        "quote_formats": format_names(spec),
-        "max_mb": max_upload_bytes(application.round) // (1024 * 1024),
+        "quote_formats": format_names(quote_spec(application.round)),
+        "max_mb": max_upload_mb(application.round),
     }
     return render(request, "applications/budget/budget.html", context, status=status)
 
@@ -68,40 +73,40 @@ def _render_budget(
 @login_required
 @require_GET
 def budget_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_budget(request, application_for(request, pk))
+    return _render_budget(request, content_application(request, pk))
 
 
 def _line_form_page(request: HttpRequest, application: Application, line: BudgetLine | None) -> HttpResponse:
-    editable, reason = edit_decision(request, application)
+    decision = can_edit_content(request.user, application)
+    editable, reason = decision
     status = 200
-    line_fingerprint = budget.fingerprint(line) if line is not None else ""
+    line_fingerprint = budget_rules.fingerprint(line) if line is not None else ""
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(reason)
+        decision.require()
         line_fingerprint = request.POST.get("fingerprint", "")
         form = BudgetLineForm(request.POST, round_obj=application.round)
         if form.is_valid():
             try:
                 if line is None:
                     saved = budget.add_budget_line(
-                        actor=request.user, application=application, values=form.values()
+                        actor=user_of(request), application=application, values=form.values()
                     )
                     messages.success(request, _("「%(item)s」を追加しました。") % {"item": saved.item})
                 else:
                     saved = budget.update_budget_line(
-                        actor=request.user,
+                        actor=user_of(request),
                         line=line,
                         values=form.values(),
                         expected_fingerprint=request.POST.get("fingerprint", ""),
                     )
                     messages.success(request, _("「%(item)s」を保存しました。") % {"item": saved.item})
-            except budget.LineConflict as exc:
+            except EditConflict as exc:
                 form.add_error(None, exc.messages[0])
                 # Shown the other person's values, a deliberate second save may replace them.
-                line_fingerprint = budget.fingerprint(exc.current)
-                status = 409
+                line_fingerprint = budget_rules.fingerprint(exc.current)
+                status = refusal_status(exc)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
                 status = 400
             else:
                 return redirect("applications:budget", pk=application.pk)
@@ -120,8 +125,7 @@ def _line_form_page(request: HttpRequest, application: Application, line: Budget
             }
         form = BudgetLineForm(initial=initial, round_obj=application.round)
     if not editable:
-        for field in form.fields.values():
-            field.disabled = True
+        read_only(form)
     context = {
         "application": application,
         "form": form,
@@ -129,7 +133,7 @@ def _line_form_page(request: HttpRequest, application: Application, line: Budget
         "fingerprint": line_fingerprint,
         "editable": editable,
         "reason": reason,
-        "threshold": budget.quote_threshold(application.round),
+        "threshold": budget_rules.quote_threshold(application.round),
     }
     return render(request, "applications/budget/line_form.html", context, status=status)
 
@@ -137,28 +141,29 @@ def _line_form_page(request: HttpRequest, application: Application, line: Budget
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _line_form_page(request, application_for(request, pk), None)
+    return _line_form_page(request, content_application(request, pk), None)
+
+
+def _line(application: Application, line_pk: int) -> BudgetLine:
+    line = get_object_or_404(BudgetLine, pk=line_pk, application=application)
+    line.application = application
+    return line
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    application = application_for(request, pk)
-    line = get_object_or_404(BudgetLine, pk=line_pk, application=application)
-    line.application = application
-    return _line_form_page(request, application, line)
+    application = content_application(request, pk)
+    return _line_form_page(request, application, _line(application, line_pk))
 
 
 @login_required
 @require_POST
 def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    application = application_for(request, pk)
-    line = get_object_or_404(BudgetLine, pk=line_pk, application=application)
-    line.application = application
-    editable, reason = edit_decision(request, application)
-    if not editable:
-        raise PermissionDenied(reason)
-    budget.delete_budget_line(actor=request.user, line=line)
+    application = content_application(request, pk)
+    line = _line(application, line_pk)
+    can_edit_content(request.user, application).require()
+    budget.delete_budget_line(actor=user_of(request), line=line)
     messages.success(request, _("「%(item)s」を削除しました。") % {"item": line.item})
     return redirect("applications:budget", pk=application.pk)
 
@@ -166,18 +171,15 @@ def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
 @login_required
 @require_POST
 def budget_quote_upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    application = application_for(request, pk)
-    line = get_object_or_404(BudgetLine, pk=line_pk, application=application)
-    line.application = application
-    editable, reason = edit_decision(request, application)
-    if not editable:
-        raise PermissionDenied(reason)
+    application = content_application(request, pk)
+    line = _line(application, line_pk)
+    can_edit_content(request.user, application).require()
     form = QuoteUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            budget.upload_quote(actor=request.user, line=line, file=form.cleaned_data["file"])
+            budget.upload_quote(actor=user_of(request), line=line, file=form.cleaned_data["file"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,

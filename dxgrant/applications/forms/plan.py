@@ -1,6 +1,6 @@
 """Forms of the plan, the budget and the documents. They parse what people type (全角 digits,
-commas, 2026/3/31); the services (plan.py, budget.py, documents.py) decide what is valid, and
-their errors are keyed by these forms' field names so each shows next to its field."""
+commas, 2026/3/31); the services (services/plan.py, budget.py, documents.py) decide what is
+valid, and their errors are keyed by these forms' field names so each shows next to its field."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
+from dxgrant.programs.schema import PlanSectionSpec
 
-from . import budget, plan
-from .documents import format_names, upload_specs
-from .models import PlanSection
+from .. import budget_rules, plan_rules
+from ..document_rules import format_names, max_upload_mb, upload_specs
+from ..models import PlanSection
 
 DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -48,38 +49,38 @@ class PlanSectionForm(forms.Form):
     ignored, so the page always offers a few empty ones (no JavaScript needed to add a row)."""
 
     def __init__(
-        self, *args: Any, round_obj: Round, spec: dict[str, Any], section: PlanSection | None, **kwargs: Any
+        self, *args: Any, round_obj: Round, spec: PlanSectionSpec, section: PlanSection | None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.round = round_obj
         self.spec = spec
         self.row_groups: list[list[str]] = []
         self.row_legends: list[Any] = []
-        self.code = spec["code"]
+        self.code = spec.code
         data = section.data if section else {}
         text = forms.CharField(
             label=localised(spec, "title"),
             required=False,
             strip=False,
             help_text=_("%(help)s（%(max)s字以内）")
-            % {"help": localised(spec, "help"), "max": spec["max_chars"]},
-            widget=forms.Textarea(attrs={"rows": 12, "data-max-chars": spec["max_chars"]}),
+            % {"help": localised(spec, "help"), "max": spec.max_chars},
+            widget=forms.Textarea(attrs={"rows": 12, "data-max-chars": spec.max_chars}),
             initial=section.text if section else "",
         )
         self.fields["text"] = text
-        if self.code == plan.MEASURES:
+        if self.code == plan_rules.MEASURES:
             self._measure_fields(data.get("measures") or [])
-        elif self.code == plan.SCHEDULE:
+        elif self.code == plan_rules.SCHEDULE:
             self._milestone_fields(data.get("milestones") or [])
-        elif self.code == plan.KPIS:
+        elif self.code == plan_rules.KPIS:
             self._kpi_fields(data)
         self._mark_conditional()
 
     # --- Structured rows ----------------------------------------------------------------------
 
     def _measure_fields(self, measures: list[dict[str, Any]]) -> None:
-        choices = plan.technology_choices(self.round)
-        for i in range(plan.MAX_MEASURES):
+        choices = plan_rules.technology_choices(self.round)
+        for i in range(plan_rules.MAX_MEASURES):
             current = measures[i] if i < len(measures) else {}
             self.fields[f"measure-{i}-title"] = _text(_("取組%(n)sの名称") % {"n": i + 1})
             self.fields[f"measure-{i}-description"] = _text(_("取組%(n)sの内容") % {"n": i + 1}, rows=3)
@@ -98,7 +99,7 @@ class PlanSectionForm(forms.Form):
             self.row_legends.append(_("取組%(n)s") % {"n": i + 1})
 
     def _milestone_fields(self, milestones: list[dict[str, Any]]) -> None:
-        for i in range(plan.MAX_MILESTONES):
+        for i in range(plan_rules.MAX_MILESTONES):
             current = milestones[i] if i < len(milestones) else {}
             self.fields[f"milestone-{i}-title"] = _text(_("節目%(n)sの内容") % {"n": i + 1})
             self.fields[f"milestone-{i}-due"] = forms.CharField(
@@ -137,13 +138,13 @@ class PlanSectionForm(forms.Form):
         return names
 
     def _kpi_fields(self, data: dict[str, Any]) -> None:
-        for key in plan.KPI_KEYS:
+        for key in plan_rules.KPI_KEYS:
             self.row_groups.append(
-                self._kpi_row(f"kpi-{key}", plan.kpi_label(key), data.get(key) or {}, named=False)
+                self._kpi_row(f"kpi-{key}", plan_rules.kpi_label(key), data.get(key) or {}, named=False)
             )
-            self.row_legends.append(plan.kpi_label(key))
+            self.row_legends.append(plan_rules.kpi_label(key))
         free = data.get("free") or []
-        for i in range(plan.MAX_FREE_KPIS):
+        for i in range(plan_rules.MAX_FREE_KPIS):
             current = free[i] if i < len(free) else {}
             legend = _("独自の指標%(n)s") % {"n": i + 1}
             self.row_groups.append(self._kpi_row(f"kpi-free-{i}", legend, current, named=True))
@@ -168,7 +169,7 @@ class PlanSectionForm(forms.Form):
 
     def structured(self) -> dict[str, Any]:
         c = self.cleaned_data
-        if self.code == plan.MEASURES:
+        if self.code == plan_rules.MEASURES:
             return {
                 "measures": [
                     {
@@ -176,31 +177,31 @@ class PlanSectionForm(forms.Form):
                         "description": str(c.get(f"measure-{i}-description") or "").strip(),
                         "technologies": list(c.get(f"measure-{i}-technologies") or []),
                     }
-                    for i in range(plan.MAX_MEASURES)
+                    for i in range(plan_rules.MAX_MEASURES)
                 ]
             }
-        if self.code == plan.SCHEDULE:
+        if self.code == plan_rules.SCHEDULE:
             return {
                 "milestones": [
                     {
                         "title": _normalise(c.get(f"milestone-{i}-title")),
                         "due": _iso_date(c.get(f"milestone-{i}-due")),
                     }
-                    for i in range(plan.MAX_MILESTONES)
+                    for i in range(plan_rules.MAX_MILESTONES)
                 ]
             }
-        if self.code == plan.KPIS:
+        if self.code == plan_rules.KPIS:
 
             def row(prefix: str, named: bool) -> dict[str, Any]:
                 values: dict[str, Any] = {"unit": _normalise(c.get(f"{prefix}-unit"))}
-                for field in ("baseline", *plan.YEARS):
+                for field in ("baseline", *plan_rules.YEARS):
                     values[field] = _number_text(c.get(f"{prefix}-{field}"))
                 if named:
                     values["name"] = _normalise(c.get(f"{prefix}-name"))
                 return values
 
-            data: dict[str, Any] = {key: row(f"kpi-{key}", False) for key in plan.KPI_KEYS}
-            data["free"] = [row(f"kpi-free-{i}", True) for i in range(plan.MAX_FREE_KPIS)]
+            data: dict[str, Any] = {key: row(f"kpi-{key}", False) for key in plan_rules.KPI_KEYS}
+            data["free"] = [row(f"kpi-free-{i}", True) for i in range(plan_rules.MAX_FREE_KPIS)]
             return data
         return {}
 
@@ -225,7 +226,7 @@ class BudgetLineForm(forms.Form):
     quantity = YenField(
         label=_("数量"),
         min_value=1,
-        max_value=budget.MAX_QUANTITY,
+        max_value=budget_rules.MAX_QUANTITY,
         error_messages={
             "required": _("数量を入力してください。"),
             "invalid": _("数量は整数で入力してください。"),
@@ -235,7 +236,7 @@ class BudgetLineForm(forms.Form):
     unit_price_yen = YenField(
         label=_("単価（税抜・円）"),
         min_value=0,
-        max_value=budget.MAX_UNIT_PRICE_YEN,
+        max_value=budget_rules.MAX_UNIT_PRICE_YEN,
         error_messages={
             "required": _("単価を入力してください。"),
             "invalid": _("単価は円単位の整数で入力してください。"),
@@ -253,11 +254,11 @@ class BudgetLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", _("選んでください")), *budget.category_choices(round_obj)]
+        category.choices = [("", _("選んでください")), *budget_rules.category_choices(round_obj)]
 
-    def values(self) -> budget.LineValues:
+    def values(self) -> budget_rules.LineValues:
         c = self.cleaned_data
-        return budget.LineValues(
+        return budget_rules.LineValues(
             category=c["category"],
             item=c["item"],
             vendor=c["vendor"],
@@ -283,10 +284,10 @@ class DocumentUploadForm(forms.Form):
         code = self.fields["code"]
         assert isinstance(code, forms.ChoiceField)
         code.choices = [
-            (d["code"], f"{localised(d, 'name')}（{format_names(d)}）") for d in upload_specs(round_obj)
+            (d.code, f"{localised(d, 'name')}（{format_names(d)}）") for d in upload_specs(round_obj)
         ]
         self.fields["file"].help_text = _("%(mb)sMBまで。書類ごとに指定の形式で。") % {
-            "mb": round_obj.application_rules.get("max_upload_mb", 10)
+            "mb": max_upload_mb(round_obj)
         }
 
 

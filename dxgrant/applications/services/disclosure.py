@@ -11,34 +11,37 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxgrant.accounts.models import User
+from dxgrant.core.editing import expect_revision
 from dxgrant.integrity.services import audit_record
 
-from .models import Application
-from .policies import can_act_as_applicant, can_edit_content, is_firm_advisor
-from .profile import EditConflict, conflict_message
-from .snapshot import DISCLOSURE_FIELDS
+from ..models import Application
+from ..policies import can_act_as_applicant, can_edit_content, side_of
+from ..snapshot import DISCLOSURE_FIELDS
+
+
+def advisor_only_message() -> str:
+    return _("報酬・独立性の開示は、担当の認定事業者のアドバイザーが記入します。")
 
 
 @transaction.atomic
 def update_disclosure(
-    *, application: Application, actor: Any, data: dict[str, Any], revision: int
+    *, application: Application, actor: User, data: dict[str, Any], revision: int
 ) -> Application:
     """Save the advisor's disclosure.
 
     Callers: an advisor of the application's firm in good standing while the application is
-    editable. Refused: the applicant and anyone else; a stale `revision` (EditConflict). A change
-    voids the applicant's confirmation.
+    editable. Refused: the applicant and anyone else (PermissionDenied); a stale `revision`
+    (EditConflict). A change voids the applicant's confirmation.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if not is_firm_advisor(actor, locked):
-        raise PermissionDenied(_("報酬・独立性の開示は、担当の認定事業者のアドバイザーが記入します。"))
-    allowed, reason = can_edit_content(actor, locked)
-    if not allowed:
-        raise PermissionDenied(reason)
+    side = side_of(actor, locked)
+    if not side.is_advisor:
+        raise PermissionDenied(advisor_only_message())
+    can_edit_content(actor, locked, side).require()
     if set(data) - set(DISCLOSURE_FIELDS):
         raise ValidationError(_("受け付けていない項目があります。"))
-    if revision != locked.disclosure_revision:
-        raise EditConflict(conflict_message(), code="conflict")
+    expect_revision(locked.disclosure_revision, revision)
     if data.get("advisor_sells_budget_items") and not data.get("advisor_sales_disclosure"):
         raise ValidationError(_("アドバイザーまたは関係者が販売する品目を記載してください。"))
     changed = sorted(name for name, value in data.items() if getattr(locked, name) != value)
@@ -61,24 +64,24 @@ def update_disclosure(
 
 
 @transaction.atomic
-def confirm_disclosure(*, application: Application, actor: Any, revision: int) -> Application:
+def confirm_disclosure(*, application: Application, actor: User, revision: int) -> Application:
     """The applicant confirms the disclosure as shown to them.
 
     Callers: the applicant's people only (`can_act_as_applicant`), never the advisor. Refused: a
-    `revision` that is not the current one (the advisor changed it meanwhile), an incomplete
-    disclosure, an application that is not editable.
+    `revision` that is not the current one (the advisor changed it meanwhile: EditConflict), an
+    incomplete disclosure, an application that is not editable.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    allowed, reason = can_act_as_applicant(actor, locked)
-    if not allowed:
-        raise PermissionDenied(reason)
+    can_act_as_applicant(actor, locked).require()
     if not locked.is_editable:
         raise PermissionDenied(_("この申請は現在編集できません。"))
-    if revision != locked.disclosure_revision:
-        raise EditConflict(
-            _("アドバイザーが開示内容を変更しました。最新の内容を確認してから、もう一度確認してください。"),
-            code="conflict",
-        )
+    expect_revision(
+        locked.disclosure_revision,
+        revision,
+        message=_(
+            "アドバイザーが開示内容を変更しました。最新の内容を確認してから、もう一度確認してください。"
+        ),
+    )
     if (
         locked.disclosure_revision == 0
         or locked.fee_amount_yen is None

@@ -5,48 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dxgrant.accounts.models import User
+from dxgrant.core.editing import expect_revision
 from dxgrant.integrity.services import audit_record
 
-from .models import Application
-from .policies import can_edit_content
-from .services import company_key
-from .snapshot import PROFILE_FIELDS
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the same section since this person opened it."""
-
-
-def conflict_message() -> str:
-    return _(
-        "ほかの方がこの項目を先に保存しました。入力した内容は残してあります。"
-        "最新の内容を確認してから、もう一度保存してください。"
-    )
+from ..models import Application
+from ..policies import can_edit_content
+from ..snapshot import PROFILE_FIELDS
+from .duplicates import company_key
 
 
 @transaction.atomic
 def update_profile(
-    *, application: Application, actor: Any, data: dict[str, Any], revision: int
+    *, application: Application, actor: User, data: dict[str, Any], revision: int
 ) -> Application:
     """Save the profile fields in `data` (names from snapshot.PROFILE_FIELDS).
 
     Callers: the applicant's people, or an advisor of the firm in good standing, while the
-    application is editable (`can_edit_content`). Refused: a `revision` older than the stored
-    one (EditConflict; nothing saved), unknown fields.
+    application is editable (`can_edit_content`; PermissionDenied otherwise). Refused: a
+    `revision` older than the stored one (EditConflict; nothing saved), unknown fields.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    allowed, reason = can_edit_content(actor, locked)
-    if not allowed:
-        raise PermissionDenied(reason)
+    can_edit_content(actor, locked).require()
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(_("受け付けていない項目があります。"))
-    if revision != locked.profile_revision:
-        raise EditConflict(conflict_message(), code="conflict")
+    expect_revision(locked.profile_revision, revision)
     changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
     for name, value in changed.items():
         setattr(locked, name, value)
