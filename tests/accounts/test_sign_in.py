@@ -1,15 +1,12 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-from django.core.management import call_command
 from django.test import Client
 
-from dxgrant.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from dxgrant.accounts.models import Role, User
 from tests.factories import PASSWORD, TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
-DEMO_ACCOUNTS_EMAILS = [a.email for a in DEMO_ACCOUNTS]
 
 
 def current_code(secret: str = TOTP_SECRET) -> str:
@@ -115,64 +112,3 @@ def test_weak_passwords_are_refused(make_user):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-
-
-def test_demo_accounts_sign_in_with_the_printed_code(programme, capsys):
-    seed_demo()
-    assert {a.role for a in DEMO_ACCOUNTS} == set(Role.values)
-    assert Authenticator.objects.filter(user__role=Role.SECRETARIAT).count() == 1
-    assert not Authenticator.objects.filter(user__role=Role.APPLICANT).exists()
-    client = Client()
-    sign_in(client, "secretariat@demo.dxgrant.jp", DEMO_PASSWORD)
-    call_command("demo_otp", "secretariat@demo.dxgrant.jp")
-    code = capsys.readouterr().out.strip()
-    assert len(code) == 6 and code.isdigit()
-    response = client.post("/accounts/2fa/authenticate/", {"code": code})
-    assert response.status_code == 302
-    assert client.get("/staff/inquiries/").status_code == 200
-
-
-def test_seeding_twice_is_harmless(programme):
-    seed_demo()
-    counts = (User.objects.count(), Authenticator.objects.count())
-    seed_demo()
-    assert (User.objects.count(), Authenticator.objects.count()) == counts
-    assert set(DEMO_ACCOUNTS_EMAILS) <= set(User.objects.values_list("email", flat=True))
-    assert Authenticator.objects.filter(user__email__in=DEMO_ACCOUNTS_EMAILS).count() == 4
-
-
-def test_demo_data_is_refused_where_demo_is_disabled(programme, settings):
-    from django.core.exceptions import ImproperlyConfigured
-
-    settings.DXGRANT_DEMO_ENABLED = False
-    with pytest.raises(ImproperlyConfigured):
-        seed_demo()
-
-
-def test_the_demo_applicant_finds_an_application_begun(programme):
-    from dxgrant.applications.models import Application
-
-    seed_demo()
-    seed_demo()
-    application = Application.objects.get(company_name="株式会社やまだ製作所")
-    client = Client()
-    sign_in(client, "applicant@demo.dxgrant.jp", DEMO_PASSWORD)
-    page = client.get(f"/applications/{application.pk}/").content.decode()
-    assert "作成中" in page and "会社概要" in page
-    from dxgrant.applications import completeness
-
-    assert completeness.profile_status(application) == completeness.IN_PROGRESS
-
-
-def test_the_demo_secretariat_finds_a_submitted_application(programme, client_for):
-    from dxgrant.applications import workflow
-    from dxgrant.applications.completeness import readiness_problems
-    from dxgrant.applications.models import Application
-
-    seed_demo()
-    application = Application.objects.get(company_name="株式会社さくら食品")
-    assert application.status == workflow.SUBMITTED and application.receipt_number
-    assert application.versions.count() == 1 and readiness_problems(application) == []
-    assert application.documents.filter(budget_line__isnull=False).count() == 3  # 相見積 on the large line
-    page = client_for(Role.SECRETARIAT).get("/staff/applications/").content.decode()
-    assert application.receipt_number in page

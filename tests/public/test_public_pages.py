@@ -3,7 +3,7 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from dxgrant.accounts.demo import seed_demo
+from dxgrant.demo.seed import seed_demo
 from dxgrant.programs.models import Round
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Test settings: fast hashing, mail kept in memory, tasks run immediately."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import INSTALLED_APPS, SECRET_KEY
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,6 +12,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DXGRANT_DEMO_ENABLED = True
+# Demo data lives in its own app, installed only where demo data is enabled.
+INSTALLED_APPS = [*INSTALLED_APPS, "dxgrant.demo"]
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 # The live server answers each request in its own thread; persistent connections would outlive
 # them and keep the test database busy at teardown.

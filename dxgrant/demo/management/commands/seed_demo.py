@@ -2,12 +2,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dxgrant.accounts.demo import DEMO_PASSWORD, DEMO_ROUND_CODE, seed_demo
-from dxgrant.accounts.models import MFA_REQUIRED_ROLES
+from dxgrant.accounts.roles import MFA_REQUIRED_ROLES
+from dxgrant.demo.accounts import DEMO_PASSWORD
+from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the programme and the demo round and accounts (development only). Idempotent."
+    help = "Load the programme, the demo round, demo accounts and demo data (development only). Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = seed_demo()

@@ -1,41 +1,23 @@
 """Demo advisor firms for trying the public register and the secretariat's review: certified
-firms in each public state, and one registration waiting for review. Idempotent: each firm is
-known by its administrator's address and is created once."""
+firms in each public state, and one registration waiting for review. Each is registered by its
+administrator and decided by the demo secretariat through the services, once (known by its
+administrator's address)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
-from dxgrant.accounts.models import Role, User
-from dxgrant.core.models import next_number
-from dxgrant.integrity.services import audit_record
+from dxgrant.accounts.models import User
+from dxgrant.accounts.roles import Role
+from dxgrant.advisors.models import CertificationState, FirmMembership
 from dxgrant.programs.models import Programme
 
-from .models import (
-    AdvisorFirm,
-    CertificationState,
-    FirmDocument,
-    FirmMembership,
-    FirmReviewEvent,
-    MembershipRole,
-    ProposedAdvisor,
-    RegistrationStatus,
-    ReviewAction,
-)
-from .validity import validity_end
-
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the demo accounts' published password
-_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from . import builders
+from .accounts import DEMO_PASSWORD, demo_user
 
 
 @dataclass(frozen=True)
@@ -179,116 +161,51 @@ _COMMON = {
     "experience": "中小企業の業務改善とDX支援 20社以上",
 }
 
-
-def _secretariat() -> User | None:
-    return User.objects.filter(role=Role.SECRETARIAT).order_by("pk").first()
-
-
-def _admin(spec: DemoFirm) -> User:
-    user, created = User.objects.get_or_create(
-        email=spec.admin_email, defaults={"role": Role.ADVISOR, "display_name": spec.admin_name}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
+# Why the secretariat suspended or revoked a firm (shown on the public register).
+REASONS = {
+    "suspended": "通報を受けて事実関係を確認中のため（デモ）",
+    "revoked": "虚偽の支援実績の報告（デモ）",
+}
+STATES = {
+    "suspended": CertificationState.SUSPENDED,
+    "revoked": CertificationState.REVOKED,
+}
 
 
-def _documents(firm: AdvisorFirm, user: User) -> None:
-    for spec in firm.programme.advisor_certification.get("documents", []):
-        if not spec["required"]:
-            continue
-        document = FirmDocument(
-            firm=firm,
-            kind=spec["code"],
-            original_name=f"{spec['code']}.pdf",
-            content_type="application/pdf",
-            size=len(_PDF),
-            sha256=hashlib.sha256(_PDF).hexdigest(),
-            uploaded_by=user,
-        )
-        document.file.save(f"{spec['code']}.pdf", ContentFile(_PDF), save=False)
-        document.save()
-
-
-def _create(programme: Programme, spec: DemoFirm, today: dt.date) -> None:
-    admin = _admin(spec)
+def _create(programme: Programme, spec: DemoFirm, secretariat: User, today: dt.date) -> None:
+    admin = demo_user(spec.admin_email, Role.ADVISOR, spec.admin_name, password=DEMO_PASSWORD)
     if FirmMembership.objects.filter(user=admin, is_active=True).exists():
         return
-    rules = programme.advisor_certification
-    now = timezone.now()
-    firm = AdvisorFirm(
-        programme=programme,
-        created_by=admin,
-        contact_name=spec.admin_name,
-        contact_email=spec.admin_email,
-        representative_name=spec.admin_name,
-        declarations={
-            d["key"]: {"version": d["version"], "at": now.isoformat(), "ip": "127.0.0.1", "by": admin.pk}
-            for d in rules.get("declarations", [])
-        },
-        registration_status=RegistrationStatus.SUBMITTED,
-        submitted_at=now - dt.timedelta(days=3),
-        **(_COMMON | spec.fields),
-    )
-    firm.save()
-    FirmMembership.objects.create(firm=firm, user=admin, role=MembershipRole.ADMIN)
-    ProposedAdvisor.objects.create(
-        firm=firm, name=spec.admin_name, email=spec.admin_email, qualifications="中小企業診断士"
-    )
-    _documents(firm, admin)
-    actor = _secretariat() or admin
-    FirmReviewEvent.objects.create(
-        firm=firm, action=ReviewAction.SUBMITTED, actor=admin, firm_notified_at=now
-    )
-    if spec.state != "submitted":
-        months = int(rules["validity_months"])
-        start = today - dt.timedelta(days=900 if spec.state == "expired" else 120)
-        prefix = rules["number_prefix"]
-        firm.certification_number = (
-            f"{prefix}-{start.year}-{next_number(f'advisor-cert-{prefix}', start.year):05d}"
-        )
-        firm.registration_status = RegistrationStatus.CERTIFIED
-        firm.certification_state = {
-            "suspended": CertificationState.SUSPENDED,
-            "revoked": CertificationState.REVOKED,
-        }.get(spec.state, CertificationState.ACTIVE)
-        firm.valid_from = start
-        firm.valid_until = validity_end(start, months)
-        if spec.state == "expired":
-            firm.valid_until = min(firm.valid_until, today - dt.timedelta(days=20))
-        firm.decided_at = now
-        firm.state_changed_at = now
-        reasons = {
-            "suspended": "通報を受けて事実関係を確認中のため（デモ）",
-            "revoked": "虚偽の支援実績の報告（デモ）",
+    fields = (
+        _COMMON
+        | {
+            "contact_name": spec.admin_name,
+            "contact_email": spec.admin_email,
+            "representative_name": spec.admin_name,
         }
-        firm.state_reason = reasons.get(spec.state, "")
-        firm.save()
-        FirmReviewEvent.objects.create(
-            firm=firm, action=ReviewAction.CERTIFIED, actor=actor, firm_notified_at=now
-        )
-        if spec.state in reasons:
-            FirmReviewEvent.objects.create(
-                firm=firm,
-                action=ReviewAction(spec.state),
-                reason=reasons[spec.state],
-                actor=actor,
-                firm_notified_at=now,
-                applicants_notified_at=now,
-            )
-    audit_record(actor=None, action="demo.firm_created", obj=firm, changes={"state": spec.state})
+        | spec.fields
+    )
+    advisors = [{"name": spec.admin_name, "email": spec.admin_email, "qualifications": "中小企業診断士"}]
+    if spec.state == "submitted":
+        builders.registered_firm(programme=programme, admin=admin, fields=fields, advisors=advisors)
+        return
+    # An expired certification was issued long enough ago for its validity to have run out.
+    certified_on = today - dt.timedelta(days=900) if spec.state == "expired" else today
+    builders.certified_firm(
+        programme=programme,
+        admin=admin,
+        secretariat=secretariat,
+        fields=fields,
+        advisors=advisors,
+        certified_on=certified_on,
+        state=STATES.get(spec.state, CertificationState.ACTIVE),
+        reason=REASONS.get(spec.state, ""),
+    )
 
 
-@transaction.atomic
-def seed_demo_firms(programme: Programme, *, today: dt.date | None = None) -> None:
+def seed_demo_firms(programme: Programme, *, secretariat: User, today: dt.date | None = None) -> None:
     """Certified firms that are active (one of them selling IT products, with fees the review
-    flags), suspended, revoked and expired, and one registration awaiting review. Demo only."""
-    if not settings.DXGRANT_DEMO_ENABLED:
-        raise ImproperlyConfigured("Demo data is disabled in these settings.")
+    flags), suspended, revoked and expired, and one registration awaiting review."""
     today = today or timezone.localdate()
     for spec in DEMO_FIRMS:
-        _create(programme, spec, today)
+        _create(programme, spec, secretariat, today)

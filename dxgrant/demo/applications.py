@@ -1,5 +1,6 @@
-"""A submitted demo application, written through the same services a browser would use, so the
-secretariat has something to screen, return and print in `make run`. Demo data only."""
+"""The demo applications, written through the same services a browser would use: the demo
+company's application begun, and a second company's submitted, so the secretariat has
+something to screen, return and print in `make run`."""
 
 from __future__ import annotations
 
@@ -9,19 +10,36 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dxgrant.accounts.models import Role, User
-from dxgrant.core.pdf import render_pdf
+from dxgrant.accounts.models import User
+from dxgrant.applications.budget_rules import LineValues
+from dxgrant.applications.completeness import current_declarations
+from dxgrant.applications.document_rules import upload_specs
+from dxgrant.applications.models import Application
+from dxgrant.applications.services import (
+    budget,
+    declarations,
+    disclosure,
+    documents,
+    plan,
+    profile,
+    submission,
+)
+from dxgrant.applications.services.creation import ensure_application
+from dxgrant.programs.models import Round
+from dxgrant.support.models import Engagement
+
+from . import builders
+from .accounts import DEMO_PASSWORD
 
 SAKURA_EMAIL = "sakura@demo.dxgrant.jp"
 COMPANY = "株式会社さくら食品"
 
 
 def _pdf(name: str, title: str, *lines: str) -> SimpleUploadedFile:
-    content = render_pdf("accounts/demo/document.html", {"title": title, "company": COMPANY, "lines": lines})
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    return builders.sample_pdf(name, title, COMPANY, *lines)
 
 
-def _plan(round_obj: Any) -> list[tuple[str, str, dict[str, Any]]]:
+def _plan(round_obj: Round) -> list[tuple[str, str, dict[str, Any]]]:
     starts, ends = round_obj.programme_period_starts, round_obj.programme_period_ends
     middle = starts + (ends - starts) / 2
     texts = {
@@ -77,41 +95,41 @@ def _plan(round_obj: Any) -> list[tuple[str, str, dict[str, Any]]]:
             ],
         },
     }
-    codes = [spec["code"] for spec in round_obj.application_rules.get("plan_sections", [])]
+    codes = [spec.code for spec in round_obj.rules.application.plan_sections]
     return [(code, texts.get(code, "計画の内容を記入しています。"), data.get(code, {})) for code in codes]
 
 
-def seed_submitted_application(*, firm: Any, advisor: User, round_obj: Any) -> None:
-    """A second demo company, supported by the demo firm, with its application submitted."""
-    from dxgrant.applications.budget_rules import LineValues
-    from dxgrant.applications.completeness import current_declarations
-    from dxgrant.applications.document_rules import upload_specs
-    from dxgrant.applications.services import (
-        budget,
-        declarations,
-        disclosure,
-        documents,
-        plan,
-        profile,
-        submission,
+def begin_application(engagement: Engagement, applicant: User) -> Application:
+    """The demo company's application, begun: the first lines of the company profile are in,
+    the rest (figures, plan, budget, documents, declarations) is left to try."""
+    application = ensure_application(engagement=engagement, actor=applicant)
+    return profile.update_profile(
+        application=application,
+        actor=applicant,
+        revision=application.profile_revision,
+        data={
+            "entity_type": "corporation",
+            "legal_form": "株式会社",
+            "company_name": application.company_name,
+            "company_name_kana": "ヤマダセイサクショ",
+            "representative_name": "山田 花子",
+            "representative_name_kana": "ヤマダ ハナコ",
+        },
     )
-    from dxgrant.applications.services.creation import ensure_application
-    from dxgrant.support.models import Engagement, EngagementMember, EngagementRole, EngagementStatus
 
-    representative = User(email=SAKURA_EMAIL, display_name="桜井 美咲", role=Role.APPLICANT)
-    representative.set_unusable_password()  # shown to staff only; nobody signs in as this company
-    representative.save()
-    engagement = Engagement.objects.create(
-        firm=firm,
-        round=round_obj,
-        lead_advisor=advisor,
+
+def seed_submitted_application(*, advisor: User, round_obj: Round) -> Application:
+    """A second demo company, supported by the demo firm, with its application submitted."""
+    engagement = builders.supported_company(
+        advisor=advisor,
+        round_obj=round_obj,
         company_name=COMPANY,
         corporate_number="8080001009876",
-        status=EngagementStatus.ACTIVE,
+        representative_email=SAKURA_EMAIL,
+        representative_name="桜井 美咲",
+        password=DEMO_PASSWORD,
     )
-    EngagementMember.objects.create(
-        engagement=engagement, user=representative, role=EngagementRole.REPRESENTATIVE
-    )
+    representative = engagement.members.get().user
     application = ensure_application(engagement=engagement, actor=representative)
     application = profile.update_profile(
         application=application,
@@ -203,3 +221,5 @@ def seed_submitted_application(*, firm: Any, advisor: User, round_obj: Any) -> N
     submission.submit_application(
         application=application, actor=representative, submission_token=uuid.uuid4()
     )
+    application.refresh_from_db()
+    return application

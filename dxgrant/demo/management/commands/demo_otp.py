@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxgrant.accounts.demo import current_demo_code
+from dxgrant.demo.accounts import current_code
 
 
 class Command(BaseCommand):
@@ -13,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, email: str, **options: Any) -> None:
         try:
-            self.stdout.write(current_demo_code(email))
+            self.stdout.write(current_code(email))
         except Exception as exc:
             raise CommandError(f"No one-time code for {email}: {exc}") from exc

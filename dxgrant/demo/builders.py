@@ -1,0 +1,246 @@
+"""States of the programme reached the way people reach them: through the services.
+
+The demo data and the test factories both build with these, so a certified firm, a supported
+company or a submitted application is made one way, and a change to a service's rules shows
+up in both. Each builder takes the people who act, as the pages would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from dxgrant.accounts.models import User
+from dxgrant.advisors.models import AdvisorFirm, CertificationState
+from dxgrant.advisors.sections import SECTION_FIELDS
+from dxgrant.advisors.services import certification, registration, team
+from dxgrant.advisors.services import course as advisor_course
+from dxgrant.core.pdf import render_pdf
+from dxgrant.programs.models import DeclarationText, Programme, Round
+from dxgrant.support import services as support_services
+from dxgrant.support.models import ClientInvitation, Engagement
+
+
+def _fresh(user: User) -> User:
+    """The person as the next request would load them: a user object remembers the firm it
+    acted for during one request (advisors.policies.active_membership), which a builder that
+    acts in several steps must not reuse."""
+    return User.objects.get(pk=user.pk)
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+def open_round(
+    programme: Programme,
+    *,
+    code: str,
+    name_ja: str,
+    name_en: str,
+    today: dt.date | None = None,
+    opened_days_ago: int = 30,
+    closes_in_days: int = 60,
+    is_demo: bool = False,
+) -> Round:
+    """A round open for applications today, with the rules, texts and declarations of the
+    programme's latest loaded round. Made again with the same code, it is moved to today."""
+    today = today or timezone.localdate()
+    template = Round.objects.filter(programme=programme, is_demo=False).order_by("-application_opens").first()
+    if template is None:
+        raise ValueError("load the programme file first: no round to take the rules from")
+    opens = today - dt.timedelta(days=opened_days_ago)
+    closes = today + dt.timedelta(days=closes_in_days)
+    period_ends = closes + dt.timedelta(days=365)
+    round_obj, _created = Round.objects.update_or_create(
+        code=code,
+        defaults={
+            "programme": programme,
+            "name_ja": name_ja,
+            "name_en": name_en,
+            "application_opens": opens,
+            "application_closes": closes,
+            "programme_period_starts": opens,
+            "programme_period_ends": period_ends,
+            "max_award_yen": template.max_award_yen,
+            "is_demo": is_demo,
+            "eligibility": template.eligibility,
+            "rubric": template.rubric,
+            "amount_rule": template.amount_rule,
+            "documents": template.documents,
+            "training": template.training,
+            "application_rules": template.application_rules,
+            "texts": template.texts
+            | {
+                "schedule": [
+                    {
+                        "label_ja": "申請受付期間",
+                        "label_en": "Application period",
+                        "starts": opens.isoformat(),
+                        "ends": closes.isoformat(),
+                    },
+                    {
+                        "label_ja": "対象期間",
+                        "label_en": "Programme period",
+                        "starts": opens.isoformat(),
+                        "ends": period_ends.isoformat(),
+                    },
+                ],
+                "data_notes": [],
+            },
+            "definition_version": template.definition_version,
+        },
+    )
+    for text in DeclarationText.objects.filter(round=template):
+        DeclarationText.objects.get_or_create(
+            round=round_obj,
+            key=text.key,
+            version=text.version,
+            defaults={"text_ja": text.text_ja, "text_en": text.text_en},
+        )
+    return round_obj
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _pdf_bytes(title: str, company: str, lines: tuple[str, ...]) -> bytes:
+    return render_pdf("demo/document.html", {"title": title, "company": company, "lines": lines})
+
+
+def sample_pdf(name: str, title: str, company: str, *lines: str) -> SimpleUploadedFile:
+    """A real PDF (Japanese font embedded) marked as a sample, as an uploaded file."""
+    return SimpleUploadedFile(name, _pdf_bytes(title, company, tuple(lines)), content_type="application/pdf")
+
+
+# --- Advisor firms ---------------------------------------------------------------------------
+
+
+def registered_firm(
+    *,
+    programme: Programme,
+    admin: User,
+    fields: Mapping[str, Any],
+    advisors: Iterable[Mapping[str, str]] = (),
+    submit: bool = True,
+) -> AdvisorFirm:
+    """The administrator registers the firm: every section, the required documents, every
+    declaration ticked by them; then submits it (unless `submit` is False)."""
+    firm = registration.start_registration_for(actor=admin, programme=programme, firm_name=fields["name"])
+    admin = _fresh(admin)
+    proposed = list(advisors) or [
+        {"name": admin.display_name or admin.email, "email": admin.email, "qualifications": "中小企業診断士"}
+    ]
+    for section, names in SECTION_FIELDS.items():
+        if not names and section != "advisors":
+            continue
+        firm = registration.save_registration_section(
+            actor=admin,
+            firm=firm,
+            section=section,
+            values={name: fields[name] for name in names if name in fields},
+            expected_revision=firm.revision,
+            advisors=proposed if section == "advisors" else None,
+        )
+    for spec in programme.certification_rules.documents:
+        if spec.required:
+            registration.upload_firm_document(
+                actor=admin,
+                firm=firm,
+                code=spec.code,
+                file=sample_pdf(f"{spec.code}.pdf", spec.name_ja, str(fields["name"])),
+            )
+    firm = registration.set_declarations(
+        actor=admin,
+        firm=firm,
+        ticked=[d.key for d in programme.certification_rules.declarations],
+        expected_revision=firm.revision,
+        ip_address=None,
+    )
+    if submit:
+        registration.submit_registration(actor=admin, firm=firm, expected_revision=firm.revision)
+        firm.refresh_from_db()
+    return firm
+
+
+def certified_firm(
+    *,
+    programme: Programme,
+    admin: User,
+    secretariat: User,
+    fields: Mapping[str, Any],
+    advisors: Iterable[Mapping[str, str]] = (),
+    certified_on: dt.date | None = None,
+    state: str = CertificationState.ACTIVE,
+    reason: str = "",
+) -> AdvisorFirm:
+    """A registered firm the secretariat certified on `certified_on` (today by default), then
+    suspended or revoked with `reason` when `state` says so."""
+    firm = registered_firm(programme=programme, admin=admin, fields=fields, advisors=advisors)
+    secretariat = _fresh(secretariat)
+    certification.certify_firm(actor=secretariat, firm=firm, today=certified_on)
+    if state == CertificationState.SUSPENDED:
+        certification.suspend_certification(actor=secretariat, firm=firm, reason=reason)
+    elif state == CertificationState.REVOKED:
+        certification.revoke_certification(actor=secretariat, firm=firm, reason=reason)
+    firm.refresh_from_db()
+    return firm
+
+
+def joined_advisor(*, firm: AdvisorFirm, admin: User, email: str, name: str, password: str) -> User:
+    """The administrator invites a person, who joins the firm from the link."""
+    _invitation, raw_token = team.invite_advisor(actor=_fresh(admin), firm=firm, name=name, email=email)
+    return team.accept_advisor_invitation(
+        raw_token=raw_token, user=None, display_name=name, password=password
+    )
+
+
+def course_passed(*, advisor: User, programme: Programme) -> None:
+    """The advisor reads every module of the advisor course and answers the quiz correctly."""
+    advisor = _fresh(advisor)
+    for code in [module.code for module in programme.course.modules]:
+        advisor_course.mark_module_read(actor=advisor, programme=programme, module_code=code)
+    answers = {question.code: question.answer for question in programme.course.quiz}
+    advisor_course.submit_course_quiz(actor=advisor, programme=programme, answers=answers)
+
+
+# --- Supported companies ---------------------------------------------------------------------
+
+
+def supported_company(
+    *,
+    advisor: User,
+    round_obj: Round,
+    company_name: str,
+    corporate_number: str = "",
+    representative: User | None = None,
+    representative_email: str = "",
+    representative_name: str = "",
+    password: str = "",
+) -> Engagement:
+    """The advisor starts supporting the company and invites its representative, who accepts:
+    with their existing account (`representative`), or by creating one with `password`."""
+    advisor = _fresh(advisor)
+    email = representative.email if representative is not None else representative_email
+    engagement = support_services.start_engagement(
+        actor=advisor,
+        round=round_obj,
+        company_name=company_name,
+        corporate_number=corporate_number,
+        representative_name=representative_name or (representative.display_name if representative else ""),
+        representative_email=email,
+    )
+    invitation = ClientInvitation.objects.get(engagement=engagement, email=email.lower())
+    if representative is not None:
+        support_services.accept_invitation(actor=representative, invitation=invitation)
+    else:
+        support_services.accept_invitation_with_new_account(
+            invitation=invitation, display_name=representative_name, password=password
+        )
+    engagement.refresh_from_db()
+    return engagement
