@@ -22,8 +22,8 @@ from dxgrant.advisors.services import certification, registration, team
 from dxgrant.advisors.services import course as advisor_course
 from dxgrant.core.pdf import render_pdf
 from dxgrant.programs.models import DeclarationText, Programme, Round
-from dxgrant.support import services as support_services
 from dxgrant.support.models import ClientInvitation, Engagement
+from dxgrant.support.services import engagements, invitations
 
 
 def _fresh(user: User) -> User:
@@ -227,7 +227,7 @@ def supported_company(
     with their existing account (`representative`), or by creating one with `password`."""
     advisor = _fresh(advisor)
     email = representative.email if representative is not None else representative_email
-    engagement = support_services.start_engagement(
+    engagement = engagements.start_engagement(
         actor=advisor,
         round=round_obj,
         company_name=company_name,
@@ -237,9 +237,9 @@ def supported_company(
     )
     invitation = ClientInvitation.objects.get(engagement=engagement, email=email.lower())
     if representative is not None:
-        support_services.accept_invitation(actor=representative, invitation=invitation)
+        invitations.accept_invitation(actor=representative, invitation=invitation)
     else:
-        support_services.accept_invitation_with_new_account(
+        invitations.accept_invitation_with_new_account(
             invitation=invitation, display_name=representative_name, password=password
         )
     engagement.refresh_from_db()

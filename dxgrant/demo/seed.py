@@ -16,8 +16,8 @@ from dxgrant.accounts.roles import Role
 from dxgrant.advisors.models import AdvisorFirm, FirmMembership
 from dxgrant.programs.models import Programme, Round
 from dxgrant.programs.services.loading import load_programme_file
-from dxgrant.support import services as support_services
 from dxgrant.support.models import Engagement, TrainingFormat
+from dxgrant.support.services import hearings, training
 
 from . import builders
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DemoAccount, account, demo_user, require_demo
@@ -108,7 +108,7 @@ def _seed_demo_firm(programme: Programme, demo_round: Round, secretariat: User) 
 
 
 def _seed_support(engagement: Engagement, advisor: User, applicant: User) -> None:
-    support_services.record_hearing(
+    hearings.record_hearing(
         actor=advisor,
         engagement=engagement,
         held_on=timezone.localdate(),
@@ -118,7 +118,7 @@ def _seed_support(engagement: Engagement, advisor: User, applicant: User) -> Non
         next_steps="2週間で受発注の流れを図にまとめ、次回までに改善案を3つ用意する。",
     )
     now = timezone.now()
-    support_services.schedule_session(
+    training.schedule_session(
         actor=advisor,
         engagement=engagement,
         curriculum_code=engagement.round.rules.training.curriculum[0].code,
