@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from .decisions import Decision
@@ -22,8 +22,9 @@ View = Callable[..., HttpResponse]
 
 
 def login_redirect(request: HttpRequest) -> HttpResponse:
-    """To the sign-in page, coming back here afterwards."""
-    return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+    """To the sign-in page, coming back here afterwards (query string and all: `next` is
+    encoded, so `?status=a&q=b` survives the trip)."""
+    return redirect_to_login(request.get_full_path(), reverse("account_login"))
 
 
 def requires(policy: Callable[[Any], Decision]) -> Callable[[View], View]:
