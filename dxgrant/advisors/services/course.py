@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from dxgrant.accounts.models import User
 from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import Programme
+from dxgrant.programs.quiz import grade, unanswered
 
 from .. import policies
-from ..grading import grade, unanswered
 from ..models import CourseProgress, CourseQuizAttempt
 
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
 from dxgrant.integrity.services import audit_record
+from dxgrant.programs import quiz
 
-from .. import grading, policies, selectors
+from .. import policies, selectors
 from ..models import Engagement, TrainingQuizAttempt
 
 
@@ -39,8 +40,9 @@ def submit_quiz(
     if TrainingQuizAttempt.objects.filter(engagement=engagement, user=actor, passed=True).exists():
         raise ValidationError(_("確認テストにはすでに合格しています。"))
     training = engagement.round.rules.training
-    kept = grading.kept_answers(training, answers)
-    score, passed = grading.grade_quiz(training, kept)
+    kept = quiz.kept_answers(training.quiz, answers)
+    result = quiz.grade(training.quiz, kept, training.pass_mark_percent)
+    score, passed = result.score_percent, result.passed
     attempt = TrainingQuizAttempt.objects.create(
         engagement=engagement,
         user=actor,
