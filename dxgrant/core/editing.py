@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -60,3 +62,23 @@ def is_autosave(request: HttpRequest) -> bool:
 def refusal_status(exc: ValidationError) -> int:
     """409 for a conflict, 400 for any other refused input."""
     return 409 if isinstance(exc, EditConflict) else 400
+
+
+def autosave_status(
+    request: HttpRequest,
+    template: str,
+    *,
+    revision: int | None = None,
+    conflict: bool = False,
+    invalid: bool = False,
+) -> HttpResponse:
+    """The answer to an autosave: "saved at 11:56" with the new revision swapped into the form,
+    or why nothing was saved (a conflict, input with errors). Always 200: htmx ignores the body
+    of an error response. Each page words the message in its own template."""
+    context = {
+        "revision": revision,
+        "conflict": conflict,
+        "invalid": invalid,
+        "saved_at": timezone.localtime(),
+    }
+    return render(request, template, context)

@@ -15,12 +15,11 @@ from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dxgrant.accounts.models import Role
-from dxgrant.core.editing import EditConflict, is_autosave, posted_revision
+from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, posted_revision
 from dxgrant.core.forms import add_errors
 from dxgrant.core.gates import login_redirect
 from dxgrant.integrity.middleware import client_ip
@@ -189,7 +188,7 @@ def registration_section(request: HttpRequest, pk: int, section: str) -> HttpRes
                 _save_section(request, firm, section, form, revision)
             except EditConflict as exc:
                 if autosave:
-                    return _autosave_status(request, conflict=True)
+                    return autosave_status(request, "advisors/_autosave_status.html", conflict=True)
                 add_errors(form, exc)
                 revision = exc.current_revision if exc.current_revision is not None else revision
                 status = 409
@@ -198,7 +197,7 @@ def registration_section(request: HttpRequest, pk: int, section: str) -> HttpRes
                 status = 400
             else:
                 if autosave:
-                    return _autosave_status(request, revision=revision + 1)
+                    return autosave_status(request, "advisors/_autosave_status.html", revision=revision + 1)
                 if complete:
                     following = next_section(section)
                     messages.success(
@@ -212,7 +211,7 @@ def registration_section(request: HttpRequest, pk: int, section: str) -> HttpRes
                 return redirect("advisors:registration_section", pk=firm.pk, section=section)
         else:
             if autosave:
-                return _autosave_status(request, invalid=True)
+                return autosave_status(request, "advisors/_autosave_status.html", invalid=True)
             status = 400
     elif request.method == "POST":
         messages.error(request, _("提出済みの登録は変更できません。"))
@@ -262,18 +261,6 @@ def _save_section(request: HttpRequest, firm: AdvisorFirm, section: str, form: A
         services.save_registration_section(
             actor=actor, firm=firm, section=section, values=form.values(), expected_revision=revision
         )
-
-
-def _autosave_status(
-    request: HttpRequest, *, revision: int | None = None, conflict: bool = False, invalid: bool = False
-) -> HttpResponse:
-    context = {
-        "revision": revision,
-        "conflict": conflict,
-        "invalid": invalid,
-        "saved_at": timezone.localtime(),
-    }
-    return render(request, "advisors/_autosave_status.html", context)
 
 
 def _documents(request: HttpRequest, firm: AdvisorFirm) -> HttpResponse:

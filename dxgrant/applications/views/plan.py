@@ -8,11 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dxgrant.core.editing import EditConflict, is_autosave, posted_revision, refusal_status
+from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, posted_revision, refusal_status
 from dxgrant.core.forms import add_errors
 from dxgrant.core.i18n import localised
 
@@ -87,7 +86,7 @@ def plan_section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 )
             except EditConflict as exc:
                 if autosave:
-                    return _autosave_status(request, conflict=True)
+                    return autosave_status(request, "applications/plan/_autosave_status.html", conflict=True)
                 conflict = exc.current
                 form.add_error(None, exc.messages[0])
                 # Shown what the other person saved, a deliberate second save may replace it.
@@ -95,12 +94,14 @@ def plan_section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 status = refusal_status(exc)
             except ValidationError as exc:
                 if autosave:
-                    return _autosave_status(request, invalid=True)
+                    return autosave_status(request, "applications/plan/_autosave_status.html", invalid=True)
                 add_errors(form, exc)
                 status = 400
             else:
                 if autosave:
-                    return _autosave_status(request, revision=saved.revision)
+                    return autosave_status(
+                        request, "applications/plan/_autosave_status.html", revision=saved.revision
+                    )
                 messages.success(
                     request, _("「%(title)s」を保存しました。") % {"title": localised(spec, "title")}
                 )
@@ -109,7 +110,7 @@ def plan_section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 return redirect("applications:plan_section", pk=application.pk, code=code)
         else:
             if autosave:
-                return _autosave_status(request, invalid=True)
+                return autosave_status(request, "applications/plan/_autosave_status.html", invalid=True)
             status = 400
     else:
         form = PlanSectionForm(round_obj=application.round, spec=spec, section=section)
@@ -134,15 +135,3 @@ def plan_section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "technologies": dict(plan_rules.technology_choices(application.round)),
     }
     return render(request, "applications/plan/section.html", context, status=status)
-
-
-def _autosave_status(
-    request: HttpRequest, *, revision: int | None = None, conflict: bool = False, invalid: bool = False
-) -> HttpResponse:
-    context = {
-        "revision": revision,
-        "conflict": conflict,
-        "invalid": invalid,
-        "saved_at": timezone.localtime(),
-    }
-    return render(request, "applications/plan/_autosave_status.html", context)
