@@ -153,7 +153,7 @@ def registered_firm(
                 actor=admin,
                 firm=firm,
                 code=spec.code,
-                file=sample_pdf(f"{spec.code}.pdf", spec.name_ja, str(fields["name"])),
+                file=sample_pdf(f"{spec.code}.pdf", spec.name_ja, "認定事業者の登録書類（見本）"),
             )
     firm = registration.set_declarations(
         actor=admin,
