@@ -37,10 +37,6 @@ class Decision:
         yield self.allowed
         yield self.reason
 
-    def __getitem__(self, index: int) -> bool | str:
-        # `can_x(...)[0]` / `[1]`, as callers of the (allowed, reason) pairs still write.
-        return (self.allowed, self.reason)[index]
-
     def require(self) -> None:
         """Raise PermissionDenied with the reason when refused (a 403 page that says why)."""
         if not self.allowed:
