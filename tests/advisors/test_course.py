@@ -1,12 +1,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 
 from dxgrant.advisors.models import CourseProgress, CourseQuizAttempt
 from dxgrant.advisors.policies import can_invite_applicants
 from dxgrant.advisors.services import course
 from dxgrant.integrity.models import AuditEntry
-from tests.firm_helpers import add_advisor, certified_firm
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import add_advisor, certified_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,6 @@ def right_answers(programme):
 
 def module_codes(programme):
     return [m["code"] for m in programme.advisor_course["modules"]]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_course_is_the_programmes_data(programme):

@@ -17,9 +17,9 @@ from dxgrant.applications.services.profile import update_profile
 from dxgrant.applications.services.submission import mark_ready, submit_application, withdraw_application
 from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
-from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, engagement_for
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.applications import complete, drafting
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,6 @@ def test_mark_ready_refused_while_incomplete(programme):
     assert s.application.status == workflow.DRAFTING
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_mark_ready_refused_when_ineligible(programme):
     s = drafting(programme)
     complete(s.application)
@@ -177,7 +176,6 @@ def test_mark_ready_refused_when_ineligible(programme):
     assert any("100人以下" in m for m in exc.value.messages)
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_mark_ready_by_advisor_only(programme):
     s = drafting(programme)
     complete(s.application)
@@ -188,7 +186,6 @@ def test_mark_ready_by_advisor_only(programme):
     assert app.ready_at is not None
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_advisor_cannot_submit_or_withdraw(programme):
     import uuid
 

@@ -20,8 +20,8 @@ from dxgrant.applications.tasks import send_return_notice
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Programme
 from dxgrant.support.models import EngagementMember, EngagementRole
-from tests.applications.factories_staff import fill_application, make_application, make_version
 from tests.factories import UserFactory
+from tests.factories.applications import fill_application, make_application, make_version
 
 pytestmark = pytest.mark.django_db
 
