@@ -57,7 +57,9 @@ def test_starting_support_for_a_company_already_applying_is_refused_and_recorded
         number=s.application.corporate_number,
         email="rep@later.example.jp",
     )
-    assert "すでに認定事業者の支援を受けています" in page or REFUSED in page
+    # The company already applies in the round (the refusal of a live application, not the one
+    # for a company another firm already supports).
+    assert REFUSED in page and "すでに別の認定事業者の支援を受けています" not in page
     assert Engagement.objects.count() == before
     assert not ClientInvitation.objects.filter(email="rep@later.example.jp").exists()
     refused = RefusedDuplicate.objects.get()
