@@ -144,9 +144,9 @@ def test_a_rejection_is_final_and_gives_the_reason(
     firm.refresh_from_db()
     assert firm.registration_status == RegistrationStatus.REJECTED and firm.certification_number is None
     assert "不認定" in mail.outbox[-1].subject and "支援実績が確認できませんでした。" in mail.outbox[-1].body
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="審査中の登録ではありません"):
         certification.certify_firm(actor=secretariat, firm=firm)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="提出済みの登録は変更できません"):
         registration.submit_registration(actor=firm.created_by, firm=firm, expected_revision=firm.revision)
 
 
@@ -157,7 +157,7 @@ def test_only_a_submitted_registration_is_decided(programme, secretariat):
         lambda: certification.request_registration_changes(actor=secretariat, firm=draft, reason="x"),
         lambda: certification.reject_registration(actor=secretariat, firm=draft, reason="x"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="審査中の登録ではありません"):
             call()
     draft.refresh_from_db()
     assert draft.registration_status == RegistrationStatus.DRAFT
@@ -291,7 +291,7 @@ def test_reinstatement_and_revocation_need_reasons_and_revocation_is_final(
         lambda: certification.renew_certification(actor=secretariat, firm=firm, reason="x"),
         lambda: certification.suspend_certification(actor=secretariat, firm=firm, reason="x"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="取り消されています"):
             call()
     firm.refresh_from_db()
     assert firm.certification_state == CertificationState.REVOKED
@@ -317,7 +317,7 @@ def test_renewal_extends_from_the_end_or_from_today_once_expired(programme, secr
     assert (firm.valid_from, firm.valid_until) == (dt.date(2029, 1, 15), dt.date(2031, 1, 14))
     assert firm.public_status() == PublicStatus.ACTIVE
     assert FirmReviewEvent.objects.filter(firm=firm, action="renewed").count() == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="理由を入力してください"):
         certification.renew_certification(actor=secretariat, firm=firm, reason=" ")
 
 

@@ -84,7 +84,7 @@ def test_unanswered_questions_are_explained_not_scored(programme):
 def test_the_quiz_is_refused_before_reading_and_to_non_members(programme, make_user):
     firm = certified_firm(programme)
     advisor = add_advisor(firm)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="すべての単元を読んでから"):
         course.submit_course_quiz(actor=advisor, programme=programme, answers=right_answers(programme))
     outsider = make_user("advisor")
     with pytest.raises(PermissionDenied):

@@ -111,7 +111,7 @@ def test_invalid_line_changes_nothing_and_keeps_what_was_typed(programme):
     )
     assert 'href="#id_vendor"' in body
     assert not BudgetLine.objects.exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="経費区分を選んでください"):
         budget.add_budget_line(actor=s.advisor, application=s.application, values=values(category="yacht"))
     assert not BudgetLine.objects.exists()
 

@@ -118,7 +118,7 @@ def test_only_the_latest_declaration_version_counts(programme):
     )
     current = {d.key: d.pk for d in completeness.current_declarations(s.application)}
     assert current[first.key] == newer.pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="現在の宣誓・同意ではありません"):
         accept_declarations(
             application=s.application, actor=s.applicant, declaration_ids=[first.pk], ip_address=None
         )
@@ -148,7 +148,7 @@ def test_disclosure_written_by_advisor_confirmed_by_applicant_voided_on_change(p
 
 def test_seller_must_say_what_they_sell(programme):
     s = drafting(programme)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="販売する品目を記載してください"):
         update_disclosure(
             application=s.application,
             actor=s.advisor,

@@ -83,7 +83,7 @@ def test_files_over_the_rounds_size_limit_are_refused(programme):
 
 def test_quotations_are_not_uploaded_on_the_documents_page(programme):
     s = drafting(programme)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="書類の種類を選んでください"):
         documents.upload_document(actor=s.applicant, application=s.application, code="quotes", file=pdf())
     response = upload(client_of(s.applicant), s.application, pdf(), code="business_plan")
     assert response.status_code == 400

@@ -336,7 +336,7 @@ def test_nothing_is_editable_once_submitted(programme):
 
 def test_unknown_section_code_is_refused(programme):
     s = drafting(programme)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="計画書の項目が正しくありません"):
         plan.save_plan_section(
             actor=s.applicant, application=s.application, code="award", text="1億円", expected_revision=0
         )

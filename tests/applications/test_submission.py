@@ -66,7 +66,7 @@ def test_same_token_submits_once(ready):
 
 def test_second_submission_with_a_new_token_is_refused(ready):
     submit_application(application=ready.application, actor=ready.applicant, submission_token=uuid.uuid4())
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="すでに提出されています"):
         submit_application(
             application=ready.application, actor=ready.applicant, submission_token=uuid.uuid4()
         )

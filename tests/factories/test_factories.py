@@ -116,7 +116,10 @@ def test_a_new_round_copies_the_programme_file_not_a_round_a_test_changed(progra
     changed.application_rules = changed.application_rules | {"max_upload_mb": 1}
     changed.save(update_fields=["application_rules"])
     fresh = open_round(programme, "dx-test-fresh")
-    assert fresh.rules.application.max_upload_mb == Round.objects.get(code="dx-2025-r1").rules.application.max_upload_mb
+    assert (
+        fresh.rules.application.max_upload_mb
+        == Round.objects.get(code="dx-2025-r1").rules.application.max_upload_mb
+    )
     assert fresh.rules.application.max_upload_mb != 1
 
 
