@@ -1,6 +1,7 @@
-"""The fast factories agree with the states the services produce (dxgrant/demo/builders.py), on
-what the code relies on, so they cannot drift apart: a certified firm, an open round and a
-complete application."""
+"""The fast factories agree with the states the services produce (dxgrant/demo/builders.py and
+the services themselves) on what the code relies on, so they cannot drift apart: a certified
+firm in each public state, an open round, an engagement in each state and a complete
+application."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from dxgrant.advisors.sections import registration_missing
 from dxgrant.applications import completeness, plan_rules
 from dxgrant.demo import builders
 from dxgrant.programs.models import DeclarationText, Programme, Round
+from dxgrant.support.lifecycle import ENGAGEMENT
+from dxgrant.support.models import Engagement
+from dxgrant.support.services import ending, engagements
 from tests.factories import UserFactory
-from tests.factories.advisors import COMPLETE_FIELDS, certified_firm, firm_admin
+from tests.factories.advisors import COMPLETE_FIELDS, advisor_of, certified_firm, firm_admin
 from tests.factories.applications import complete, drafting
 from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +142,48 @@ def test_a_complete_application_is_judged_complete_without_any_mock(programme):
         assert plan_rules.clean_section_data(application.round, section.code, section.data) == (
             section.data or {}
         ), section.code
+
+
+def as_engagement(engagement: Engagement) -> dict[str, object]:
+    """What pages and services read of an engagement's state."""
+    engagement = Engagement.objects.get(pk=engagement.pk)
+    engagement.full_clean(validate_constraints=True)
+    return {
+        "status": engagement.status,
+        "ended": (
+            engagement.ended_at is not None,
+            engagement.ended_by_id is not None,
+            bool(engagement.end_reason),
+        ),
+        "next": [t.name for t in ENGAGEMENT.from_state(engagement.status)],
+    }
+
+
+def test_factory_engagements_agree_with_the_states_the_services_reach(programme):
+    firm = certified_firm(programme)
+    advisor = advisor_of(firm)
+    round_obj = open_round(programme)
+    started = engagements.start_engagement(
+        actor=advisor,
+        round=round_obj,
+        company_name="株式会社招待中",
+        corporate_number="",
+        representative_name="招待 花子",
+        representative_email="hanako@invited.example.jp",
+    )
+    supported = builders.supported_company(
+        advisor=advisor, round_obj=round_obj, company_name="株式会社支援中", representative=UserFactory()
+    )
+    ended = builders.supported_company(
+        advisor=advisor, round_obj=round_obj, company_name="株式会社終了", representative=UserFactory()
+    )
+    ending.end_engagement(
+        actor=User.objects.get(pk=advisor.pk), engagement=ended, reason="方針が合わないため"
+    )
+    by_services = [as_engagement(e) for e in (started, supported, ended)]
+    by_factory = [
+        as_engagement(engagement_for(firm, advisor, round_obj, **trait))
+        for trait in ({"invited": True}, {}, {"ended": True})
+    ]
+    assert by_factory == by_services
+    assert [e["status"] for e in by_factory] == ["invited", "active", "ended"]
