@@ -129,12 +129,12 @@ def application_rows(client: Client) -> list[tuple[str, tuple[float, int], tuple
     """The secretariat's application list as applications grow, and the full application PDF."""
     from dxgrant.applications.models import Application
     from dxgrant.programs.models import Programme
-    from tests.applications.factories_staff import fill_application, make_application, staff_round
-    from tests.firm_helpers import certified_firm
-    from tests.support.factories import advisor_of
+    from tests.factories.advisors import advisor_of, certified_firm
+    from tests.factories.applications import fill_application, make_application
+    from tests.factories.rounds import open_round
 
     programme = Programme.objects.get()
-    round_obj = staff_round(programme)
+    round_obj = open_round(programme)
     firm = certified_firm(programme, name="ベンチ支援株式会社")
     advisor = advisor_of(firm)
     rows = []

@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from dxgrant.programs.models import Round
 from tests.factories import InquiryFactory
+from tests.factories.rounds import open_round
 from tests.pages import NAMESPACES, PAGES, Page, make_objects
 
 pytestmark = pytest.mark.django_db
@@ -84,16 +84,8 @@ def more_inquiries(programme, make_user) -> None:
 
 
 def more_rounds(programme, make_user) -> None:
-    template = Round.objects.filter(programme=programme).order_by("pk").first()
     for n in range(20):
-        Round.objects.create(
-            **{
-                field.name: getattr(template, field.name)
-                for field in Round._meta.concrete_fields
-                if field.name not in ("id", "code", "updated_at")
-            },
-            code=f"dx-more-{n}",
-        )
+        open_round(programme, f"dx-more-{n}")
 
 
 # Each list page grows with the data it lists (inquiries on the inbox, rounds on the schedule

@@ -40,8 +40,6 @@ def _pdf(name: str, title: str, *lines: str) -> SimpleUploadedFile:
 
 
 def _plan(round_obj: Round) -> list[tuple[str, str, dict[str, Any]]]:
-    starts, ends = round_obj.programme_period_starts, round_obj.programme_period_ends
-    middle = starts + (ends - starts) / 2
     texts = {
         "current_state": "和菓子の製造と直販を行っています。受注は電話とFAXで受け、紙の台帳で在庫を管理して"
         "いるため、繁忙期には欠品と作り過ぎが月に10件ほど起きています。",
@@ -53,48 +51,7 @@ def _plan(round_obj: Round) -> list[tuple[str, str, dict[str, Any]]]:
         "regional": "地元の農家から仕入れる原料の量を、需要予測に合わせて前もって伝えられるようにします。",
         "ripple": "同じ商店街の菓子店に、受発注の仕組みと運用の手順を紹介します。",
     }
-    data: dict[str, dict[str, Any]] = {
-        "measures": {
-            "measures": [
-                {
-                    "title": "クラウド受発注",
-                    "description": "電話とFAXの注文を一元化",
-                    "technologies": ["cloud"],
-                },
-                {
-                    "title": "需要予測",
-                    "description": "販売データから製造量を決める",
-                    "technologies": ["ai", "data"],
-                },
-            ]
-        },
-        "schedule": {
-            "milestones": [
-                {"title": "受発注システムの稼働", "due": (starts + dt.timedelta(days=90)).isoformat()},
-                {"title": "需要予測の運用開始", "due": middle.isoformat()},
-            ]
-        },
-        "kpis": {
-            "labour_productivity": {
-                "unit": "千円/人",
-                "baseline": 5_200,
-                "year1": 5_500,
-                "year2": 5_900,
-                "year3": 6_300,
-            },
-            "cost": {"unit": "千円", "baseline": 18_000, "year1": 17_200, "year2": 16_100, "year3": 15_000},
-            "sales": {
-                "unit": "千円",
-                "baseline": 420_000,
-                "year1": 436_000,
-                "year2": 455_000,
-                "year3": 478_000,
-            },
-            "free": [
-                {"name": "廃棄ロス率", "unit": "%", "baseline": 6.0, "year1": 4.5, "year2": 3.5, "year3": 3.0}
-            ],
-        },
-    }
+    data = builders.plan_data(round_obj)
     codes = [spec.code for spec in round_obj.rules.application.plan_sections]
     return [(code, texts.get(code, "計画の内容を記入しています。"), data.get(code, {})) for code in codes]
 

@@ -36,6 +36,21 @@ def _fresh(user: User) -> User:
 # --- Rounds ----------------------------------------------------------------------------------
 
 
+def _loaded_round(programme: Programme) -> Round:
+    """The latest round the programme file defines, as loaded: the one a new round copies. Never
+    a round made here (a test may have changed its rules since)."""
+    version = programme.current_version
+    codes = [r["code"] for r in version.document.get("rounds", [])] if version is not None else []
+    template = (
+        Round.objects.filter(programme=programme, is_demo=False, code__in=codes)
+        .order_by("-application_opens")
+        .first()
+    )
+    if template is None:
+        raise ValueError("load the programme file first: no round to take the rules from")
+    return template
+
+
 def open_round(
     programme: Programme,
     *,
@@ -48,11 +63,10 @@ def open_round(
     is_demo: bool = False,
 ) -> Round:
     """A round open for applications today, with the rules, texts and declarations of the
-    programme's latest loaded round. Made again with the same code, it is moved to today."""
+    latest round of the programme file as loaded. Made again with the same code, it is moved
+    to today."""
     today = today or timezone.localdate()
-    template = Round.objects.filter(programme=programme, is_demo=False).order_by("-application_opens").first()
-    if template is None:
-        raise ValueError("load the programme file first: no round to take the rules from")
+    template = _loaded_round(programme)
     opens = today - dt.timedelta(days=opened_days_ago)
     closes = today + dt.timedelta(days=closes_in_days)
     period_ends = closes + dt.timedelta(days=365)
@@ -116,6 +130,59 @@ def _pdf_bytes(title: str, company: str, lines: tuple[str, ...]) -> bytes:
 def sample_pdf(name: str, title: str, company: str, *lines: str) -> SimpleUploadedFile:
     """A real PDF (Japanese font embedded) marked as a sample, as an uploaded file."""
     return SimpleUploadedFile(name, _pdf_bytes(title, company, tuple(lines)), content_type="application/pdf")
+
+
+# --- Business plans --------------------------------------------------------------------------
+
+
+def plan_data(round_obj: Round) -> dict[str, dict[str, Any]]:
+    """The structured parts of a complete business plan, by section code: two measures with
+    their technologies, two milestones inside the round's programme period, and every KPI row
+    with its baseline and three yearly targets (plus one of the company's own)."""
+    starts, ends = round_obj.programme_period_starts, round_obj.programme_period_ends
+    middle = starts + (ends - starts) / 2
+    return {
+        "measures": {
+            "measures": [
+                {
+                    "title": "クラウド受発注",
+                    "description": "電話とFAXの注文を一元化",
+                    "technologies": ["cloud"],
+                },
+                {
+                    "title": "需要予測",
+                    "description": "販売データから製造量を決める",
+                    "technologies": ["ai", "data"],
+                },
+            ]
+        },
+        "schedule": {
+            "milestones": [
+                {"title": "受発注システムの稼働", "due": (starts + dt.timedelta(days=90)).isoformat()},
+                {"title": "需要予測の運用開始", "due": middle.isoformat()},
+            ]
+        },
+        "kpis": {
+            "labour_productivity": {
+                "unit": "千円/人",
+                "baseline": 5_200,
+                "year1": 5_500,
+                "year2": 5_900,
+                "year3": 6_300,
+            },
+            "cost": {"unit": "千円", "baseline": 18_000, "year1": 17_200, "year2": 16_100, "year3": 15_000},
+            "sales": {
+                "unit": "千円",
+                "baseline": 420_000,
+                "year1": 436_000,
+                "year2": 455_000,
+                "year3": 478_000,
+            },
+            "free": [
+                {"name": "廃棄ロス率", "unit": "%", "baseline": 6.0, "year1": 4.5, "year2": 3.5, "year3": 3.0}
+            ],
+        },
+    }
 
 
 # --- Advisor firms ---------------------------------------------------------------------------

@@ -13,10 +13,9 @@ from dxgrant.accounts.models import Role, User
 from dxgrant.support.models import ClientInvitation
 from dxgrant.support.services import engagements as support_engagements
 from tests.accounts.test_sign_in import current_code, sign_in
-from tests.applications.factories_core import core_round
 from tests.factories import PASSWORD
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.rounds import open_round
 
 pytestmark = pytest.mark.django_db
 ACTIVATE = "/accounts/2fa/totp/activate/"
@@ -57,7 +56,7 @@ def test_a_new_account_from_an_invitation_sets_up_the_authenticator_without_a_pa
     firm = certified_firm(programme, name="二段階支援株式会社")
     engagement = support_engagements.start_engagement(
         actor=advisor_of(firm),
-        round=core_round(programme),
+        round=open_round(programme),
         company_name="株式会社にだん",
         representative_name="二段 花子",
         representative_email="hanako@nidan.example.jp",

@@ -5,13 +5,12 @@ from django.test import Client
 
 from dxgrant.accounts.models import Role, User
 from tests.factories import PASSWORD, TOTP_SECRET
+from tests.factories.accounts import wait_out_code_rollover
 
 pytestmark = pytest.mark.django_db
 
 
 def current_code(secret: str = TOTP_SECRET) -> str:
-    from tests.applications.factories_core import wait_out_code_rollover
-
     wait_out_code_rollover()
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))

@@ -25,8 +25,8 @@ from dxgrant.advisors.validity import validity_end
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Round
 from dxgrant.support.models import Engagement, EngagementMember
-from tests.advisors.factories import certified, complete_firm
 from tests.factories import UserFactory
+from tests.factories.advisors import certified_firm, complete_firm, submitted_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_certification_issues_a_number_and_a_validity_period(
     programme, secretariat, time_machine, django_capture_on_commit_callbacks
 ):
     time_machine.move_to("2026-06-10 10:00:00+09:00", tick=False)
-    first, second = complete_firm(RegistrationStatus.SUBMITTED), complete_firm(RegistrationStatus.SUBMITTED)
+    first, second = submitted_firm(programme), submitted_firm(programme)
     client = staff_client(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         response = decide(client, first, "certify", "書類確認済み")
@@ -101,16 +101,16 @@ def test_certification_issues_a_number_and_a_validity_period(
 
 def test_numbers_start_again_each_year(programme, secretariat, time_machine):
     time_machine.move_to("2026-12-31 23:00:00+09:00", tick=False)
-    certification.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
+    certification.certify_firm(actor=secretariat, firm=submitted_firm(programme))
     time_machine.move_to("2027-01-01 09:00:00+09:00", tick=False)
-    event = certification.certify_firm(actor=secretariat, firm=complete_firm(RegistrationStatus.SUBMITTED))
+    event = certification.certify_firm(actor=secretariat, firm=submitted_firm(programme))
     assert event.firm.certification_number == "DXA-2027-00001"
 
 
 def test_changes_requested_reopen_the_registration_with_the_reason(
     programme, secretariat, django_capture_on_commit_callbacks
 ):
-    firm = complete_firm(RegistrationStatus.SUBMITTED)
+    firm = submitted_firm(programme)
     client = staff_client(secretariat)
     missing_reason = decide(client, firm, "request_changes", "  ")
     assert missing_reason.status_code == 400 and "理由を入力してください。" in missing_reason.content.decode()
@@ -138,26 +138,26 @@ def test_changes_requested_reopen_the_registration_with_the_reason(
 def test_a_rejection_is_final_and_gives_the_reason(
     programme, secretariat, django_capture_on_commit_callbacks
 ):
-    firm = complete_firm(RegistrationStatus.SUBMITTED)
+    firm = submitted_firm(programme)
     with django_capture_on_commit_callbacks(execute=True):
         decide(staff_client(secretariat), firm, "reject", "支援実績が確認できませんでした。")
     firm.refresh_from_db()
     assert firm.registration_status == RegistrationStatus.REJECTED and firm.certification_number is None
     assert "不認定" in mail.outbox[-1].subject and "支援実績が確認できませんでした。" in mail.outbox[-1].body
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="審査中の登録ではありません"):
         certification.certify_firm(actor=secretariat, firm=firm)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="提出済みの登録は変更できません"):
         registration.submit_registration(actor=firm.created_by, firm=firm, expected_revision=firm.revision)
 
 
 def test_only_a_submitted_registration_is_decided(programme, secretariat):
-    draft = complete_firm()
+    draft = complete_firm(programme)
     for call in (
         lambda: certification.certify_firm(actor=secretariat, firm=draft),
         lambda: certification.request_registration_changes(actor=secretariat, firm=draft, reason="x"),
         lambda: certification.reject_registration(actor=secretariat, firm=draft, reason="x"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="審査中の登録ではありません"):
             call()
     draft.refresh_from_db()
     assert draft.registration_status == RegistrationStatus.DRAFT
@@ -165,7 +165,7 @@ def test_only_a_submitted_registration_is_decided(programme, secretariat):
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.SECRETARIAT])
 def test_only_the_secretariat_decides(programme, client_for, role):
-    firm = complete_firm(RegistrationStatus.SUBMITTED)
+    firm = submitted_firm(programme)
     client = client_for(role)
     response = decide(client, firm, "certify")
     assert response.status_code in (403, 404)
@@ -182,8 +182,8 @@ def test_only_the_secretariat_decides(programme, client_for, role):
 
 
 def test_the_review_page_flags_advance_and_large_success_fees(programme, secretariat):
-    firm = complete_firm(
-        RegistrationStatus.SUBMITTED,
+    firm = submitted_firm(
+        programme,
         fee_fixed_yen=500_000,
         fee_fixed_timing="before_decision",
         charges_before_decision=True,
@@ -191,7 +191,7 @@ def test_the_review_page_flags_advance_and_large_success_fees(programme, secreta
         sells_it_products=True,
         it_products_disclosure="関連会社が会計クラウドを販売",
     )
-    modest = complete_firm(RegistrationStatus.SUBMITTED, fee_fixed_yen=300_000, success_fee_percent=10)
+    modest = submitted_firm(programme, fee_fixed_yen=300_000, success_fee_percent=10)
     client = staff_client(secretariat)
     page = client.get(f"/advisors/review/{firm.pk}/").content.decode()
     assert "交付決定前の報酬 500,000円 が目安（300,000円）を超えています。" in page
@@ -222,7 +222,7 @@ def engaged_applicants(firm: AdvisorFirm, count: int = 2):
 def test_suspension_stops_new_work_keeps_the_old_and_tells_the_applicants(
     programme, secretariat, django_capture_on_commit_callbacks
 ):
-    firm = certified()
+    firm = certified_firm(programme)
     applicants = engaged_applicants(firm)
     bystander = UserFactory(role=Role.APPLICANT)
     assert tuple(can_act_as_advisor(firm.created_by)) == (True, "")
@@ -254,7 +254,7 @@ def test_suspension_stops_new_work_keeps_the_old_and_tells_the_applicants(
 def test_the_applicant_emails_go_once_even_if_the_task_runs_twice(
     programme, secretariat, django_capture_on_commit_callbacks
 ):
-    firm = certified()
+    firm = certified_firm(programme)
     engaged_applicants(firm, 1)
     with django_capture_on_commit_callbacks(execute=True):
         event = certification.suspend_certification(actor=secretariat, firm=firm, reason="調査")
@@ -269,7 +269,7 @@ def test_the_applicant_emails_go_once_even_if_the_task_runs_twice(
 def test_reinstatement_and_revocation_need_reasons_and_revocation_is_final(
     programme, secretariat, django_capture_on_commit_callbacks
 ):
-    firm = certified("suspended")
+    firm = certified_firm(programme, state="suspended")
     applicants = engaged_applicants(firm, 1)
     client = staff_client(secretariat)
     decide(client, firm, "reinstate", "")
@@ -291,7 +291,7 @@ def test_reinstatement_and_revocation_need_reasons_and_revocation_is_final(
         lambda: certification.renew_certification(actor=secretariat, firm=firm, reason="x"),
         lambda: certification.suspend_certification(actor=secretariat, firm=firm, reason="x"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="取り消されています"):
             call()
     firm.refresh_from_db()
     assert firm.certification_state == CertificationState.REVOKED
@@ -302,7 +302,7 @@ def test_reinstatement_and_revocation_need_reasons_and_revocation_is_final(
 
 def test_renewal_extends_from_the_end_or_from_today_once_expired(programme, secretariat, time_machine):
     time_machine.move_to("2026-06-01 10:00:00+09:00", tick=False)
-    firm = certified(today=dt.date(2026, 6, 1))
+    firm = certified_firm(programme, today=dt.date(2026, 6, 1))
     firm.valid_until = dt.date(2026, 9, 30)
     firm.save()
     certification.renew_certification(actor=secretariat, firm=firm, reason="更新申請を確認")
@@ -317,21 +317,21 @@ def test_renewal_extends_from_the_end_or_from_today_once_expired(programme, secr
     assert (firm.valid_from, firm.valid_until) == (dt.date(2029, 1, 15), dt.date(2031, 1, 14))
     assert firm.public_status() == PublicStatus.ACTIVE
     assert FirmReviewEvent.objects.filter(firm=firm, action="renewed").count() == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="理由を入力してください"):
         certification.renew_certification(actor=secretariat, firm=firm, reason=" ")
 
 
 def test_a_suspended_firm_renewed_stays_suspended(programme, secretariat):
-    firm = certified("suspended")
+    firm = certified_firm(programme, state="suspended")
     certification.renew_certification(actor=secretariat, firm=firm, reason="期間の更新")
     firm.refresh_from_db()
     assert firm.certification_state == CertificationState.SUSPENDED
 
 
 def test_the_queue_lists_by_status_and_searches(programme, secretariat):
-    waiting = complete_firm(RegistrationStatus.SUBMITTED, name="さくらDX株式会社")
-    complete_firm(RegistrationStatus.SUBMITTED, name="もみじDX株式会社")
-    draft = complete_firm(name="つばきDX株式会社")
+    waiting = submitted_firm(programme, name="さくらDX株式会社")
+    submitted_firm(programme, name="もみじDX株式会社")
+    draft = complete_firm(programme, name="つばきDX株式会社")
     client = staff_client(secretariat)
     page = client.get("/advisors/review/").content.decode()
     assert "さくらDX株式会社" in page and "もみじDX株式会社" in page and "つばきDX株式会社" not in page

@@ -1,12 +1,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 
 from dxgrant.advisors.models import CourseProgress, CourseQuizAttempt
 from dxgrant.advisors.policies import can_invite_applicants
 from dxgrant.advisors.services import course
 from dxgrant.integrity.models import AuditEntry
-from tests.firm_helpers import add_advisor, certified_firm
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import add_advisor, certified_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,6 @@ def right_answers(programme):
 
 def module_codes(programme):
     return [m["code"] for m in programme.advisor_course["modules"]]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_course_is_the_programmes_data(programme):
@@ -90,7 +84,7 @@ def test_unanswered_questions_are_explained_not_scored(programme):
 def test_the_quiz_is_refused_before_reading_and_to_non_members(programme, make_user):
     firm = certified_firm(programme)
     advisor = add_advisor(firm)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="すべての単元を読んでから"):
         course.submit_course_quiz(actor=advisor, programme=programme, answers=right_answers(programme))
     outsider = make_user("advisor")
     with pytest.raises(PermissionDenied):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from dxgrant.advisors import lifecycle
 from dxgrant.advisors.models import AdvisorFirm, CertificationState, FirmMembership, RegistrationStatus
-from tests.advisors.factories import AdvisorFirmFactory, certified, complete_firm
+from tests.factories.advisors import certified_firm, draft_firm, submitted_firm
 
 
 def test_the_tables_states_are_the_stored_choices():
@@ -31,18 +31,18 @@ def offered(firm: AdvisorFirm, kinds=(lifecycle.SECRETARIAT,)) -> list[str]:
 
 @pytest.mark.django_db
 def test_the_review_page_offers_what_the_table_allows(programme):
-    assert offered(AdvisorFirmFactory()) == []
-    assert offered(complete_firm(RegistrationStatus.SUBMITTED)) == ["certify", "request_changes", "reject"]
-    assert offered(complete_firm(RegistrationStatus.CHANGES_REQUESTED)) == []
-    assert offered(complete_firm(RegistrationStatus.REJECTED)) == []
-    assert offered(certified("active")) == ["renew", "suspend", "revoke"]
-    assert offered(certified("expired")) == ["renew", "suspend", "revoke"]
-    assert offered(certified("suspended")) == ["renew", "reinstate", "revoke"]
+    assert offered(draft_firm(programme)) == []
+    assert offered(submitted_firm(programme)) == ["certify", "request_changes", "reject"]
+    assert offered(submitted_firm(programme, status=RegistrationStatus.CHANGES_REQUESTED)) == []
+    assert offered(submitted_firm(programme, status=RegistrationStatus.REJECTED)) == []
+    assert offered(certified_firm(programme, state="active")) == ["renew", "suspend", "revoke"]
+    assert offered(certified_firm(programme, state="expired")) == ["renew", "suspend", "revoke"]
+    assert offered(certified_firm(programme, state="suspended")) == ["renew", "reinstate", "revoke"]
     # A revocation is final: nothing more is offered, not even a renewal.
-    assert offered(certified("revoked")) == []
+    assert offered(certified_firm(programme, state="revoked")) == []
     # Nobody but the secretariat is offered a decision.
-    assert offered(complete_firm(RegistrationStatus.SUBMITTED), kinds=()) == []
-    assert offered(certified("active"), kinds=(lifecycle.REGISTRANT,)) == []
+    assert offered(submitted_firm(programme), kinds=()) == []
+    assert offered(certified_firm(programme, state="active"), kinds=(lifecycle.REGISTRANT,)) == []
 
 
 def test_the_registrant_submits_from_the_editable_states_only():
@@ -64,13 +64,13 @@ def test_the_registrant_submits_from_the_editable_states_only():
     ],
 )
 def test_the_database_refuses_a_state_the_table_does_not_know(programme, column, value):
-    firm = certified("active")
+    firm = certified_firm(programme, state="active")
     with pytest.raises(IntegrityError), transaction.atomic():
         AdvisorFirm.objects.filter(pk=firm.pk).update(**{column: value})
 
 
 @pytest.mark.django_db
 def test_the_database_refuses_an_unknown_membership_role(programme):
-    firm = AdvisorFirmFactory()
+    firm = draft_firm(programme)
     with pytest.raises(IntegrityError), transaction.atomic():
         FirmMembership.objects.filter(firm=firm).update(role="owner")

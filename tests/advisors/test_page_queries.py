@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from dxgrant.accounts.models import Role
-from dxgrant.advisors.models import FirmReviewEvent, ProposedAdvisor, RegistrationStatus
-from tests.advisors.factories import attach_document, certified, complete_firm
+from dxgrant.advisors.models import FirmReviewEvent, ProposedAdvisor
+from tests.factories.advisors import attach_document, certified_firm, submitted_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +24,21 @@ def count(client: Client, url: str) -> int:
 
 
 def test_the_public_register_stays_flat(client, programme):
-    certified()
+    certified_firm(programme)
     small = count(client, "/advisors/")
     for state in ("active", "suspended", "revoked", "expired") * 10:
-        certified(state)
+        certified_firm(programme, state=state)
     assert count(client, "/advisors/") == small
     assert count(client, "/advisors/?q=DX&prefecture=東京都&status=active") == small
 
 
 def test_the_review_queue_stays_flat(client_for, programme):
     client = client_for(Role.SECRETARIAT)
-    complete_firm(RegistrationStatus.SUBMITTED)
+    submitted_firm(programme)
     small = count(client, "/advisors/review/")
     for _ in range(30):
-        complete_firm(
-            RegistrationStatus.SUBMITTED,
+        submitted_firm(
+            programme,
             fee_fixed_yen=900_000,
             fee_fixed_timing="before_decision",
             charges_before_decision=True,
@@ -51,7 +51,7 @@ def test_the_review_queue_stays_flat(client_for, programme):
 def test_a_registration_and_its_review_stay_flat_with_many_advisors_documents_and_decisions(
     client_for, programme
 ):
-    firm = complete_firm(RegistrationStatus.SUBMITTED)
+    firm = submitted_firm(programme)
     registrant = Client()
     registrant.force_login(firm.created_by)
     staff = client_for(Role.SECRETARIAT)

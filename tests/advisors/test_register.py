@@ -8,20 +8,21 @@ import re
 import pytest
 from django.test import Client
 
-from dxgrant.advisors.models import RegistrationStatus
-from tests.advisors.factories import certified, complete_firm
+from tests.factories.advisors import certified_firm, complete_firm, submitted_firm
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_certified_firm_is_listed_with_its_status_validity_fees_and_independence(client, programme):
     today = dt.date.today()
-    active = certified("active", name="あおばDX株式会社", fee_fixed_yen=200_000, success_fee_percent=5)
-    suspended = certified("suspended", name="かえでDX合同会社")
-    revoked = certified("revoked", name="くすのきDX株式会社")
-    expired = certified("expired", name="けやきDX株式会社")
-    seller = certified(
-        "active",
+    active = certified_firm(
+        programme, state="active", name="あおばDX株式会社", fee_fixed_yen=200_000, success_fee_percent=5
+    )
+    suspended = certified_firm(programme, state="suspended", name="かえでDX合同会社")
+    revoked = certified_firm(programme, state="revoked", name="くすのきDX株式会社")
+    expired = certified_firm(programme, state="expired", name="けやきDX株式会社")
+    seller = certified_firm(
+        programme,
         name="さくらITソリューションズ",
         sells_it_products=True,
         it_products_disclosure="自社開発の販売管理クラウド",
@@ -29,8 +30,8 @@ def test_every_certified_firm_is_listed_with_its_status_validity_fees_and_indepe
         fee_fixed_timing="before_decision",
         charges_before_decision=True,
     )
-    complete_firm(RegistrationStatus.SUBMITTED, name="審査中DX株式会社")
-    complete_firm(name="作成中DX株式会社")
+    submitted_firm(programme, name="審査中DX株式会社")
+    complete_firm(programme, name="作成中DX株式会社")
     page = client.get("/advisors/").content.decode()
     for firm in (active, suspended, revoked, expired, seller):
         assert firm.name in page and firm.certification_number in page
@@ -62,11 +63,11 @@ def test_every_certified_firm_is_listed_with_its_status_validity_fees_and_indepe
 
 
 def test_the_register_searches_by_name_prefecture_number_and_status(client, programme):
-    osaka = certified(
-        name="なにわDX支援株式会社", name_kana="ナニワディーエックスシエン", prefecture="大阪府"
+    osaka = certified_firm(
+        programme, name="なにわDX支援株式会社", name_kana="ナニワディーエックスシエン", prefecture="大阪府"
     )
-    tokyo = certified(name="えどDX支援株式会社")
-    revoked = certified("revoked", name="取消DX株式会社")
+    tokyo = certified_firm(programme, name="えどDX支援株式会社")
+    revoked = certified_firm(programme, state="revoked", name="取消DX株式会社")
 
     def names(query: str) -> set[str]:
         page = client.get("/advisors/?" + query).content.decode()
@@ -87,7 +88,7 @@ def test_the_register_searches_by_name_prefecture_number_and_status(client, prog
 
 
 def test_the_register_pages_by_key(client, programme):
-    firms = [certified(name=f"名簿テスト{n}") for n in range(5)]
+    firms = [certified_firm(programme, name=f"名簿テスト{n}") for n in range(5)]
     numbers = sorted(f.certification_number for f in firms)
     from dxgrant.advisors.selectors import public_register
 
@@ -106,12 +107,12 @@ def test_the_register_pages_by_key(client, programme):
 
 def test_an_unknown_number_is_404(client, programme):
     assert client.get("/advisors/DXA-2026-99999/").status_code == 404
-    draft = complete_firm(RegistrationStatus.SUBMITTED)
+    draft = submitted_firm(programme)
     assert client.get(f"/advisors/registration/{draft.pk}/").status_code == 302  # sign in first
 
 
 def test_the_api_verifies_a_firm(programme):
-    firm = certified("suspended", name="APIテストDX株式会社")
+    firm = certified_firm(programme, state="suspended", name="APIテストDX株式会社")
     response = Client().get(f"/api/v1/advisors/{firm.certification_number}")
     assert response.status_code == 200
     assert response.json() == {
@@ -120,12 +121,12 @@ def test_the_api_verifies_a_firm(programme):
         "status": "suspended",
         "valid_until": firm.valid_until.isoformat(),
     }
-    expired = certified("expired")
+    expired = certified_firm(programme, state="expired")
     assert Client().get(f"/api/v1/advisors/{expired.certification_number}").json()["status"] == "expired"
 
 
 def test_the_api_answers_404_problem_json_for_an_unknown_number(programme):
-    submitted = complete_firm(RegistrationStatus.SUBMITTED)
+    submitted = submitted_firm(programme)
     for number in ("DXA-2026-99999", "nonsense", str(submitted.pk)):
         response = Client().get(f"/api/v1/advisors/{number}")
         assert response.status_code == 404

@@ -16,15 +16,10 @@ from dxgrant.advisors.models import (
 from dxgrant.advisors.services import team
 from dxgrant.core.tokens import token_from_nonce
 from tests.factories import PASSWORD
-from tests.firm_helpers import add_advisor, certified_firm, firm_admin
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import add_advisor, certified_firm, firm_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def invite(client, name="鈴木 花子", email="hanako@dx-shien.example.jp"):

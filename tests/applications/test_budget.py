@@ -12,7 +12,8 @@ from dxgrant.advisors.models import CertificationState
 from dxgrant.applications import budget_rules, completeness
 from dxgrant.applications.models import Application, ApplicationDocument, BudgetLine
 from dxgrant.applications.services import budget
-from tests.applications.factories_plan import PDF, application_setup
+from tests.factories.applications import drafting
+from tests.factories.files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def values(**overrides) -> budget_rules.LineValues:
 
 
 def quote(name: str = "見積書.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 def test_amounts_are_computed_with_tax_rounded_down_to_the_yen():
@@ -46,7 +47,7 @@ def test_amounts_are_computed_with_tax_rounded_down_to_the_yen():
 
 
 def test_totals_are_recomputed_on_every_change(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     app = s.application
     first = budget.add_budget_line(
         actor=s.advisor, application=app, values=values(quantity=3, unit_price_yen=333)
@@ -66,7 +67,7 @@ def test_totals_are_recomputed_on_every_change(programme):
 
 
 def test_amounts_posted_by_a_client_are_ignored(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         f"/applications/{s.application.pk}/budget/lines/new/",
         {
@@ -96,7 +97,7 @@ def test_amounts_posted_by_a_client_are_ignored(programme):
 
 
 def test_invalid_line_changes_nothing_and_keeps_what_was_typed(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         f"/applications/{s.application.pk}/budget/lines/new/",
         {"category": "yacht", "item": "社長のヨット", "vendor": "", "quantity": "0", "unit_price_yen": "1"},
@@ -110,13 +111,13 @@ def test_invalid_line_changes_nothing_and_keeps_what_was_typed(programme):
     )
     assert 'href="#id_vendor"' in body
     assert not BudgetLine.objects.exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="経費区分を選んでください"):
         budget.add_budget_line(actor=s.advisor, application=s.application, values=values(category="yacht"))
     assert not BudgetLine.objects.exists()
 
 
 def test_two_quotes_needed_at_the_threshold_and_one_just_below(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     app = s.application
     threshold = budget_rules.quote_threshold(app.round)
     assert threshold == 1_000_000
@@ -139,7 +140,7 @@ def test_two_quotes_needed_at_the_threshold_and_one_just_below(programme):
 
 
 def test_status_and_problems_are_cheap(programme, django_assert_num_queries):
-    s = application_setup(programme)
+    s = drafting(programme)
     app = Application.objects.select_related("round").get(pk=s.application.pk)
     assert completeness.budget_status(app) == budget_rules.NOT_STARTED
     assert completeness.budget_problems(app) == ["経費の明細が1行もありません。"]
@@ -152,7 +153,7 @@ def test_status_and_problems_are_cheap(programme, django_assert_num_queries):
 
 
 def test_quote_upload_on_the_page_refuses_a_disguised_file(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
     fake = SimpleUploadedFile("見積書.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
     response = client_of(s.advisor).post(
@@ -169,7 +170,7 @@ def test_quote_upload_on_the_page_refuses_a_disguised_file(programme):
 
 
 def test_deleting_a_line_removes_its_quotes(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
     budget.upload_quote(actor=s.advisor, line=line, file=quote())
     response = client_of(s.applicant).post(f"/applications/{s.application.pk}/budget/lines/{line.pk}/delete/")
@@ -178,8 +179,8 @@ def test_deleting_a_line_removes_its_quotes(programme):
 
 
 def test_another_firms_advisor_gets_404_and_a_suspended_one_is_refused(programme):
-    s = application_setup(programme)
-    other = application_setup(programme, firm_name="別の支援会社")
+    s = drafting(programme)
+    other = drafting(programme, firm_name="別の支援会社")
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
     base = f"/applications/{s.application.pk}/budget/"
     intruder = client_of(other.advisor)
@@ -199,7 +200,7 @@ def test_another_firms_advisor_gets_404_and_a_suspended_one_is_refused(programme
 
 
 def test_two_people_editing_one_line_do_not_overwrite_each_other(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
     edit = f"/applications/{s.application.pk}/budget/lines/{line.pk}/"
     page = client_of(s.advisor).get(edit).content.decode()

@@ -39,19 +39,12 @@ from dxgrant.core.editing import EditConflict
 from dxgrant.core.models import NumberSequence, next_number
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.integrity.services import verify_audit_chain
-from tests.applications.factories_core import (  # noqa: F401
-    Setup,
-    complete,
-    core_round,
-    drafting,
-    enrol_totp,
-    other_parts_complete,
-    totp_now,
-)
-from tests.applications.factories_plan import application_setup
 from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, engagement_for
+from tests.factories.accounts import enrol_totp, totp_now
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.applications import Setup, complete, drafting
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -133,8 +126,7 @@ def assert_chain_verifies() -> None:
 
 
 @pytest.fixture
-def ready(programme: Any, request: pytest.FixtureRequest) -> Setup:
-    request.getfixturevalue("other_parts_complete")
+def ready(programme: Any) -> Setup:
     s = drafting(programme)
     complete(s.application)
     mark_ready(application=s.application, actor=s.advisor)
@@ -263,7 +255,7 @@ def test_two_tabs_submitting_through_the_confirm_page_submit_once(ready, both_co
 
 @pytest.mark.parametrize("already_saved", [False, True], ids=["new-section", "saved-section"])
 def test_two_people_saving_one_plan_section_from_one_revision_one_wins(programme, already_saved):
-    s = application_setup(programme)
+    s = drafting(programme)
     revision = 0
     if already_saved:
         revision = plan.save_plan_section(
@@ -335,7 +327,7 @@ def test_two_people_saving_the_profile_from_one_revision_one_wins(programme):
 
 @pytest.mark.parametrize("recognised_by", ["corporate_number", "normalised_name"])
 def test_two_firms_creating_an_application_for_one_company_at_once_make_one(programme, recognised_by):
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     if recognised_by == "corporate_number":
         names = ["株式会社同時製作所", "同時製作所"]
     else:  # full-width spaces do not make it another company
@@ -378,7 +370,7 @@ def test_opening_the_application_of_one_engagement_twice_at_once_gives_both_the_
     application, finds none in both threads, and the second insert fails on the constraints; the
     IntegrityError is turned into DuplicateApplication, so the second person is told the company
     already applies "with another firm" and the caller files a false RefusedDuplicate."""
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     firm = certified_firm(programme, name="同時作成支援株式会社")
     advisor = advisor_of(firm)
     engagement = engagement_for(firm, advisor, round_obj)
@@ -398,7 +390,7 @@ def test_opening_the_application_of_one_engagement_twice_at_once_gives_both_the_
 def test_double_click_on_create_application_opens_one_application_and_files_no_refusal(programme):
     """The same race through the button of the support page (its docstring promises that
     pressing it twice makes one application). PRODUCT RACE (failing until fixed), see above."""
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     firm = certified_firm(programme, name="二度押し支援株式会社")
     advisor = advisor_of(firm)
     engagement = engagement_for(firm, advisor, round_obj)
@@ -421,7 +413,6 @@ def test_double_click_on_create_application_opens_one_application_and_files_no_r
 # --- 4. Receipt numbers -------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_applications_submitted_at_once_get_distinct_gap_free_receipt_numbers(programme):
     setups = []
     for i in range(4):
@@ -465,7 +456,7 @@ def test_applications_submitted_at_once_get_distinct_gap_free_receipt_numbers(pr
 
 def test_the_chain_stays_whole_when_many_edits_are_audited_at_once(programme):
     """Many writers appending to the audit log together: no seq twice, no fork, no gap."""
-    apps = [application_setup(programme, firm_name=f"監査支援{i}合同会社") for i in range(4)]
+    apps = [drafting(programme, firm_name=f"監査支援{i}合同会社") for i in range(4)]
     before = AuditEntry.objects.count()
 
     def edits(s: Any) -> Callable[[], None]:

@@ -17,9 +17,9 @@ from dxgrant.applications.services.profile import update_profile
 from dxgrant.applications.services.submission import mark_ready, submit_application, withdraw_application
 from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
-from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, engagement_for
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.applications import complete, drafting
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_only_the_latest_declaration_version_counts(programme):
     )
     current = {d.key: d.pk for d in completeness.current_declarations(s.application)}
     assert current[first.key] == newer.pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="現在の宣誓・同意ではありません"):
         accept_declarations(
             application=s.application, actor=s.applicant, declaration_ids=[first.pk], ip_address=None
         )
@@ -148,7 +148,7 @@ def test_disclosure_written_by_advisor_confirmed_by_applicant_voided_on_change(p
 
 def test_seller_must_say_what_they_sell(programme):
     s = drafting(programme)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="販売する品目を記載してください"):
         update_disclosure(
             application=s.application,
             actor=s.advisor,
@@ -166,7 +166,6 @@ def test_mark_ready_refused_while_incomplete(programme):
     assert s.application.status == workflow.DRAFTING
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_mark_ready_refused_when_ineligible(programme):
     s = drafting(programme)
     complete(s.application)
@@ -177,7 +176,6 @@ def test_mark_ready_refused_when_ineligible(programme):
     assert any("100人以下" in m for m in exc.value.messages)
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_mark_ready_by_advisor_only(programme):
     s = drafting(programme)
     complete(s.application)
@@ -188,7 +186,6 @@ def test_mark_ready_by_advisor_only(programme):
     assert app.ready_at is not None
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_advisor_cannot_submit_or_withdraw(programme):
     import uuid
 

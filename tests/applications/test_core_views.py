@@ -10,7 +10,6 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import completeness, workflow
@@ -19,26 +18,14 @@ from dxgrant.applications.services.submission import mark_ready, reopen, submit_
 from dxgrant.support.models import ClientInvitation
 from dxgrant.support.services import engagements as support_engagements
 from dxgrant.support.services import invitations as support_invitations
-from tests.applications.factories_core import (  # noqa: F401
-    complete,
-    core_round,
-    drafting,
-    enrol_totp,
-    other_parts_complete,
-    totp_now,
-    wait_out_code_rollover,
-)
 from tests.factories import UserFactory
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, engagement_for
+from tests.factories.accounts import enrol_totp, signed_in, totp_now, wait_out_code_rollover
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.applications import complete, drafting
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def profile_post(app: Application, **values: object) -> dict[str, object]:
@@ -199,7 +186,6 @@ def test_check_answers_lists_what_is_left(programme):
     assert f'href="/applications/{s.application.pk}/profile/"' in page
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_confirm_requires_totp_enrolment(programme):
     s = drafting(programme)
     complete(s.application)
@@ -208,7 +194,6 @@ def test_confirm_requires_totp_enrolment(programme):
     assert "/accounts/2fa/totp/activate/" in page
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_confirm_and_submit_with_totp(programme, django_capture_on_commit_callbacks):
     s = drafting(programme)
     complete(s.application)
@@ -243,7 +228,6 @@ def digest_on(response) -> str:  # type: ignore[no-untyped-def]
     return match.group(1)
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_submission_refused_when_the_content_changed_after_the_page_was_shown(programme):
     s = drafting(programme)
     complete(s.application)
@@ -276,7 +260,6 @@ def test_submission_refused_when_the_content_changed_after_the_page_was_shown(pr
     )
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_nothing_can_be_edited_while_the_applicant_confirms_until_reopened(programme):
     s = drafting(programme)
     complete(s.application)
@@ -313,7 +296,6 @@ def test_nothing_can_be_edited_while_the_applicant_confirms_until_reopened(progr
     assert Application.objects.get(pk=s.application.pk).phone == "03-1111-2222"
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_a_reopened_correction_stays_a_correction(programme):
     from dxgrant.applications.services import screening
 
@@ -333,7 +315,6 @@ def test_a_reopened_correction_stays_a_correction(programme):
     assert app.status == workflow.RETURNED and app.returned_until is not None
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_advisor_cannot_open_confirm_or_forge_submit(programme):
     s = drafting(programme)
     complete(s.application)
@@ -369,7 +350,7 @@ def test_withdraw_with_confirmation_step(programme):
 def test_support_pages_offer_to_create_then_link(programme):
     firm = certified_firm(programme, name="リンク支援株式会社")
     advisor = advisor_of(firm)
-    engagement = engagement_for(firm, advisor, core_round(programme))
+    engagement = engagement_for(firm, advisor, open_round(programme))
     create = f"/applications/from-engagement/{engagement.pk}/"
     page = signed_in(advisor).get(f"/support/engagements/{engagement.pk}/").content.decode()
     assert f'action="{create}"' in page and 'method="post"' in page
@@ -392,7 +373,7 @@ def test_accepting_the_invitation_creates_the_application(programme, django_capt
     advisor = advisor_of(firm)
     engagement = support_engagements.start_engagement(
         actor=advisor,
-        round=core_round(programme),
+        round=open_round(programme),
         company_name="山田商店",
         corporate_number="",
         representative_name="山田 一郎",
@@ -415,7 +396,6 @@ def test_confirm_with_a_garbled_token_is_a_form_error_not_a_crash(programme):
     assert Application.objects.get(pk=s.application.pk).status == workflow.AWAITING_CONFIRMATION
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_applicant_cannot_mark_ready(programme):
     s = drafting(programme)
     complete(s.application)

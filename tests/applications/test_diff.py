@@ -9,9 +9,9 @@ from django.test import Client
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications.diff import compare_snapshots, text_diff
-from dxgrant.applications.models import Application, BudgetLine, PlanSection
+from dxgrant.applications.models import Application, ApplicationDocument, BudgetLine, PlanSection
 from dxgrant.programs.models import Programme
-from tests.applications.factories_staff import add_document, fill_application, make_application, make_version
+from tests.factories.applications import add_document, fill_application, make_application, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,8 @@ LIST = "/staff/applications/"
 def corrected(programme: Programme) -> Application:
     """Version 1, then a correction: employees, plan text, a budget line swapped, a new document."""
     app = fill_application(make_application(programme, company_name="差分株式会社"))
+    # Version 1 came without the tax certificate; the correction adds it.
+    ApplicationDocument.objects.filter(application=app, code="tax_certificate").delete()
     make_version(app)
     app.employees = 15
     app.save()
@@ -98,6 +100,7 @@ def test_compare_snapshots_per_section(programme: Programme) -> None:
 def test_changed_measures_and_milestones_read_with_their_labels(programme: Programme) -> None:
     app = fill_application(make_application(programme))
     starts = app.round.programme_period_starts
+    PlanSection.objects.filter(application=app, code="schedule").update(data={})  # no milestone yet
     measures = PlanSection.objects.get(application=app, code="measures")
     measures.data = {"measures": [{"title": "需要予測", "description": "", "technologies": ["ai"]}]}
     measures.save()

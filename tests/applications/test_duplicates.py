@@ -18,20 +18,16 @@ from dxgrant.integrity.models import AuditEntry
 from dxgrant.support.models import ClientInvitation, Engagement
 from dxgrant.support.services import engagements as support_engagements
 from dxgrant.support.services import invitations as support_invitations
-from tests.applications.factories_core import core_round, drafting
 from tests.factories import UserFactory
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, engagement_for
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.applications import drafting
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "すでに申請を進めています"
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def start(client: Client, round_pk: int, *, company: str, number: str = "", email: str) -> str:
@@ -61,7 +57,9 @@ def test_starting_support_for_a_company_already_applying_is_refused_and_recorded
         number=s.application.corporate_number,
         email="rep@later.example.jp",
     )
-    assert "すでに認定事業者の支援を受けています" in page or REFUSED in page
+    # The company already applies in the round (the refusal of a live application, not the one
+    # for a company another firm already supports).
+    assert REFUSED in page and "すでに別の認定事業者の支援を受けています" not in page
     assert Engagement.objects.count() == before
     assert not ClientInvitation.objects.filter(email="rep@later.example.jp").exists()
     refused = RefusedDuplicate.objects.get()
@@ -74,7 +72,7 @@ def test_starting_support_for_a_company_already_applying_is_refused_and_recorded
 
 
 def test_sole_proprietor_by_name_is_refused_at_start(programme):
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     firm = certified_firm(programme, name="先行支援株式会社")
     advisor = advisor_of(firm)
     first = engagement_for(firm, advisor, round_obj, corporate_number="", company_name="山田 商店")
@@ -93,7 +91,7 @@ def test_sole_proprietor_by_name_is_refused_at_start(programme):
 
 def _two_firms_invite_the_same_shop(programme):  # type: ignore[no-untyped-def]
     """Two firms invite the same sole proprietor before either invitation is accepted."""
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     firms = [certified_firm(programme, name=n) for n in ("一番支援株式会社", "二番支援株式会社")]
     advisors = [advisor_of(f) for f in firms]
     invitations = []
@@ -152,7 +150,7 @@ def test_the_secretariat_list_shows_refused_attempts(programme):
 
 
 def test_invitation_links_last_as_long_as_the_round_says(programme):
-    round_obj = core_round(programme)
+    round_obj = open_round(programme)
     round_obj.application_rules = {**round_obj.application_rules, "invitation_valid_hours": 24}
     round_obj.save(update_fields=["application_rules"])
     firm = certified_firm(programme, name="期限支援株式会社")

@@ -15,20 +15,14 @@ from types import FrameType
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from dxgrant.applications import completeness, policies, snapshot
 from dxgrant.applications.models import Application
 from dxgrant.applications.services.submission import mark_ready
-from tests.applications.factories_core import (  # noqa: F401
-    complete,
-    drafting,
-    enrol_totp,
-    other_parts_complete,
-    totp_now,
-)
+from tests.factories.accounts import enrol_totp, signed_in, totp_now
+from tests.factories.applications import complete, drafting
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("other_parts_complete")]
+pytestmark = pytest.mark.django_db
 
 WATCHED: dict[str, Callable[..., Any]] = {
     "snapshot": snapshot.build_snapshot,
@@ -62,12 +56,6 @@ def ready(programme):  # type: ignore[no-untyped-def]
     mark_ready(application=s.application, actor=s.advisor)
     enrol_totp(s.applicant)
     return s
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def hidden(page: str, name: str) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from dxgrant.advisors.policies import active_membership
 from dxgrant.applications.models import RefusedDuplicate, ReturnRequest
 from dxgrant.support.models import EngagementMember, EngagementRole
-from tests.applications.factories_staff import fill_application, make_application, make_version
+from tests.factories.applications import fill_application, make_application, make_version
 from tests.pages import PAGES, make_objects
 from tests.test_query_counts import request
 

@@ -14,7 +14,7 @@ from dxgrant.applications.models import Application, BudgetLine, PlanSection
 from dxgrant.applications.services import plan
 from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
-from tests.applications.factories_plan import application_setup
+from tests.factories.applications import drafting
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def url(app, code: str = "current_state") -> str:
 
 
 def test_advisor_and_applicant_both_write_and_each_save_is_a_new_revision(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     first = plan.save_plan_section(
         actor=s.advisor, application=s.application, code="goals", text="三年後の姿", expected_revision=0
     )
@@ -46,7 +46,7 @@ def test_advisor_and_applicant_both_write_and_each_save_is_a_new_revision(progra
 
 
 def test_a_stale_save_is_refused_and_the_other_persons_text_is_kept(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     # Both opened the empty section (revision 0); the applicant saves first.
     plan.save_plan_section(
         actor=s.applicant, application=s.application, code="goals", text="申請者の文", expected_revision=0
@@ -64,7 +64,7 @@ def test_a_stale_save_is_refused_and_the_other_persons_text_is_kept(programme):
 
 
 def test_a_save_repeating_what_an_autosave_just_stored_is_not_a_conflict(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     # The autosave (revision 0 -> 1) lands while the page still holds revision 0; "save" then
     # posts the same text with revision 0: nothing to change, no conflict, no new revision.
     saved = plan.save_plan_section(
@@ -82,7 +82,7 @@ def test_a_save_repeating_what_an_autosave_just_stored_is_not_a_conflict(program
 
 
 def test_stale_save_on_the_page_shows_both_texts_and_saves_nothing(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     plan.save_plan_section(
         actor=s.applicant,
         application=s.application,
@@ -108,7 +108,7 @@ def test_stale_save_on_the_page_shows_both_texts_and_saves_nothing(programme):
 
 
 def test_autosave_answers_with_the_time_and_the_new_revision(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         url(s.application),
         {"text": "紙の伝票を転記している", "revision": "0", "autosave": "1"},
@@ -128,7 +128,7 @@ def test_autosave_answers_with_the_time_and_the_new_revision(programme):
 
 
 def test_save_and_return_goes_back_to_the_list(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         url(s.application), {"text": "現状", "revision": "0", "return": "1"}
     )
@@ -136,7 +136,7 @@ def test_save_and_return_goes_back_to_the_list(programme):
 
 
 def test_text_over_the_limit_is_refused_and_kept_in_the_form(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     limit = plan_rules.spec_for(s.application.round, "regional").max_chars
     text = "あ" * (limit + 1)
     response = client_of(s.advisor).post(url(s.application, "regional"), {"text": text, "revision": "0"})
@@ -153,7 +153,7 @@ def test_text_over_the_limit_is_refused_and_kept_in_the_form(programme):
 
 
 def test_milestones_must_fall_inside_the_programme_period(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     ends = s.application.round.programme_period_ends
     after = (ends + dt.timedelta(days=1)).isoformat()
     response = client_of(s.advisor).post(
@@ -183,7 +183,7 @@ def test_milestones_must_fall_inside_the_programme_period(programme):
 
 
 def test_measures_carry_their_technology_categories(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         url(s.application, "measures"),
         {
@@ -214,7 +214,7 @@ def test_measures_carry_their_technology_categories(programme):
 
 
 def test_kpis_are_stored_as_numbers_with_baseline_and_three_years(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.applicant).post(
         url(s.application, "kpis"),
         {
@@ -256,7 +256,7 @@ def test_kpis_are_stored_as_numbers_with_baseline_and_three_years(programme):
 
 
 def test_plan_status_and_problems_for_the_task_list(programme, django_assert_num_queries):
-    s = application_setup(programme)
+    s = drafting(programme)
     app = s.application
     assert completeness.plan_status(app) == plan_rules.NOT_STARTED
     plan.save_plan_section(
@@ -297,8 +297,8 @@ def test_plan_status_and_problems_for_the_task_list(programme, django_assert_num
 
 
 def test_another_firms_advisor_gets_404_and_staff_read_only(programme, client_for):
-    s = application_setup(programme)
-    other = application_setup(programme, firm_name="別の支援会社")
+    s = drafting(programme)
+    other = drafting(programme, firm_name="別の支援会社")
     for path in (f"/applications/{s.application.pk}/plan/", url(s.application)):
         assert client_of(other.advisor).get(path).status_code == 404
     assert (
@@ -311,7 +311,7 @@ def test_another_firms_advisor_gets_404_and_staff_read_only(programme, client_fo
 
 
 def test_a_suspended_firms_advisor_may_read_but_not_write(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     s.firm.certification_state = CertificationState.SUSPENDED
     s.firm.save(update_fields=["certification_state"])
     with pytest.raises(PermissionDenied):
@@ -325,7 +325,7 @@ def test_a_suspended_firms_advisor_may_read_but_not_write(programme):
 
 
 def test_nothing_is_editable_once_submitted(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     s.application.status = workflow.SUBMITTED
     s.application.save(update_fields=["status"])
     with pytest.raises(PermissionDenied):
@@ -335,8 +335,8 @@ def test_nothing_is_editable_once_submitted(programme):
 
 
 def test_unknown_section_code_is_refused(programme):
-    s = application_setup(programme)
-    with pytest.raises(ValidationError):
+    s = drafting(programme)
+    with pytest.raises(ValidationError, match="計画書の項目が正しくありません"):
         plan.save_plan_section(
             actor=s.applicant, application=s.application, code="award", text="1億円", expected_revision=0
         )
@@ -344,7 +344,7 @@ def test_unknown_section_code_is_refused(programme):
 
 
 def test_the_plan_never_carries_an_award(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     response = client_of(s.advisor).post(
         url(s.application, "kpis"),
         {"text": "指標", "revision": "0", "award_yen": "100000000", "kpi-award-baseline": "100000000"},
@@ -360,7 +360,7 @@ def test_the_plan_never_carries_an_award(programme):
 
 
 def test_section_titles_and_limits_come_from_the_round_in_the_visitors_language(programme):
-    s = application_setup(programme)
+    s = drafting(programme)
     client = client_of(s.applicant)
     page = client.get(url(s.application, "measures")).content.decode()
     assert "<h1>取組内容</h1>" in page and "3000字以内" in page

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from dxgrant.applications import budget_rules, plan_rules
 from dxgrant.applications.services import budget, documents, plan
-from tests.applications.factories_plan import PDF, application_setup
+from tests.factories.applications import drafting
+from tests.factories.files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +48,19 @@ def add_content(s, n: int) -> None:
             budget.upload_quote(
                 actor=s.advisor,
                 line=line,
-                file=SimpleUploadedFile(f"q{j}.pdf", PDF, content_type="application/pdf"),
+                file=SimpleUploadedFile(f"q{j}.pdf", PDF_BYTES, content_type="application/pdf"),
             )
         documents.upload_document(
             actor=s.applicant,
             application=s.application,
             code="tax_returns",
-            file=SimpleUploadedFile(f"d{i}.pdf", PDF, content_type="application/pdf"),
+            file=SimpleUploadedFile(f"d{i}.pdf", PDF_BYTES, content_type="application/pdf"),
         )
 
 
 @pytest.mark.parametrize("part", ["plan/", "budget/", "documents/"])
 def test_pages_stay_flat_as_content_grows(programme, part):
-    s = application_setup(programme)
+    s = drafting(programme)
     add_content(s, 1)
     clients = []
     for user in (s.advisor, s.applicant):
@@ -91,11 +92,13 @@ def add_more(s) -> None:
             ),
         )
         budget.upload_quote(
-            actor=s.advisor, line=line, file=SimpleUploadedFile("q.pdf", PDF, content_type="application/pdf")
+            actor=s.advisor,
+            line=line,
+            file=SimpleUploadedFile("q.pdf", PDF_BYTES, content_type="application/pdf"),
         )
         documents.upload_document(
             actor=s.applicant,
             application=s.application,
             code="registry_certificate",
-            file=SimpleUploadedFile(f"r{i}.pdf", PDF, content_type="application/pdf"),
+            file=SimpleUploadedFile(f"r{i}.pdf", PDF_BYTES, content_type="application/pdf"),
         )

@@ -11,8 +11,8 @@ from dxgrant.applications import plan_rules
 from dxgrant.applications.services import screening
 from dxgrant.core.i18n import localised
 from dxgrant.support.models import EngagementRole
-from tests.applications.factories_staff import fill_application, make_application, make_version
 from tests.factories import UserFactory
+from tests.factories.applications import fill_application, make_application, make_version
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from dxgrant.applications.tasks import send_return_notice
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Programme
 from dxgrant.support.models import EngagementMember, EngagementRole
-from tests.applications.factories_staff import fill_application, make_application, make_version
 from tests.factories import UserFactory
+from tests.factories.applications import fill_application, make_application, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_return_needs_at_least_one_comment(programme: Programme, client_for: Cal
 def test_return_refuses_unknown_sections_and_unsubmitted_applications(programme: Programme) -> None:
     app = submitted(programme)
     secretariat = UserFactory(role=Role.SECRETARIAT)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不明な項目へのコメントは受け付けられません"):
         screening.return_for_correction(app, actor=secretariat, comments={"nonsense": "x"})
     drafting = make_application(programme, status=workflow.DRAFTING)
     with pytest.raises(PermissionDenied):

@@ -18,14 +18,9 @@ from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, RefusedDuplicate
 from dxgrant.applications.views.staff import PAGE_SIZE
 from dxgrant.programs.models import Programme
-from tests.applications.factories_staff import (
-    PLAN_TEXT,
-    fill_application,
-    make_application,
-    make_version,
-    staff_round,
-)
-from tests.support.factories import firm_with_advisor
+from tests.factories.advisors import firm_with_advisor
+from tests.factories.applications import PLAN_TEXT, fill_application, make_application, make_version
+from tests.factories.rounds import open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +58,7 @@ def test_list_filters_by_each_column(programme: Programme, client_for: Callable[
     other_round = make_application(
         programme,
         company_name="別の回の会社",
-        round_obj=staff_round(programme, code="dx-test-other"),
+        round_obj=open_round(programme, code="dx-test-other"),
     )
     assert names(client.get(LIST, {"round": other_round.round_id})) == ["別の回の会社"]
     assert osaka.pk and big.pk
@@ -115,7 +110,7 @@ def test_list_shows_refused_duplicate_attempts(
     assert "二社目の支援事業者" in html
     assert first.corporate_number in html
     # Filtered by another round, the panel shows that round's attempts only.
-    other = staff_round(programme, code="dx-test-other-dup")
+    other = open_round(programme, code="dx-test-other-dup")
     html = client_for(Role.SECRETARIAT).get(LIST, {"round": other.pk}).content.decode()
     assert "二社目の支援事業者" not in html
     assert "重複申請の試みはありません。" in html

@@ -19,16 +19,15 @@ from dxgrant.applications.models import Application
 from dxgrant.applications.selectors import receipt_pdf
 from dxgrant.applications.services.submission import mark_ready, submit_application
 from dxgrant.applications.services.transitions import transition
-from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
 from tests.factories import UserFactory
+from tests.factories.applications import complete, drafting
 
 pytestmark = pytest.mark.django_db
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
-def ready(programme, request):  # type: ignore[no-untyped-def]
-    request.getfixturevalue("other_parts_complete")
+def ready(programme):  # type: ignore[no-untyped-def]
     s = drafting(programme)
     complete(s.application)
     mark_ready(application=s.application, actor=s.advisor)
@@ -67,7 +66,7 @@ def test_same_token_submits_once(ready):
 
 def test_second_submission_with_a_new_token_is_refused(ready):
     submit_application(application=ready.application, actor=ready.applicant, submission_token=uuid.uuid4())
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="すでに提出されています"):
         submit_application(
             application=ready.application, actor=ready.applicant, submission_token=uuid.uuid4()
         )

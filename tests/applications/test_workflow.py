@@ -16,9 +16,8 @@ from dxgrant.applications.models import Application, ApplicationVersion, ReturnR
 from dxgrant.applications.services.screening import return_for_correction
 from dxgrant.applications.services.submission import mark_ready, submit_application
 from dxgrant.applications.tasks import send_return_notice, send_submission_receipt
-from tests.applications.factories_core import complete, drafting, other_parts_complete  # noqa: F401
-from tests.applications.factories_staff import fill_application, make_application, make_version
 from tests.factories import UserFactory
+from tests.factories.applications import complete, drafting, fill_application, make_application, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,6 @@ def test_the_database_refuses_a_value_outside_the_choices(programme, column, val
         Application.objects.filter(pk=application.pk).update(**{column: value})
 
 
-@pytest.mark.usefixtures("other_parts_complete")
 def test_the_receipt_is_claimed_on_its_version(programme, django_capture_on_commit_callbacks):
     s = drafting(programme)
     complete(s.application)

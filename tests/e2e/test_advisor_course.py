@@ -13,7 +13,7 @@ from dxgrant.accounts.models import User
 from dxgrant.advisors.models import CourseProgress
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD
-from tests.firm_helpers import certified_firm, firm_admin
+from tests.factories.advisors import certified_firm, firm_admin
 
 pytestmark = pytest.mark.e2e
 

@@ -13,9 +13,11 @@ from playwright.sync_api import Page, expect
 
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import AdvisorFirm, RegistrationStatus
-from tests.advisors.factories import INVALID_CORPORATE_NUMBER, PDF_BYTES, PNG_BYTES, VALID_CORPORATE_NUMBER
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
+from tests.factories.accounts import wait_out_code_rollover
+from tests.factories.advisors import INVALID_CORPORATE_NUMBER, VALID_CORPORATE_NUMBER
+from tests.factories.files import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +26,6 @@ EMAIL = "founder@hayabusa-dx.example.jp"
 
 
 def current_code() -> str:
-    from tests.applications.factories_core import wait_out_code_rollover
-
     wait_out_code_rollover()
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(TOTP_SECRET, counters[len(counters) // 2]))

@@ -32,14 +32,15 @@ from dxgrant.accounts.models import Role, User
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.support.models import Engagement
-from tests.applications.factories_core import core_round, wait_out_code_rollover
 from tests.e2e.conftest import Site
 from tests.e2e.test_advisor_registration import current_code
 from tests.e2e.test_support_journey import sign_in
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD, UserFactory
-from tests.firm_helpers import add_advisor, certified_firm
-from tests.support.factories import corporate_number
+from tests.factories.accounts import wait_out_code_rollover
+from tests.factories.advisors import add_advisor, certified_firm
+from tests.factories.rounds import open_round
+from tests.factories.support import corporate_number
 
 pytestmark = pytest.mark.e2e
 
@@ -129,7 +130,7 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
 
     # What precedes the journey: an open round, a certified firm whose advisor passed the course,
     # and a secretariat account with its authenticator.
-    round_obj = core_round(site.programme)
+    round_obj = open_round(site.programme)
     rules = round_obj.application_rules
     firm = certified_firm(site.programme, name="東海DXパートナーズ株式会社")
     advisor = add_advisor(firm, passed_course=True, display_name="佐藤 一郎")

@@ -16,8 +16,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.support.models import Attendance, HearingRecord, HearingResponse, TrainingQuizAttempt
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD, UserFactory
-from tests.firm_helpers import add_advisor, certified_firm
-from tests.support.factories import engagement_for, open_round
+from tests.factories.advisors import add_advisor, certified_firm
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for
 
 pytestmark = pytest.mark.e2e
 

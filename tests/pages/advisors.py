@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import connection
 
 from dxgrant.accounts.models import Role
+from dxgrant.programs.models import Programme
+from tests.factories.advisors import attach_document, certified_firm, draft_firm, submitted_firm
 
 from .base import ANON, EVERYONE, MFA, PUBLIC, SIGNED_IN_SHOWN, STAFF_READ, Page
 
@@ -121,15 +123,13 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    from dxgrant.advisors.models import RegistrationStatus
-    from tests.advisors.factories import AdvisorFirmFactory, attach_document, certified, complete_firm
-
-    draft = AdvisorFirmFactory()
+    programme = Programme.objects.get()
+    draft = draft_firm(programme)
     document = attach_document(draft, "registry_certificate")
     return {
         "advisor_draft": draft.pk,
         "advisor_document": document.pk,
         "advisor_registrant": draft.created_by,
-        "advisor_submitted": complete_firm(RegistrationStatus.SUBMITTED).pk,
-        "advisor_certified_number": certified().certification_number,
+        "advisor_submitted": submitted_firm(programme).pk,
+        "advisor_certified_number": certified_firm(programme).certification_number,
     }

@@ -9,9 +9,18 @@ belong to no firm and no company: they get 404; the secretariat and auditors rea
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import connection
 
 from dxgrant.accounts.models import Role
+from dxgrant.applications import workflow
+from dxgrant.applications.models import Application, ApplicationVersion
+from dxgrant.applications.services.disclosure import update_disclosure
+from dxgrant.applications.snapshot import build_snapshot
+from dxgrant.programs.models import Programme
+from tests.factories.accounts import enrol_totp
+from tests.factories.applications import drafting
 
 from .base import ANON, Page
 
@@ -146,15 +155,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    import uuid
-
-    from dxgrant.applications import workflow
-    from dxgrant.applications.models import Application, ApplicationVersion
-    from dxgrant.applications.services.disclosure import update_disclosure
-    from dxgrant.applications.snapshot import build_snapshot
-    from dxgrant.programs.models import Programme
-    from tests.applications.factories_core import drafting, enrol_totp
-
     programme = Programme.objects.get()
     s = drafting(programme, firm_name="申請ページ用の事業者")
     update_disclosure(

@@ -7,9 +7,15 @@ and auditors read everything (200) and change nothing (403).
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from dxgrant.accounts.models import Role
+from dxgrant.applications import budget_rules
+from dxgrant.applications.services import budget, documents, plan
+from dxgrant.programs.models import Programme
+from tests.factories.applications import drafting
+from tests.factories.files import PDF_BYTES
 
 from .base import ANON, Page
 
@@ -122,14 +128,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from dxgrant.applications import budget_rules
-    from dxgrant.applications.services import budget, documents, plan
-    from dxgrant.programs.models import Programme
-    from tests.applications.factories_plan import PDF, application_setup
-
-    s = application_setup(Programme.objects.get(), firm_name="計画ページ用の事業者")
+    s = drafting(Programme.objects.get(), firm_name="計画ページ用の事業者")
     plan.save_plan_section(
         actor=s.advisor,
         application=s.application,
@@ -151,13 +150,15 @@ def make_objects() -> dict[str, object]:
         ),
     )
     budget.upload_quote(
-        actor=s.advisor, line=line, file=SimpleUploadedFile("見積.pdf", PDF, content_type="application/pdf")
+        actor=s.advisor,
+        line=line,
+        file=SimpleUploadedFile("見積.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     document = documents.upload_document(
         actor=s.applicant,
         application=s.application,
         code="tax_certificate",
-        file=SimpleUploadedFile("納税証明書.pdf", PDF, content_type="application/pdf"),
+        file=SimpleUploadedFile("納税証明書.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     return {
         "plan_application": s.application.pk,

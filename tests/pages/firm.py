@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.db import connection
 
 from dxgrant.accounts.models import Role
+from dxgrant.advisors.models import FirmMembership
+from dxgrant.advisors.services import team
+from dxgrant.programs.models import Programme
+from tests.factories.advisors import add_advisor, certified_firm, firm_admin
 
 from .base import ANON, EVERYONE, Page
 
@@ -74,11 +78,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    from dxgrant.advisors.models import FirmMembership
-    from dxgrant.advisors.services import team
-    from dxgrant.programs.models import Programme
-    from tests.firm_helpers import add_advisor, certified_firm, firm_admin
-
     firm = certified_firm(Programme.objects.get())
     admin = firm_admin(firm)
     advisor = add_advisor(firm)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.factories import InquiryFactory
+
 from .base import EVERYONE, MFA, PUBLIC, SIGNED_IN, SIGNED_IN_SHOWN, STAFF_READ, Page
 
 ELIGIBLE = {
@@ -91,6 +93,4 @@ NAMESPACES = {"public", "staff", "accounts", "api-v1"}
 
 
 def make_objects() -> dict[str, object]:
-    from tests.factories import InquiryFactory
-
     return {"inquiry": InquiryFactory().pk}

@@ -1,4 +1,4 @@
-"""The secretariat's application pages (/staff/applications/): list, detail, PDF, version
+"""The secretariat's application pages (/staff/applications/): list, detail, PDF_BYTES, version
 differences, a filed version, and the acts (begin screening, return for correction).
 
 Secretariat and auditors read everything; only the secretariat acts (auditors get 403 with the
@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import connection
 
 from dxgrant.accounts.models import Role
+from dxgrant.programs.models import Programme
+from tests.factories.applications import fill_application, make_application, make_version
 
 from .base import ANON, MFA, STAFF_READ, Page
 
@@ -87,9 +89,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    from dxgrant.programs.models import Programme
-    from tests.applications.factories_staff import fill_application, make_application, make_version
-
     programme = Programme.objects.get()
     application = fill_application(make_application(programme, company_name="ページ一覧用の申請株式会社"))
     make_version(application)

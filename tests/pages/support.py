@@ -9,9 +9,19 @@ except the secretariat and auditors, who read everything and change nothing (403
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
+from django.utils import timezone
 
 from dxgrant.accounts.models import Role
+from dxgrant.programs.models import Programme
+from dxgrant.support.models import Attendance, EngagementRole
+from dxgrant.support.services import invitations
+from tests.factories import UserFactory
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for, hearing_for, session_for
 
 from .base import ANON, EVERYONE, MFA, STAFF_READ, Page
 
@@ -207,22 +217,11 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from dxgrant.programs.models import Programme
-    from dxgrant.support.models import Attendance, EngagementRole
-    from dxgrant.support.services import invitations
-    from tests.factories import UserFactory
-    from tests.firm_helpers import certified_firm
-    from tests.support.factories import advisor_of, engagement_for, hearing_for, session_for, support_round
-
     programme = Programme.objects.get()
     firm = certified_firm(programme, name="支援ページ用の事業者")
     advisor = advisor_of(firm)
     representative = UserFactory(role=Role.APPLICANT)
-    engagement = engagement_for(firm, advisor, support_round(programme), representative=representative)
+    engagement = engagement_for(firm, advisor, open_round(programme), representative=representative)
     hearing = hearing_for(engagement)
     past = session_for(engagement, starts_at=timezone.now() - dt.timedelta(days=7))
     Attendance.objects.create(session=past, user=representative, checked_in_at=past.starts_at)

@@ -1,25 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from dxgrant.accounts.models import Role
 from tests.factories import UserFactory
-from tests.firm_helpers import certified_firm
-
-from .factories import advisor_of, engagement_for, representative_of, support_round
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    client.user = user  # type: ignore[attr-defined]
-    return client
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.rounds import open_round
+from tests.factories.support import engagement_for, representative_of
 
 
 @pytest.fixture
 def round_open(programme):  # type: ignore[no-untyped-def]
-    return support_round(programme)
+    return open_round(programme)
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ from dxgrant.support.admin import AttendanceAdmin
 from dxgrant.support.models import Attendance, CheckInAttempt, CheckInOutcome
 from dxgrant.support.services import attendance
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import code_now, session_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import code_now, session_for
 
 pytestmark = pytest.mark.django_db
 

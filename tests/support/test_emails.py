@@ -13,8 +13,7 @@ from dxgrant.support import tasks
 from dxgrant.support.models import ClientInvitation
 from dxgrant.support.services import engagements, invitations
 from tests.factories import UserFactory
-
-from .factories import hearing_for, session_for
+from tests.factories.support import hearing_for, session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
@@ -22,25 +21,20 @@ from dxgrant.support.models import (
     EngagementStatus,
 )
 from dxgrant.support.services import ending, engagements, invitations
-from tests.applications.factories_core import core_round
 from tests.factories import UserFactory
-from tests.firm_helpers import certified_firm
-from tests.support.factories import advisor_of, corporate_number, engagement_for, representative_of
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import advisor_of, certified_firm
+from tests.factories.rounds import open_round
+from tests.factories.support import corporate_number, engagement_for, representative_of
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
 def supported(programme):  # type: ignore[no-untyped-def]
     firm = certified_firm(programme, name="終了支援株式会社")
     advisor = advisor_of(firm)
-    engagement = engagement_for(firm, advisor, core_round(programme), corporate_number=corporate_number())
+    engagement = engagement_for(firm, advisor, open_round(programme), corporate_number=corporate_number())
     application = ensure_application(engagement=engagement, actor=advisor)
     return engagement, advisor, representative_of(engagement), application
 

@@ -16,10 +16,10 @@ from dxgrant.advisors.models import CertificationState
 from dxgrant.programs.models import Round
 from dxgrant.support.models import ClientInvitation, Engagement, EngagementMember, EngagementStatus
 from tests.factories import UserFactory
-from tests.firm_helpers import add_advisor
-
-from .conftest import signed_in
-from .factories import corporate_number, engagement_for
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import add_advisor
+from tests.factories.rounds import open_round
+from tests.factories.support import corporate_number, engagement_for
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,8 @@ def test_an_advisor_starts_an_engagement_and_the_representative_gets_a_link(
     assert "承諾待ち" in detail and "再送する" in detail
 
 
-def test_a_closed_round_is_refused(advisor, round_open):
-    closed = Round.objects.get(code="dx-2025-r1")
+def test_a_closed_round_is_refused(programme, advisor, round_open):
+    closed = open_round(programme, "dx-test-closed", closed=True)
     response = start(signed_in(advisor), closed)
     assert response.status_code == 400 and "受け付けていません" in response.content.decode()
     assert not Engagement.objects.exists()

@@ -14,9 +14,8 @@ from dxgrant.advisors.models import CertificationState
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.support.models import HearingRecord, HearingResponse
 from dxgrant.support.services import hearings
-
-from .conftest import signed_in
-from .factories import hearing_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import hearing_for
 
 pytestmark = pytest.mark.django_db
 

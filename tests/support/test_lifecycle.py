@@ -19,9 +19,8 @@ from dxgrant.support.models import (
 )
 from dxgrant.support.services import ending, engagements, invitations
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import hearing_for, session_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import hearing_for, session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from dxgrant.advisors.models import CertificationState
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.support.models import ClientInvitation, HearingRecord, TrainingSession
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import engagement_for, hearing_for, session_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import engagement_for, hearing_for, session_for
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +156,7 @@ def test_staff_read_everything_and_change_nothing(objects, engagement, client_fo
 
 
 def test_staff_list_filters(engagement, firm, advisor, round_open, client_for):
-    other = engagement_for(firm, advisor, round_open, company_name="有限会社べつの会社", status="invited")
+    other = engagement_for(firm, advisor, round_open, company_name="有限会社べつの会社", invited=True)
     client = client_for(Role.AUDITOR)
     active = client.get("/support/staff/?status=active").content.decode()
     assert engagement.company_name in active and other.company_name not in active

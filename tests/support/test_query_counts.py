@@ -15,9 +15,8 @@ from dxgrant.accounts.models import Role
 from dxgrant.support.models import Attendance, HearingResponse, TrainingQuizAttempt
 from dxgrant.support.services import invitations
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import engagement_for, hearing_for, session_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import engagement_for, hearing_for, session_for
 
 pytestmark = pytest.mark.django_db
 

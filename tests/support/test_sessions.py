@@ -13,9 +13,8 @@ from django.core import mail
 from dxgrant.accounts.models import Role
 from dxgrant.support.models import TrainingSession
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import session_for
+from tests.factories.accounts import signed_in
+from tests.factories.support import session_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from dxgrant.support.models import Attendance, TrainingQuizAttempt
 from dxgrant.support.selectors import training_status
 from dxgrant.support.services import quiz
 from tests.factories import UserFactory
-
-from .conftest import signed_in
-from .factories import correct_answers, session_for, wrong_answers
+from tests.factories.accounts import signed_in
+from tests.factories.support import correct_answers, session_for, wrong_answers
 
 pytestmark = pytest.mark.django_db
 

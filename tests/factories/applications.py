@@ -1,10 +1,14 @@
-"""Applications in the states the secretariat sees, built with the ORM (the applicant's flow that
-produces them has its own tests)."""
+"""Applications (申請): one being drafted with its people, applications in the states the
+secretariat sees, filled in completely (plan, budget with its quotations, every required
+document, disclosure, declarations), and their submitted versions. Built with the ORM where the
+applicant's flow that produces them has its own tests; `complete` gives an application that
+completeness (the task list) judges ready, with nothing replaced by a mock."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +16,7 @@ from django.utils import timezone
 from dxgrant.accounts.models import User
 from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.applications import workflow
+from dxgrant.applications.document_rules import QUOTES, upload_specs
 from dxgrant.applications.models import (
     Application,
     ApplicationDocument,
@@ -22,29 +27,43 @@ from dxgrant.applications.models import (
 )
 from dxgrant.applications.services.creation import ensure_application
 from dxgrant.applications.snapshot import build_snapshot
+from dxgrant.demo.builders import plan_data
 from dxgrant.programs.models import DeclarationText, Programme, Round
-from tests.support.factories import engagement_for, firm_with_advisor, open_round, representative_of
+
+from .advisors import advisor_of, certified_firm, firm_with_advisor
+from .rounds import open_round
+from .support import engagement_for, representative_of
 
 _receipts = itertools.count(1)
 
 PLAN_TEXT = "受発注をクラウドで一元管理し、在庫データを毎日分析して欠品を減らします。"
+# The file names of the documents fill_application attaches, by the round's document code.
+DOCUMENT_NAMES = {
+    "registry_certificate": "履歴事項全部証明書.pdf",
+    "tax_returns": "決算書.pdf",
+    "tax_certificate": "納税証明書.pdf",
+}
 
 
-def staff_round(programme: Programme, code: str = "dx-test-staff") -> Round:
-    """An open round with the programme's application rules and declaration texts."""
-    round_obj = open_round(programme, code=code)
-    template = Round.objects.filter(programme=programme, is_demo=False).order_by("application_opens").first()
-    assert template is not None
-    if not round_obj.application_rules:
-        round_obj.application_rules = template.application_rules
-        round_obj.save(update_fields=["application_rules"])
-        DeclarationText.objects.bulk_create(
-            DeclarationText(
-                round=round_obj, key=t.key, version=t.version, text_ja=t.text_ja, text_en=t.text_en
-            )
-            for t in DeclarationText.objects.filter(round=template)
-        )
-    return round_obj
+@dataclass
+class Setup:
+    application: Application
+    firm: AdvisorFirm
+    advisor: User
+    applicant: User
+
+
+def drafting(
+    programme: Programme, *, firm_name: str = "中核支援合同会社", round_obj: Round | None = None
+) -> Setup:
+    """An application just created by the advisor of a certified firm, for a company whose
+    representative accepted the support: nothing filled in yet."""
+    firm = certified_firm(programme, name=firm_name)
+    advisor = advisor_of(firm)
+    engagement = engagement_for(firm, advisor, round_obj or open_round(programme))
+    applicant = representative_of(engagement)
+    application = ensure_application(engagement=engagement, actor=advisor)
+    return Setup(application=application, firm=firm, advisor=advisor, applicant=applicant)
 
 
 def make_application(
@@ -58,12 +77,13 @@ def make_application(
     receipt_number: str | None = "auto",
     **columns: Any,
 ) -> Application:
-    """An application of a new company (status and columns set directly)."""
-    round_obj = round_obj or staff_round(programme)
+    """An application of a new company in `status` (submitted unless given; a receipt number
+    and a submission time from submitted on), its columns set directly."""
+    round_obj = round_obj or open_round(programme)
     if firm is None or advisor is None:
         firm, advisor = firm_with_advisor(programme)
-    kwargs: dict[str, Any] = {"company_name": company_name} if company_name else {}
-    engagement = engagement_for(firm, advisor, round_obj, **kwargs)
+    fields: dict[str, Any] = {"company_name": company_name} if company_name else {}
+    engagement = engagement_for(firm, advisor, round_obj, **fields)
     application = ensure_application(engagement=engagement, actor=advisor)
     application.status = status
     if receipt_number == "auto":
@@ -79,8 +99,10 @@ def make_application(
 
 
 def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) -> Application:
-    """A complete application: profile, plan, two budget lines with a quote, a document,
-    the disclosure and every declaration accepted by the representative."""
+    """Everything but the last profile figures (see `complete`): the profile, every plan section
+    with its structured parts (measures, milestones in the programme period, every KPI row),
+    two budget lines with two suppliers' quotations each, every required document, the
+    disclosure confirmed by the representative and every declaration accepted by them."""
     applicant = representative_of(application.engagement)
     application.entity_type = "corporation"
     application.legal_form = "株式会社"
@@ -106,12 +128,18 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
     application.budget_total_yen = 3_300_000 + 1_100_000
     application.eligible_total_yen = 3_000_000 + 1_000_000
     application.save()
-    for spec in application.round.application_rules.get("plan_sections", []):
-        PlanSection.objects.create(
+    round_obj = application.round
+    structured = plan_data(round_obj)
+    PlanSection.objects.bulk_create(
+        PlanSection(
             application=application,
-            code=spec["code"],
-            text=plan_text if spec["code"] == "current_state" else f"{spec['title_ja']}の内容",
+            code=spec.code,
+            text=plan_text if spec.code == "current_state" else f"{spec.title_ja}の内容",
+            data=structured.get(spec.code, {}),
         )
+        for spec in round_obj.rules.application.plan_sections
+    )
+    # Both lines are at or above the round's quotation threshold: two suppliers quote each.
     cloud = BudgetLine.objects.create(
         application=application,
         category="software",
@@ -123,7 +151,7 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
         eligible_amount_yen=3_000_000,
         position=1,
     )
-    BudgetLine.objects.create(
+    training = BudgetLine.objects.create(
         application=application,
         category="training",
         item="データ活用研修",
@@ -134,8 +162,16 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
         eligible_amount_yen=1_000_000,
         position=2,
     )
-    add_document(application, code="quotes", name="見積書_クラウド.pdf", budget_line=cloud)
-    add_document(application, code="registry_certificate", name="履歴事項全部証明書.pdf")
+    for line, name in (
+        (cloud, "見積書_クラウド.pdf"),
+        (cloud, "見積書_受発注ラボ.pdf"),
+        (training, "見積書_研修.pdf"),
+        (training, "見積書_まなび.pdf"),
+    ):
+        add_document(application, code=QUOTES, name=name, budget_line=line, uploaded_by=applicant)
+    for spec in upload_specs(round_obj):
+        name = DOCUMENT_NAMES.get(spec.code, f"{spec.code}.pdf")
+        add_document(application, code=spec.code, name=name, uploaded_by=applicant)
     now = timezone.now()
     DeclarationAcceptance.objects.bulk_create(
         DeclarationAcceptance(
@@ -146,9 +182,36 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
     return application
 
 
+def complete(application: Application) -> Application:
+    """A complete application, ready to be marked ready: filled in, the last profile figures
+    given, the disclosure confirmed at its revision and every declaration made."""
+    fill_application(application)
+    application.refresh_from_db()
+    application.company_name_kana = "テストセイサクショ"
+    application.representative_name_kana = "ヤマダタロウ"
+    application.prefecture = "東京都"
+    application.industry = "E"
+    application.employees = 12
+    application.sales_previous_yen = 280_000_000
+    application.operating_profit_last_yen = 12_000_000
+    application.operating_profit_previous_yen = 10_000_000
+    application.profile_revision = 1
+    application.disclosure_revision = 1
+    application.disclosure_confirmed_revision = 1
+    application.save()
+    return application
+
+
 def add_document(
-    application: Application, *, code: str, name: str, budget_line: BudgetLine | None = None
+    application: Application,
+    *,
+    code: str,
+    name: str,
+    budget_line: BudgetLine | None = None,
+    uploaded_by: User | None = None,
 ) -> ApplicationDocument:
+    """A file attached by the representative unless `uploaded_by` (a quotation when
+    `budget_line` is given)."""
     return ApplicationDocument.objects.create(
         application=application,
         code=code,
@@ -158,7 +221,7 @@ def add_document(
         content_type="application/pdf",
         size=12_345,
         sha256=f"{abs(hash((application.pk, name))):064d}"[:64],
-        uploaded_by=representative_of(application.engagement),
+        uploaded_by=uploaded_by or representative_of(application.engagement),
     )
 
 

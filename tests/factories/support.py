@@ -1,19 +1,21 @@
-"""Engagements, hearing records and training sessions for tests, built directly with the ORM
-(the pages that create them have their own tests). Firms come from tests/firm_helpers.py."""
+"""Supported companies (支援先): engagements with their people, hearing records and training
+sessions, built directly with the ORM (the pages that create them have their own tests)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import uuid
+from typing import Any
 
 import factory
 from django.utils import timezone
 
-from dxgrant.accounts.models import Role, User
+from dxgrant.accounts.models import User
+from dxgrant.accounts.roles import Role
 from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.japan.corporate_number import check_digit
-from dxgrant.programs.models import Programme, Round
+from dxgrant.programs.models import Round
 from dxgrant.support import checkin
 from dxgrant.support.models import (
     Engagement,
@@ -24,8 +26,8 @@ from dxgrant.support.models import (
     TrainingFormat,
     TrainingSession,
 )
-from tests.factories import UserFactory
-from tests.firm_helpers import add_advisor, certified_firm
+
+from .accounts import UserFactory
 
 _numbers = itertools.count(1)
 
@@ -36,59 +38,21 @@ def corporate_number() -> str:
     return f"{check_digit(base)}{base}"
 
 
-def open_round(programme: Programme, code: str = "dx-test-open") -> Round:
-    """A copy of the programme's real round whose application window contains today."""
-    existing = Round.objects.filter(code=code).first()
-    if existing is not None:
-        return existing
-    template = Round.objects.filter(programme=programme, is_demo=False).order_by("application_opens").first()
-    assert template is not None
-    today = timezone.localdate()
-    return Round.objects.create(
-        programme=programme,
-        code=code,
-        name_ja="テスト公募回（受付中）",
-        name_en="Test round (open)",
-        application_opens=today - dt.timedelta(days=30),
-        application_closes=today + dt.timedelta(days=60),
-        programme_period_starts=today - dt.timedelta(days=30),
-        programme_period_ends=today + dt.timedelta(days=400),
-        max_award_yen=template.max_award_yen,
-        eligibility=template.eligibility,
-        rubric=template.rubric,
-        amount_rule=template.amount_rule,
-        documents=template.documents,
-        training=template.training,
-        texts=template.texts,
-    )
-
-
-def support_round(programme: Programme, code: str = "dx-test-open") -> Round:
-    """An open round with the programme's application rules too (how long invitation links
-    last, among them): the round an advisor invites a company in."""
-    round_obj = open_round(programme, code=code)
-    if not round_obj.application_rules:
-        template = (
-            Round.objects.filter(programme=programme, is_demo=False).exclude(application_rules={}).first()
-        )
-        assert template is not None
-        round_obj.application_rules = template.application_rules
-        round_obj.save(update_fields=["application_rules"])
-    return round_obj
-
-
-def advisor_of(firm: AdvisorFirm, *, passed_course: bool = True, **kwargs: object) -> User:
-    return add_advisor(firm, passed_course=passed_course, **kwargs)
-
-
-def firm_with_advisor(programme: Programme, **firm_kwargs: object) -> tuple[AdvisorFirm, User]:
-    firm = certified_firm(programme, **firm_kwargs)  # type: ignore[arg-type]
-    return firm, advisor_of(firm)
-
-
 class EngagementFactory(factory.django.DjangoModelFactory):
+    """An engagement the company accepted (`active`); traits `invited` (not yet accepted) and
+    `ended` (ended by its lead advisor, with a reason)."""
+
     class Meta:
         model = Engagement
+
+    class Params:
+        invited = factory.Trait(status=EngagementStatus.INVITED)
+        ended = factory.Trait(
+            status=EngagementStatus.ENDED,
+            ended_at=factory.LazyFunction(timezone.now),
+            ended_by=factory.SelfAttribute("lead_advisor"),
+            end_reason="支援の方針が合わなかったため（テスト）",
+        )
 
     company_name = factory.Sequence(lambda n: f"株式会社テスト製作所{n}")
     corporate_number = factory.LazyFunction(corporate_number)
@@ -102,10 +66,11 @@ def engagement_for(
     *,
     representative: User | None = None,
     staff: tuple[User, ...] = (),
-    **kwargs: object,
+    **fields: Any,
 ) -> Engagement:
-    """An active engagement with its representative (a new applicant unless given) as member."""
-    engagement = EngagementFactory(firm=firm, round=round_obj, lead_advisor=advisor, **kwargs)
+    """An engagement (active unless a trait says otherwise) with its representative (a new
+    applicant unless given) and `staff` as members."""
+    engagement = EngagementFactory(firm=firm, round=round_obj, lead_advisor=advisor, **fields)
     representative = representative or UserFactory(role=Role.APPLICANT)
     EngagementMember.objects.create(
         engagement=engagement, user=representative, role=EngagementRole.REPRESENTATIVE
@@ -130,8 +95,9 @@ class HearingFactory(factory.django.DjangoModelFactory):
     next_steps = "山田：来週までに伝票の種類を一覧にする。佐藤：クラウド受発注の候補を3つ示す。"
 
 
-def hearing_for(engagement: Engagement, **kwargs: object) -> HearingRecord:
-    return HearingFactory(engagement=engagement, author=engagement.lead_advisor, **kwargs)
+def hearing_for(engagement: Engagement, **fields: Any) -> HearingRecord:
+    """A hearing record written by the engagement's lead advisor, not yet confirmed."""
+    return HearingFactory(engagement=engagement, author=engagement.lead_advisor, **fields)
 
 
 def session_for(
@@ -141,7 +107,7 @@ def session_for(
     hours: float = 2,
     curriculum_code: str = "dx_management",
     invitees: tuple[User, ...] = (),
-    **kwargs: object,
+    **fields: Any,
 ) -> TrainingSession:
     """A session on one curriculum unit; by default running now (started 10 minutes ago)."""
     starts_at = starts_at or timezone.now() - dt.timedelta(minutes=10)
@@ -155,7 +121,7 @@ def session_for(
         location="https://meet.example.jp/dx-training",
         checkin_secret=checkin.new_secret(),
         submission_token=uuid.uuid4(),
-        **kwargs,
+        **fields,
     )
     if invitees:
         session.invitees.set(invitees)
@@ -168,11 +134,12 @@ def code_now(session: TrainingSession) -> str:
 
 
 def correct_answers(round_obj: Round) -> dict[str, str]:
-    return {q["code"]: q["answer"] for q in round_obj.training["quiz"]}
+    """The training quiz answered right, question by question."""
+    return {q.code: q.answer for q in round_obj.rules.training.quiz}
 
 
 def wrong_answers(round_obj: Round) -> dict[str, str]:
+    """The training quiz answered wrong, question by question."""
     return {
-        q["code"]: next(c["value"] for c in q["choices"] if c["value"] != q["answer"])
-        for q in round_obj.training["quiz"]
+        q.code: next(c.value for c in q.choices if c.value != q.answer) for q in round_obj.rules.training.quiz
     }
