@@ -311,7 +311,7 @@ def test_renewal_extends_from_the_end_or_from_today_once_expired(programme, secr
     # Expired: the new period starts today.
     time_machine.move_to("2029-01-15 10:00:00+09:00", tick=False)
     assert firm.public_status() == PublicStatus.EXPIRED
-    assert not can_act_as_advisor(type(firm.created_by).objects.get(pk=firm.created_by_id))[0]
+    assert not can_act_as_advisor(type(firm.created_by).objects.get(pk=firm.created_by_id)).allowed
     certification.renew_certification(actor=secretariat, firm=firm, reason="再開")
     firm.refresh_from_db()
     assert (firm.valid_from, firm.valid_until) == (dt.date(2029, 1, 15), dt.date(2031, 1, 14))
