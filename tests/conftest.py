@@ -4,10 +4,10 @@ import os
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from django.conf import settings
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.programs.models import Programme
