@@ -17,6 +17,7 @@ ELIGIBLE = {
 # name: the page. `why` names the queries.
 PAGES: dict[str, Page] = {
     "public:home": Page("/", 2, why="programme; rounds"),
+    "public:favicon": Page("/favicon.ico", 0, why="a static file, read once per process"),
     "public:about": Page("/about/", 2, why="programme; rounds"),
     "public:eligibility": Page("/eligibility/", 2, why="programme; rounds"),
     "public:schedule": Page("/schedule/", 2, why="programme; rounds"),
@@ -60,6 +61,7 @@ PAGES: dict[str, Page] = {
 
 EXPECTED: dict[str, dict[str, int]] = {
     "public:home": PUBLIC,
+    "public:favicon": PUBLIC,
     "public:about": PUBLIC,
     "public:eligibility": PUBLIC,
     "public:schedule": PUBLIC,
