@@ -1,5 +1,7 @@
 import pytest
 
+from tests.factories.rounds import OPEN_ROUND, open_round
+
 pytestmark = pytest.mark.django_db
 URL = "/rounds/dx-2025-r1/self-check/"
 
@@ -65,6 +67,8 @@ def test_htmx_gets_only_the_form_body(client, programme):
     assert "<html" not in page
 
 
-def test_the_start_link_goes_to_the_current_round(client, programme):
+def test_the_start_link_goes_to_the_open_round(client, programme):
+    # Round 1 has closed (April 2026): the start link leads to a round open today, not to it.
+    open_round(programme)
     response = client.get("/self-check/")
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302 and response["Location"] == f"/rounds/{OPEN_ROUND}/self-check/"
