@@ -129,4 +129,15 @@
     var target = swapped.querySelector("[data-result]") || document.getElementById("error-summary");
     if (target) { target.focus(); target.scrollIntoView({ block: "start" }); }
   });
+
+  // A table's scroll hint is shown only while the table is wider than its box (without this
+  // script every hint shows on a narrow screen).
+  function markScrollable() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      box.classList.toggle("fits", box.scrollWidth <= box.clientWidth + 1);
+    });
+  }
+  ready(markScrollable);
+  window.addEventListener("resize", markScrollable);
+  document.addEventListener("htmx:afterSettle", markScrollable);
 })();
