@@ -5,10 +5,13 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= dxgrant.config.settings.dev
 
-.PHONY: run test setup system venv messages lint test-sqlite test-postgres bench clean
+.PHONY: run dev test setup system venv messages lint test-sqlite test-postgres bench clean
 
-run: setup ## Set up, load the programme and demo data, serve on http://127.0.0.1:$(PORT) with a worker
+run: setup ## Set up, load the programme and demo data, serve on http://127.0.0.1:$(PORT) as production does (gunicorn, DEBUG off) with a worker
 	@bash scripts/run.sh $(PORT)
+
+dev: setup ## Development only: Django's development server (debug pages, auto-reload) with a worker and the demo data
+	@bash scripts/dev.sh $(PORT)
 
 test: setup ## Lint, type-check, and run the whole suite on SQLite and on a throwaway PostgreSQL
 	@bash scripts/test.sh

@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Serves dxgrant for trying it out: migrations, programme and demo data, a task worker, the web server.
+# Serves dxgrant for trying it out, the way production serves it: DEBUG off, static files through
+# WhiteNoise (collectstatic), gunicorn with its workers and the task worker beside it, with the
+# programme and demo data. Development (debug pages, auto-reload) is scripts/dev.sh (`make dev`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-dxgrant.config.settings.dev}"
+export DJANGO_SETTINGS_MODULE=dxgrant.config.settings.run
 # Links in emails (invitations, notices) point at this server, whatever the port.
 export DXGRANT_SITE_URL="${DXGRANT_SITE_URL:-http://127.0.0.1:${PORT}}"
-DX=.venv/bin/dxgrant
-mkdir -p var
+VAR="${DXGRANT_VAR_DIR:-var}"
+mkdir -p "$VAR"
+# A secret key of this machine's own, kept so that sessions survive a restart.
+if [ -z "${DXGRANT_SECRET_KEY:-}" ]; then
+  [ -s "$VAR/secret-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$VAR/secret-key")
+  DXGRANT_SECRET_KEY="$(cat "$VAR/secret-key")"
+  export DXGRANT_SECRET_KEY
+fi
+BIN=.venv/bin
+DX="$BIN/python manage.py"
 $DX migrate --noinput -v0
+$DX createcachetable
+$DX collectstatic --noinput -v0
 $DX seed-demo
 echo
 echo "Sign in at http://127.0.0.1:${PORT}/accounts/login/"
@@ -17,5 +29,14 @@ echo "  .venv/bin/dxgrant demo-otp <email>"
 echo
 $DX db_worker --interval 1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-$DX runserver "127.0.0.1:${PORT}"
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+# exec would lose the trap (and leave the worker behind): gunicorn runs as a child instead.
+"$BIN/gunicorn" dxgrant.config.wsgi:application \
+  --bind "127.0.0.1:${PORT}" \
+  --workers "${DXGRANT_WEB_WORKERS:-2}" \
+  --threads 4 \
+  --access-logfile - \
+  --graceful-timeout 5 &
+web=$!
+trap 'kill "$web" "$worker" 2>/dev/null || true' EXIT INT TERM
+wait "$web"

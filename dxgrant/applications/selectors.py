@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.core.decisions import Decision
@@ -27,6 +26,7 @@ from dxgrant.japan import industry as jsic
 from dxgrant.programs.eligibility import EligibilityResult
 
 from . import completeness, workflow
+from .audit_labels import action_label
 from .models import Application, ApplicationVersion, ReturnRequest
 from .policies import (
     Side,
@@ -213,19 +213,6 @@ def industry_label(code: str) -> str:
         return code
 
 
-def _action_label(action: str) -> str:
-    """A person's words for an audit action; the raw action stays visible beside it."""
-    name = action.removeprefix("application.")
-    if name in workflow.TRANSITIONS:
-        return str(workflow.TRANSITIONS[name].label)
-    known = {
-        "application.created": _("申請を作成"),
-        "application.return_requested": _("差戻しの内容を記録"),
-        "application.return_notified": _("差戻しをメールで通知"),
-    }
-    return str(known.get(action, ""))
-
-
 def audit_history(
     application: Application, versions: list[ApplicationVersion], returns: list[ReturnRequest]
 ) -> list[AuditEntry]:
@@ -238,7 +225,7 @@ def audit_history(
         ).order_by("-seq")
     )
     for entry in entries:
-        entry.label = _action_label(entry.action)  # type: ignore[attr-defined]
+        entry.label = action_label(entry.action)  # type: ignore[attr-defined]
     return entries
 
 

@@ -16,7 +16,7 @@ from dxgrant.accounts.roles import Role
 from dxgrant.advisors.models import CertificationState, FirmMembership
 from dxgrant.programs.models import Programme
 
-from . import builders
+from . import builders, clock
 from .accounts import DEMO_PASSWORD, demo_user
 
 
@@ -173,6 +173,16 @@ STATES = {
 
 
 def _create(programme: Programme, spec: DemoFirm, secretariat: User, today: dt.date) -> None:
+    if spec.state == "expired":
+        # Its certification expired: it registered and was certified long enough ago for its
+        # validity to have run out, and its history says so.
+        with clock.as_of(today - dt.timedelta(days=900)):
+            _register(programme, spec, secretariat)
+        return
+    _register(programme, spec, secretariat)
+
+
+def _register(programme: Programme, spec: DemoFirm, secretariat: User) -> None:
     admin = demo_user(spec.admin_email, Role.ADVISOR, spec.admin_name, password=DEMO_PASSWORD)
     if FirmMembership.objects.filter(user=admin, is_active=True).exists():
         return
@@ -189,15 +199,12 @@ def _create(programme: Programme, spec: DemoFirm, secretariat: User, today: dt.d
     if spec.state == "submitted":
         builders.registered_firm(programme=programme, admin=admin, fields=fields, advisors=advisors)
         return
-    # An expired certification was issued long enough ago for its validity to have run out.
-    certified_on = today - dt.timedelta(days=900) if spec.state == "expired" else today
     builders.certified_firm(
         programme=programme,
         admin=admin,
         secretariat=secretariat,
         fields=fields,
         advisors=advisors,
-        certified_on=certified_on,
         state=STATES.get(spec.state, CertificationState.ACTIVE),
         reason=REASONS.get(spec.state, ""),
     )

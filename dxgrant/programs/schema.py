@@ -98,6 +98,8 @@ class EligibilityField(Strict):
     help_en: str = ""
     min: int | None = None
     max: int | None = None
+    # A number typed as people would type it, shown in the message for a wrong entry.
+    example: str = ""
     choices: list[Choice] = []
     required_when: Condition | None = None
 

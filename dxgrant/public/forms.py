@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import User
 from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField
 from dxgrant.core.i18n import localised
 from dxgrant.programs.eligibility import condition_holds
-from dxgrant.programs.schema import Eligibility, EligibilityField
+from dxgrant.programs.schema import Condition, Eligibility, EligibilityField
 
 from .models import Inquiry, InquiryCategory, InquiryStatus
 
@@ -106,14 +107,52 @@ class SelfCheckForm(forms.Form):
             condition = spec.required_when
             if condition and cleaned.get(name) is None and name not in self.errors:
                 if condition_holds(condition, cleaned):
-                    self.add_error(name, _("ほかの質問への回答により、この項目の入力が必要です。"))
+                    self.add_error(name, _required_because(spec, condition, self.specs))
         return cleaned
 
     def facts(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.specs}
 
 
+def _with_label(message: str, label: str) -> str:
+    """The message with the question's label in it; Django fills %(limit_value)s afterwards."""
+    return message.replace("%(label)s", label.replace("%", "%%"))
+
+
+def _answer_text(spec: EligibilityField | None, value: Any) -> str:
+    """An answer as the question offered it: a choice's label, はい/いいえ, or the value."""
+    if spec is not None and spec.type == "choice":
+        labels = {c.value: localised(c, "label") for c in spec.choices}
+        return labels.get(str(value), str(value))
+    if isinstance(value, bool):
+        return gettext("はい") if value else gettext("いいえ")
+    return str(value)
+
+
+def _required_because(
+    spec: EligibilityField, condition: Condition, specs: dict[str, EligibilityField]
+) -> str:
+    """Why an optional-looking question must be answered, naming both questions: "「事業者の形態」が
+    「法人」の場合は、「資本金（円）」を入力してください。"."""
+    other = specs.get(condition.field)
+    other_label = localised(other, "label") if other is not None else condition.field
+    label = localised(spec, "label")
+    if condition.op in ("eq", "in"):
+        values = condition.value if isinstance(condition.value, list) else [condition.value]
+        answer = "・".join(_answer_text(other, v) for v in values)
+        return gettext("「%(other)s」が「%(answer)s」の場合は、「%(label)s」を入力してください。") % {
+            "other": other_label,
+            "answer": answer,
+            "label": label,
+        }
+    return gettext("「%(other)s」への回答では、「%(label)s」の入力が必要です。入力してください。") % {
+        "other": other_label,
+        "label": label,
+    }
+
+
 def _self_check_field(spec: EligibilityField) -> forms.Field:
+    """One question. Every message names the question and says what to do."""
     label = localised(spec, "label")
     help_text = localised(spec, "help")
     if spec.type == "choice":
@@ -122,7 +161,7 @@ def _self_check_field(spec: EligibilityField) -> forms.Field:
             help_text=help_text,
             choices=[(c.value, localised(c, "label")) for c in spec.choices],
             widget=forms.RadioSelect,
-            error_messages={"required": _("選択してください。")},
+            error_messages={"required": _with_label(gettext("「%(label)s」を選んでください。"), label)},
         )
     if spec.type == "boolean":
         return forms.TypedChoiceField(
@@ -131,8 +170,19 @@ def _self_check_field(spec: EligibilityField) -> forms.Field:
             choices=[("yes", _("はい")), ("no", _("いいえ"))],
             coerce=lambda v: v == "yes",
             widget=forms.RadioSelect,
-            error_messages={"required": _("「はい」か「いいえ」を選んでください。")},
+            error_messages={
+                "required": _with_label(
+                    gettext("「%(label)s」について、「はい」か「いいえ」を選んでください。"), label
+                )
+            },
         )
+    invalid = (
+        _with_label(gettext("「%(label)s」は数字で入力してください（例: %(example)s）。"), label).replace(
+            "%(example)s", spec.example.replace("%", "%%")
+        )
+        if spec.example
+        else _with_label(gettext("「%(label)s」は数字で入力してください。"), label)
+    )
     return YenIntegerField(
         label=label,
         help_text=help_text,
@@ -141,9 +191,13 @@ def _self_check_field(spec: EligibilityField) -> forms.Field:
         required=spec.required_when is None,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
-            "required": _("入力してください。"),
-            "invalid": _("数字で入力してください（例: 10000000）。"),
-            "min_value": _("%(limit_value)s以上の数を入力してください。"),
-            "max_value": _("%(limit_value)s以下の数を入力してください。"),
+            "required": _with_label(gettext("「%(label)s」を入力してください。"), label),
+            "invalid": invalid,
+            "min_value": _with_label(
+                gettext("「%(label)s」には%(limit_value)s以上の数を入力してください。"), label
+            ),
+            "max_value": _with_label(
+                gettext("「%(label)s」には%(limit_value)s以下の数を入力してください。"), label
+            ),
         },
     )

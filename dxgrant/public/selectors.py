@@ -31,6 +31,18 @@ class ProgrammeOverview:
     demo_rounds: list[Round]
     today: dt.date
 
+    @property
+    def open_round(self) -> Round | None:
+        """The round taking applications today, where the self-check leads: a real one before a
+        demo one (the demo round is labelled as such on the pages)."""
+        taking = [r for r in self.rounds if r.status == "open"]  # type: ignore[attr-defined]
+        return next((r for r in taking if not r.is_demo), None) or next(iter(taking), None)
+
+    @property
+    def last_closed_round(self) -> Round | None:
+        """The latest real round whose window has closed: its rules, when none is open."""
+        return next((r for r in reversed(self.rounds) if r.status == "closed" and not r.is_demo), None)  # type: ignore[attr-defined]
+
 
 def programme_overview(programme: Programme, *, today: dt.date | None = None) -> ProgrammeOverview:
     today = today or timezone.localdate()

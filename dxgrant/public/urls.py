@@ -6,6 +6,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", site.home, name="home"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("about/", site.about, name="about"),
     path("eligibility/", site.eligibility, name="eligibility"),
     path("schedule/", site.schedule, name="schedule"),

@@ -97,14 +97,48 @@ def page(e2e_browser: object, site: Site) -> Iterator[object]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.js_errors = errors  # type: ignore[attr-defined]
+    violations: list[str] = []
+    pg.on("console", lambda msg: _note_csp_violation(msg, violations))
+    pg.csp_violations = violations  # type: ignore[attr-defined]
     try:
         yield pg
+        # Every journey keeps the Content Security Policy: anything it blocked is a failure.
+        violations.extend(csp_violations_in(pg))
+        assert violations == [], f"Content Security Policy violations: {violations}"
     finally:
         context.close()
+
+
+# Records what the browser's Content Security Policy blocked on the page (the event fires in
+# the page; the console also reports it, which catches violations on pages since left).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(
+    e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.documentURI
+    + (e.sample ? " (" + e.sample + ")" : ""));
+});
+"""
+
+
+def _note_csp_violation(message: object, violations: list[str]) -> None:
+    text = str(message.text)  # type: ignore[attr-defined]
+    if "Content Security Policy" in text:
+        violations.append(text)
+
+
+def csp_violations_in(pg: object) -> list[str]:
+    """The violations the current document reported so far."""
+    try:
+        found = pg.evaluate("() => window.__cspViolations || []")  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a page that is gone (closed, downloading) reported to the console
+        return []
+    return list(found)
 
 
 @pytest.fixture

@@ -216,6 +216,9 @@ def submit_self_check(page: Page) -> None:
 def test_self_check_eligible_ineligible_and_input_error(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
     page.get_by_role("link", name="対象になるか確認する").click()
+    # No round is open (round 1 closed in April 2026): the page says so and offers its rules.
+    expect(page.locator("main")).to_contain_text("現在、申請を受け付けている公募回はありません")
+    page.get_by_role("link", name="2025年度 第1回公募の要件で確認する").click()
     expect(page).to_have_url(re.compile(r"/rounds/dx-2025-r1/self-check/$"))
     assert_page_basics(page)
     expect(page.locator("h1")).to_have_text("申請要件セルフチェック")
@@ -270,8 +273,8 @@ def test_self_check_eligible_ineligible_and_input_error(page: Page, shot) -> Non
     expect(links).to_have_count(1)
     link = links.first
     expect(link).to_have_attribute("href", "#id_capital_yen")
-    expect(link).to_contain_text("資本金（円）")
-    expect(link).to_contain_text(re.compile(r"入力が必要です。"))
+    # The message names the question, the answer that asks for it, and what to do.
+    expect(link).to_have_text("「事業者の形態」が「法人」の場合は、「資本金（円）」を入力してください。")
     # "At the top": above the form and above every field.
     summary_box = summary.bounding_box()
     form_box = page.locator("form[action*='self-check']").bounding_box()
@@ -280,7 +283,7 @@ def test_self_check_eligible_ineligible_and_input_error(page: Page, shot) -> Non
     expect(page.get_by_label("常時使用する従業員数（人）")).to_have_value("20")
     expect(page.get_by_role("group", name="事業者の形態").get_by_label("法人", exact=True)).to_be_checked()
     # The field shows its own message too.
-    expect(page.locator(".field--error")).to_contain_text(re.compile(r"入力が必要です。"))
+    expect(page.locator(".field--error")).to_contain_text("「資本金（円）」を入力してください。")
     assert_page_basics(page)
     shot("04-input-error")
 

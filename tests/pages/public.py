@@ -17,6 +17,7 @@ ELIGIBLE = {
 # name: the page. `why` names the queries.
 PAGES: dict[str, Page] = {
     "public:home": Page("/", 2, why="programme; rounds"),
+    "public:favicon": Page("/favicon.ico", 0, why="a static file, read once per process"),
     "public:about": Page("/about/", 2, why="programme; rounds"),
     "public:eligibility": Page("/eligibility/", 2, why="programme; rounds"),
     "public:schedule": Page("/schedule/", 2, why="programme; rounds"),
@@ -25,7 +26,9 @@ PAGES: dict[str, Page] = {
     "public:operator": Page("/operator/", 2, why="programme; rounds"),
     "public:contact": Page("/contact/", 2, why="programme; rounds"),
     "public:contact_thanks": Page("/contact/thanks/", 0, why="redirect without a sent inquiry"),
-    "public:self_check_start": Page("/self-check/", 2, why="programme; rounds"),
+    "public:self_check_start": Page(
+        "/self-check/", 2, why="programme; rounds: to the open round (the pages' objects include one)"
+    ),
     "public:self_check": Page("/rounds/dx-2025-r1/self-check/", 2, why="round; programme (header)"),
     "public:guidelines_pdf": Page(
         "/rounds/dx-2025-r1/guidelines.pdf", 3, why="round; programme; declarations"
@@ -60,6 +63,7 @@ PAGES: dict[str, Page] = {
 
 EXPECTED: dict[str, dict[str, int]] = {
     "public:home": PUBLIC,
+    "public:favicon": PUBLIC,
     "public:about": PUBLIC,
     "public:eligibility": PUBLIC,
     "public:schedule": PUBLIC,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
@@ -101,3 +103,32 @@ def test_a_production_database_has_no_demo_round_because_seeding_is_refused(clie
     assert not Round.objects.filter(is_demo=True).exists()
     assert "デモ公募回" not in text(client.get("/schedule/"))
     assert client.get("/rounds/dx-demo-open/self-check/").status_code == 404
+
+
+# --- The home page's main button leads to the round that is open (issue 9, item 6) -----------
+
+
+def button_target(page: str) -> str:
+    found = re.search(r'<a class="button" href="([^"]+)">対象になるか確認する</a>', page)
+    assert found, "no main button"
+    return found.group(1)
+
+
+@time_machine.travel(NOW_CLOSED, tick=False)
+def test_the_main_button_leads_to_the_open_round_not_the_closed_one(client, programme):
+    """Round 1 closed in April; a demo round is open today (as `make run` has it)."""
+    seed_demo()
+    target = button_target(text(client.get("/")))
+    assert target == "/rounds/dx-demo-open/self-check/"
+    assert client.get("/self-check/")["Location"] == "/rounds/dx-demo-open/self-check/"
+    page = text(client.get(target))
+    assert "受付中" in page and "受付終了" not in page
+
+
+@time_machine.travel(NOW_CLOSED, tick=False)
+def test_with_no_round_open_the_self_check_says_so_and_offers_the_closed_rounds_rules(client, programme):
+    target = button_target(text(client.get("/")))
+    page = text(client.get(target))
+    assert "現在、申請を受け付けている公募回はありません" in page
+    assert "2025年度 第1回公募の要件で確認する" in page
+    assert 'href="/rounds/dx-2025-r1/self-check/"' in page

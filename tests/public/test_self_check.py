@@ -1,5 +1,7 @@
 import pytest
 
+from tests.factories.rounds import OPEN_ROUND, open_round
+
 pytestmark = pytest.mark.django_db
 URL = "/rounds/dx-2025-r1/self-check/"
 
@@ -65,6 +67,43 @@ def test_htmx_gets_only_the_form_body(client, programme):
     assert "<html" not in page
 
 
-def test_the_start_link_goes_to_the_current_round(client, programme):
+def test_the_start_link_goes_to_the_open_round(client, programme):
+    # Round 1 has closed (April 2026): the start link leads to a round open today, not to it.
+    open_round(programme)
     response = client.get("/self-check/")
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302 and response["Location"] == f"/rounds/{OPEN_ROUND}/self-check/"
+
+
+# --- Messages that name the question and say what to do (issue 9, item 11) ------------------
+
+
+def test_a_wrong_number_of_employees_is_explained_with_an_example_of_employees(client, programme):
+    page = client.post(URL, OK | {"employees": "たくさん"}).content.decode()
+    assert "「常時使用する従業員数（人）」は数字で入力してください（例: 25）。" in page
+    assert "10000000" not in page.split('id="error-summary"')[1].split("</ul>")[0]
+
+
+def test_a_corporation_without_capital_is_told_which_answer_asks_for_it(client, programme):
+    page = client.post(URL, OK | {"capital_yen": ""}).content.decode()
+    assert "「事業者の形態」が「法人」の場合は、「資本金（円）」を入力してください。" in page
+    assert "ほかの質問への回答により" not in page
+
+
+def test_every_message_names_its_question(client, programme):
+    page = client.post(URL, {"employees": "-1"}).content.decode()
+    for message in (
+        "「事業者の形態」を選んでください。",
+        "「常時使用する従業員数（人）」には0以上の数を入力してください。",
+        "「反社会的勢力との関係がある」について、「はい」か「いいえ」を選んでください。",
+        "「法令および公序良俗を遵守している」について、「はい」か「いいえ」を選んでください。",
+    ):
+        assert message in page
+    # The summary does not name the question twice ("label: 「label」…").
+    assert "事業者の形態: 「事業者の形態」" not in page
+
+
+def test_the_messages_in_english(client, programme):
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    page = client.post(URL, OK | {"employees": "many", "capital_yen": ""}).content.decode()
+    assert "Enter “Number of regular employees” as a number (for example 25)." in page
+    assert "As “Type of business” is “Corporation”, enter “Capital (yen)”." in page

@@ -11,8 +11,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.advisors.models import AdvisorFirm
+from dxgrant.core.i18n import current_language, localised
 from dxgrant.japan import industry as jsic
-from dxgrant.japan.prefectures import PREFECTURES
+from dxgrant.japan.prefectures import PREFECTURES, prefecture_name
 from dxgrant.programs.models import Round
 
 from .. import workflow
@@ -59,7 +60,11 @@ class ApplicationFilterForm(forms.Form):
             pk__in=Application.objects.values("firm_id")
         ).order_by("name")
         self.fields["status"].choices = _blank(_("すべて")) + list(workflow.STATES.items())  # type: ignore[attr-defined]
-        self.fields["prefecture"].choices = _blank(_("すべて")) + [(p, p) for p in PREFECTURES]  # type: ignore[attr-defined]
+        language = current_language()
+        self.fields["round"].label_from_instance = lambda r: localised(r, "name")  # type: ignore[attr-defined]
+        self.fields["prefecture"].choices = _blank(_("すべて")) + [  # type: ignore[attr-defined]
+            (p, prefecture_name(p, language)) for p in PREFECTURES
+        ]
         self.fields["industry"].choices = _blank(_("すべて")) + jsic.choices()  # type: ignore[attr-defined]
         self.fields["size"].choices = _blank(_("すべて")) + [(k, v[0]) for k, v in SIZE_BANDS.items()]  # type: ignore[attr-defined]
 

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own static files: the API docs load Swagger UI from the site, not a CDN.
+    "ninja",
     "dxgrant.core",
     "dxgrant.integrity",
     "dxgrant.accounts",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dxgrant.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +185,25 @@ DXGRANT_DEMO_ENABLED = False
 # Absolute address of the site, for links in emails.
 DXGRANT_SITE_URL = os.environ.get("DXGRANT_SITE_URL", "http://127.0.0.1:8000")
 DXGRANT_PROGRAMME_FILE = PACKAGE_DIR / "programs" / "definitions" / "dx-management.toml"
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images from this site only; no
+# inline script or style, no eval, no plugins, no framing. Pages ask for behaviours with data
+# attributes that static/dxgrant/site.js supplies. QR codes (the authenticator enrolment) are
+# data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

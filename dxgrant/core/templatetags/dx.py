@@ -10,6 +10,7 @@ from django import template
 
 from dxgrant.core.i18n import current_language, localised
 from dxgrant.japan import wareki
+from dxgrant.japan.prefectures import prefecture_name
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ register = template.Library()
 def loc(item: Mapping[str, Any] | Any, key: str) -> str:
     """`{{ faq|loc:"question" }}` → question_ja or question_en by the current language."""
     return localised(item, key)
+
+
+@register.filter
+def prefecture(value: str) -> str:
+    """`{{ application.prefecture|prefecture }}` → 東京都, or Tokyo in English."""
+    return prefecture_name(value or "", current_language())
 
 
 @register.filter

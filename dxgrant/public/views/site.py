@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,19 +21,22 @@ from dxgrant.programs.models import Programme
 from dxgrant.programs.selectors import get_programme, get_round
 
 from ..forms import SelfCheckForm
-from ..selectors import programme_overview
+from ..selectors import ProgrammeOverview, programme_overview
 
 logger = logging.getLogger(__name__)
 
 
-def _programme_context(programme: Programme, **extra: Any) -> dict[str, Any]:
-    overview = programme_overview(programme)
+def _programme_context(
+    programme: Programme, overview: ProgrammeOverview | None = None, **extra: Any
+) -> dict[str, Any]:
+    overview = overview or programme_overview(programme)
     return {
         "programme": programme,
         "content": programme.content,
         "rounds": overview.rounds,
         "featured_round": overview.featured_round,
         "demo_rounds": overview.demo_rounds,
+        "open_round": overview.open_round,
         "today": overview.today,
         **extra,
     }
@@ -69,11 +75,20 @@ def operator(request: HttpRequest) -> HttpResponse:
 
 
 def self_check_start(request: HttpRequest) -> HttpResponse:
-    overview = programme_overview(get_programme(request))
-    target = overview.featured_round or (overview.rounds[-1] if overview.rounds else None)
-    if target is None:
-        return redirect("public:eligibility")
-    return redirect("public:self_check", code=target.code)
+    """The home page's main button: the self-check of the round taking applications today; when
+    none is, a page that says so and offers the last closed round's rules."""
+    programme = get_programme(request)
+    overview = programme_overview(programme)
+    if overview.open_round is not None:
+        return redirect("public:self_check", code=overview.open_round.code)
+    context = _programme_context(
+        programme,
+        overview,
+        nav="eligibility",
+        last_closed=overview.last_closed_round,
+        upcoming=[r for r in overview.rounds if r.status == "before"],  # type: ignore[attr-defined]
+    )
+    return render(request, "public/self_check_none_open.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,4 +141,17 @@ def guidelines_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def _pdf_response(pdf: bytes, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="guidelines-{code}.pdf"'
+    return response
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes() -> bytes:
+    found = finders.find("dxgrant/favicon.ico")
+    return Path(str(found)).read_bytes()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and bookmarks ask for whatever the page's <link rel="icon">."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -1,0 +1,60 @@
+"""The back-office navigation of each staff role: where that role's work is, in that role's words.
+
+The public menu is for visitors and applicants; people who work inside the association (and the
+reviewers it appoints) also get a bar of their own, shown on every page. Reviewers and finance
+officers have no pages of their own yet (reviews and payments come later): their bar leads to
+their home, which says that nothing is assigned yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dxgrant.accounts.models import Visitor
+from dxgrant.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class RoleNav:
+    title: Any
+    items: list[tuple[str, Any, bool]]  # (url, label, is the current page)
+
+
+_STAFF_ITEMS = [
+    NavItem("staff_applications:list", _("申請")),
+    NavItem("advisors:review_queue", _("認定事業者の審査")),
+    NavItem("support:staff_engagements", _("支援先")),
+    NavItem("staff:inquiry_inbox", _("お問い合わせ")),
+]
+
+MENUS: dict[str, tuple[Any, list[NavItem]]] = {
+    Role.SECRETARIAT: (_("事務局の業務"), _STAFF_ITEMS),
+    Role.AUDITOR: (_("監査（閲覧のみ）"), _STAFF_ITEMS),
+    Role.REVIEWER: (_("審査員の業務"), [NavItem("accounts:home", _("担当する審査"))]),
+    Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払"))]),
+}
+
+
+def role_nav(user: Visitor, path: str) -> RoleNav | None:
+    """The bar for this person's role, with the current page marked; None for other roles."""
+    if not user.is_authenticated:
+        return None
+    menu = MENUS.get(getattr(user, "role", ""))
+    if menu is None:
+        return None
+    title, items = menu
+    shown = []
+    for item in items:
+        url = reverse(item.url_name)
+        shown.append((url, item.label, path == url or (url != "/me/" and path.startswith(url))))
+    return RoleNav(title=title, items=shown)

@@ -1,0 +1,90 @@
+"""Each staff role has a back-office navigation of its own, and each role's pages speak to that
+role (issue 9, item 14)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dxgrant.accounts.models import Role
+from tests.factories.accounts import signed_in
+from tests.factories.advisors import certified_firm, firm_admin, submitted_firm
+
+pytestmark = pytest.mark.django_db
+
+
+def role_nav(page: str) -> str:
+    found = re.search(r'<nav class="role-nav" aria-label="([^"]+)">(.*?)</nav>', page, re.S)
+    assert found, "no back-office navigation"
+    return found.group(1) + "\n" + found.group(2)
+
+
+def links(nav: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)"', nav)
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.AUDITOR])
+def test_secretariat_and_auditor_have_the_back_office_on_every_page(client_for, programme, role):
+    client = client_for(role)
+    for path in ("/me/", "/staff/applications/", "/", "/advisors/review/"):
+        nav = role_nav(client.get(path).content.decode())
+        assert links(nav) == [
+            "/staff/applications/",
+            "/advisors/review/",
+            "/support/staff/",
+            "/staff/inquiries/",
+        ]
+    page = client.get("/staff/inquiries/").content.decode()
+    assert '<a href="/staff/inquiries/" aria-current="page">' in role_nav(page)
+
+
+def test_the_auditors_links_are_headed_as_reading_not_as_the_secretariats_work(client_for, programme):
+    page = client_for(Role.AUDITOR).get("/me/").content.decode()
+    assert "事務局の業務" not in page
+    assert "監査（閲覧のみ）" in page
+    assert "変更はできません" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "title", "nothing_yet"),
+    [
+        (Role.REVIEWER, "審査員の業務", "担当する申請はまだありません。"),
+        (Role.FINANCE, "経理の業務", "承認を待つ支払はまだありません。"),
+    ],
+)
+def test_reviewer_and_finance_have_a_home_that_says_nothing_is_assigned_yet(
+    client_for, programme, role, title, nothing_yet
+):
+    client = client_for(role)
+    home = client.get("/me/").content.decode()
+    assert title in role_nav(home)
+    assert links(role_nav(home)) == ["/me/"]
+    assert nothing_yet in home
+    for path in ("/me/", "/applications/"):
+        assert "申請は、支援先のページから作成します。" not in client.get(path).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.ADVISOR])
+def test_applicants_and_advisors_have_no_back_office(client_for, programme, role):
+    assert 'class="role-nav"' not in client_for(role).get("/me/").content.decode()
+
+
+def test_a_firm_not_yet_certified_does_not_make_its_people_certified_advisors(programme):
+    firm = submitted_firm(programme, name="審査待ち支援株式会社")
+    page = signed_in(firm_admin(firm)).get("/me/").content.decode()
+    assert "認定アドバイザー" not in page
+    assert "アドバイザー（審査待ち支援株式会社・認定前）" in page
+
+
+def test_a_certified_firms_people_are_certified_advisors(programme):
+    firm = certified_firm(programme, name="認定済み支援株式会社")
+    page = signed_in(firm_admin(firm)).get("/me/").content.decode()
+    assert "認定アドバイザー（認定済み支援株式会社）" in page
+
+
+def test_a_suspended_firms_people_are_told_so(programme):
+    firm = certified_firm(programme, state="suspended", name="停止中支援株式会社")
+    page = signed_in(firm_admin(firm)).get("/me/").content.decode()
+    assert "認定アドバイザー" not in page
+    assert "アドバイザー（停止中支援株式会社・認定停止中）" in page
