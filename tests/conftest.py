@@ -11,6 +11,7 @@ from dxgrant.accounts.models import Role, User
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
+from tests.factories.accounts import signed_in
 
 # Fixtures shared by the transactional tests (browser, threads).
 pytest_plugins = ["tests.audit_triggers"]
@@ -46,10 +47,6 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str], Client]:
     """A client signed in as a new user of the given role (with MFA enrolled where required)."""
 
     def make(role: str) -> Client:
-        client = Client()
-        user = make_user(role)
-        client.force_login(user)
-        client.user = user  # type: ignore[attr-defined]
-        return client
+        return signed_in(make_user(role))
 
     return make
