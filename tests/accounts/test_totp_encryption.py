@@ -82,3 +82,18 @@ def test_demo_advisors_come_enrolled_and_demo_otp_prints_their_code(programme, c
         code = capsys.readouterr().out.strip()
         assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
         assert client.get("/support/").status_code == 200
+
+
+def test_rotate_mfa_keys_re_encrypts_with_the_new_key_and_codes_still_work(settings):
+    user = UserFactory(role=Role.SECRETARIAT)
+    old_key = settings.DXGRANT_MFA_ENCRYPTION_KEYS[0]
+    before = stored_secret(user)
+    new_key = "h0Xq8gM1gqTQjzJQ2V1mVd7z3k9l3bq4J6bq0m0x3nE="
+    settings.DXGRANT_MFA_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_mfa_keys")
+    after = stored_secret(user)
+    assert after != before
+    settings.DXGRANT_MFA_ENCRYPTION_KEYS = [new_key]  # the old key can now be removed
+    client = Client()
+    sign_in(client, user.email)
+    assert client.post("/accounts/2fa/authenticate/", {"code": current_code()}).status_code == 302
