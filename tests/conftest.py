@@ -11,7 +11,7 @@ from dxgrant.accounts.models import Role, User
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
-from tests.factories.accounts import signed_in
+from tests.factories.accounts import force_login_as_the_sign_in_does, signed_in
 
 # Fixtures shared by the transactional tests (browser, threads).
 pytest_plugins = ["tests.audit_triggers"]
@@ -27,6 +27,14 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sign_ins_pass_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of roles that need a second factor ask for a session that passed it: a test that
+    signs someone in with `force_login` gets the session the sign-in page would give them
+    (password, then the code where they have an authenticator)."""
+    monkeypatch.setattr(Client, "force_login", force_login_as_the_sign_in_does)
 
 
 @pytest.fixture

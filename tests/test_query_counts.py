@@ -9,11 +9,11 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import InquiryFactory
-from tests.factories.accounts import signed_in
 from tests.factories.rounds import open_round
 from tests.pages import NAMESPACES, PAGES, Page, make_objects
 
@@ -45,7 +45,8 @@ def test_every_page_has_a_query_count():
 
 def request(client_for, client, page: Page, **fmt):
     if page.user:
-        c = signed_in(fmt[page.user])
+        c = Client()
+        c.force_login(fmt[page.user])
     else:
         c = client_for(page.role) if page.role else client
     url = page.url.format(**{k: v for k, v in fmt.items() if not hasattr(v, "pk")})

@@ -11,7 +11,7 @@ from django.test import Client
 from dxgrant.accounts.models import Role
 from tests.accounts.test_sign_in import current_code, sign_in
 from tests.factories import PASSWORD, UserFactory
-from tests.factories.accounts import signed_in
+from tests.factories.accounts import password_only, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +54,12 @@ def test_a_session_that_skipped_the_code_is_signed_out_of_every_page(role):
     admin login used to) is signed out and sent to the sign-in, not shown the page."""
     user = UserFactory(role=role)
     assert Authenticator.objects.filter(user=user).exists()
-    client = Client()
-    client.force_login(user)  # a password-only session
+    client = password_only(Client(), user)
     for path in ("/me/", "/staff/inquiries/", "/support/", "/django-admin/"):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/accounts/login/"), (path, response["Location"])
-        client.force_login(user)
+        password_only(client, user)
     client.get("/me/")
     assert "_auth_user_id" not in client.session
 

@@ -26,7 +26,6 @@ from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Round
 from dxgrant.support.models import Engagement, EngagementMember
 from tests.factories import UserFactory
-from tests.factories.accounts import signed_in
 from tests.factories.advisors import certified_firm, complete_firm, submitted_firm
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +37,9 @@ def secretariat(make_user):
 
 
 def staff_client(user) -> Client:
-    return signed_in(user)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def decide(client: Client, firm: AdvisorFirm, action: str, reason: str = "", **extra: str):

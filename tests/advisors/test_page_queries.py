@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import FirmReviewEvent, ProposedAdvisor
-from tests.factories.accounts import signed_in
 from tests.factories.advisors import attach_document, certified_firm, submitted_firm
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,8 @@ def test_a_registration_and_its_review_stay_flat_with_many_advisors_documents_an
     client_for, programme
 ):
     firm = submitted_firm(programme)
-    registrant = signed_in(firm.created_by)
+    registrant = Client()
+    registrant.force_login(firm.created_by)
     staff = client_for(Role.SECRETARIAT)
     urls = [
         (registrant, f"/advisors/registration/{firm.pk}/"),

@@ -40,7 +40,7 @@ from dxgrant.core.models import NumberSequence, next_number
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.integrity.services import verify_audit_chain
 from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
-from tests.factories.accounts import enrol_totp, signed_in, totp_now
+from tests.factories.accounts import enrol_totp, totp_now
 from tests.factories.advisors import advisor_of, certified_firm
 from tests.factories.applications import Setup, complete, drafting
 from tests.factories.rounds import open_round
@@ -396,7 +396,9 @@ def test_double_click_on_create_application_opens_one_application_and_files_no_r
     engagement = engagement_for(firm, advisor, round_obj)
     clicks = []
     for _ in range(2):
-        clicks.append(signed_in(advisor))
+        click = Client()
+        click.force_login(advisor)
+        clicks.append(click)
     url = f"/applications/from-engagement/{engagement.pk}/"
 
     outcomes = together(*[(lambda c=c: c.post(url)) for c in clicks])
