@@ -13,7 +13,7 @@ from .models import StepUpAttempt, User
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
@@ -30,7 +30,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(AuditedModelAdmin, AllauthAuthenticatorAdmin):  # type: ignore[misc]
+class AuthenticatorAdmin(AuditedModelAdmin, AllauthAuthenticatorAdmin):
     exclude = ["data"]
     readonly_fields = ["user", "type", "created_at", "last_used_at"]
 

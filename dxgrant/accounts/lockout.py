@@ -9,6 +9,7 @@ nothing else to keep.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from axes.models import AccessAttempt
@@ -44,7 +45,7 @@ def address_failures(ip_address: str | None) -> int:
     """Failed sign-ins from one address, over every account, within the cool-off period."""
     if not ip_address:
         return 0
-    since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    since = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
     total = AccessAttempt.objects.filter(ip_address=ip_address, attempt_time__gte=since).aggregate(
         n=Sum("failures_since_start")
     )["n"]

@@ -53,7 +53,7 @@ def _sign_out_to_sign_in(request: HttpRequest, message: str) -> HttpResponse:
     logout(request)
     messages.info(request, message)
     next_url = request.get_full_path() if request.method == "GET" else (request.headers.get("Referer") or "/")
-    response = redirect_to_login(next_url, settings.LOGIN_URL)
+    response: HttpResponse = redirect_to_login(next_url, settings.LOGIN_URL)
     if request.headers.get("HX-Request"):
         target = response["Location"]
         response = HttpResponse(status=200)

@@ -73,7 +73,9 @@ def password_only(client: Client, user: User) -> Client:
     Django admin's own login form used to sign people in)."""
     _plain_force_login(client, user)
     session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time(), "email": user.email}]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
     return client

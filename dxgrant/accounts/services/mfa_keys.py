@@ -22,5 +22,7 @@ def rotate_stored_secrets() -> int:
         if data != authenticator.data:
             Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
             rewritten += 1
-    audit_record(actor=None, action="accounts.mfa_keys_rotated", obj=None, changes={"authenticators": rewritten})
+    audit_record(
+        actor=None, action="accounts.mfa_keys_rotated", obj=None, changes={"authenticators": rewritten}
+    )
     return rewritten
