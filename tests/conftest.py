@@ -13,6 +13,7 @@ from dxgrant.accounts.models import Role, User
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
+from tests.factories.accounts import force_login_as_the_sign_in_does, signed_in
 
 # Property tests check results, never speed: on a shared 2-core machine a first example can take
 # longer than hypothesis's 200 ms deadline for reasons that say nothing about the code (speed is
@@ -38,6 +39,14 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _sign_ins_pass_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of roles that need a second factor ask for a session that passed it: a test that
+    signs someone in with `force_login` gets the session the sign-in page would give them
+    (password, then the code where they have an authenticator)."""
+    monkeypatch.setattr(Client, "force_login", force_login_as_the_sign_in_does)
+
+
 @pytest.fixture
 def programme(db: None) -> Programme:
     return load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
@@ -56,10 +65,6 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str], Client]:
     """A client signed in as a new user of the given role (with MFA enrolled where required)."""
 
     def make(role: str) -> Client:
-        client = Client()
-        user = make_user(role)
-        client.force_login(user)
-        client.user = user  # type: ignore[attr-defined]
-        return client
+        return signed_in(make_user(role))
 
     return make

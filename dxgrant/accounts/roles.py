@@ -16,8 +16,13 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("監査担当")
 
 
-# Roles whose accounts cannot be used without a second factor.
-MFA_REQUIRED_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.REVIEWER, Role.AUDITOR})
+# Roles whose accounts cannot be used without a second factor: the association's people, and
+# advisors, who handle their clients' financial documents. Every page but enrolment and sign-in
+# asks for a session that passed it (middleware.RequireMFAMiddleware).
+MFA_REQUIRED_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.REVIEWER, Role.AUDITOR, Role.ADVISOR})
+# Roles whose sessions end after a working day and after an idle period, whatever "stay signed
+# in" says (settings DXGRANT_STAFF_SESSION_HOURS and DXGRANT_STAFF_SESSION_IDLE_MINUTES).
+SHORT_SESSION_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.REVIEWER, Role.AUDITOR})
 # Roles that work inside the association.
 STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.FINANCE, Role.AUDITOR})
 # Staff who read every application, firm, engagement and inquiry: the secretariat acts, the

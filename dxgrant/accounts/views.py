@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .sessions import record_second_factor
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,6 +34,14 @@ class ActivateTOTPAndContinue(ActivateTOTPView):  # type: ignore[misc]  # allaut
         ):
             request.session[MFA_NEXT] = target
         response: HttpResponse = super().get(request, *args, **kwargs)
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """The code that confirmed the new authenticator is this session's second factor: the
+        person goes on to the page that asked, without signing in again."""
+        response: HttpResponse = super().form_valid(form)
+        authenticator = Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP)
+        record_second_factor(self.request, authenticator)
         return response
 
     def get_success_url(self) -> str:

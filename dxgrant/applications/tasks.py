@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from dxgrant.accounts.models import User
+from dxgrant.accounts.models import STEP_UP_ATTEMPT_LIMIT, STEP_UP_ATTEMPT_WINDOW, StepUpAttempt, User
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
-from .models import ApplicationVersion, ReturnRequest
+from .models import Application, ApplicationVersion, ReturnRequest
 from .returns import return_sections
 
 
@@ -84,3 +84,25 @@ def send_return_notice(return_request_id: int) -> None:
             obj=request,
             changes={"recipients": [u.email for u in recipients]},
         )
+
+
+@task()
+def send_submission_code_locked(application_id: int, attempt_id: int) -> None:
+    """Tell the person whose submission codes were refused too often that tries are stopped
+    for ten minutes (someone else may be guessing). Claims StepUpAttempt.lock_notified_at."""
+    with transaction.atomic():
+        attempt = StepUpAttempt.objects.select_related("user").filter(pk=attempt_id).first()
+        application = Application.objects.filter(pk=application_id).first()
+        if attempt is None or application is None:
+            return
+        if not notify.claim(StepUpAttempt, attempt.pk, "lock_notified_at"):
+            return
+        context = {
+            "application": application,
+            "attempt": attempt,
+            "user": attempt.user,
+            "limit": STEP_UP_ATTEMPT_LIMIT,
+            "minutes": int(STEP_UP_ATTEMPT_WINDOW.total_seconds() // 60),
+            "link": notify.site_url(reverse("applications:detail", args=[application.pk])),
+        }
+        notify.send_email("applications/email/submission_code_locked", context, to=attempt.user)

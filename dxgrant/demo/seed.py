@@ -71,6 +71,9 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
         demo_user(spec.email, spec.role, spec.name)
     secretariat = account(f"secretariat@{DEMO_DOMAIN}")
     _seed_demo_firm(programme, demo_round, secretariat)
+    # The lead advisor joined through the firm's invitation; their role needs an authenticator,
+    # enrolled with the demo secret so `dxgrant demo-otp` can print its code.
+    demo_user(LEAD_ADVISOR.email, LEAD_ADVISOR.role, LEAD_ADVISOR.name)
     seed_demo_firms(programme, secretariat=secretariat, today=today)
     return [*DEMO_ACCOUNTS, LEAD_ADVISOR]
 

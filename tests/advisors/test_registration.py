@@ -26,7 +26,7 @@ from dxgrant.advisors.services import registration as services
 from dxgrant.advisors.tasks import send_registration_account_exists, send_registration_confirmation
 from dxgrant.integrity.models import AuditEntry
 from tests.factories import PASSWORD, UserFactory
-from tests.factories.accounts import signed_in
+from tests.factories.accounts import enrol_on_the_page, signed_in
 from tests.factories.advisors import (
     INVALID_CORPORATE_NUMBER,
     VALID_CORPORATE_NUMBER,
@@ -98,6 +98,10 @@ def test_a_visitor_starts_a_registration_confirms_the_email_and_continues(
         {"login": user.email, "password": PASSWORD},
     )
     assert signed.status_code == 302
+    # Advisors need a second factor: the first thing after signing in is setting up the app.
+    first = client.get("/advisors/registration/")
+    assert first["Location"] == "/accounts/2fa/totp/activate/?next=/advisors/registration/"
+    enrol_on_the_page(client)
     mine = client.get("/advisors/registration/")
     assert mine["Location"] == f"/advisors/registration/{firm.pk}/"
     overview = client.get(mine["Location"]).content.decode()

@@ -80,7 +80,8 @@ def test_seeding_twice_is_harmless(programme):
         TrainingSession.objects.count(),
     ) == counts
     assert set(DEMO_ACCOUNTS_EMAILS) <= set(User.objects.values_list("email", flat=True))
-    assert Authenticator.objects.filter(user__email__in=DEMO_ACCOUNTS_EMAILS).count() == 4
+    # Every role but the applicant needs a second factor (advisors too).
+    assert Authenticator.objects.filter(user__email__in=DEMO_ACCOUNTS_EMAILS).count() == 5
 
 
 def test_demo_data_is_refused_where_demo_is_disabled(programme, settings):

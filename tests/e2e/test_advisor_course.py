@@ -11,19 +11,11 @@ from playwright.sync_api import Page, expect
 
 from dxgrant.accounts.models import User
 from dxgrant.advisors.models import CourseProgress
+from tests.e2e.test_support_journey import set_up_authenticator, sign_in
 from tests.e2e.test_visitor_journey import assert_page_basics
-from tests.factories import PASSWORD
 from tests.factories.advisors import certified_firm, firm_admin
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page).to_have_url(re.compile(r"/me/$"))
 
 
 def test_invited_advisor_joins_takes_the_course_and_passes(page: Page, site, e2e_browser, shot) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +48,8 @@ def test_invited_advisor_joins_takes_the_course_and_passes(page: Page, site, e2e
         advisor.get_by_label("氏名").fill("鈴木 花子")
         advisor.get_by_label("パスワード").fill("hokkai-advisor-2026!")
         advisor.get_by_role("button", name="アカウントを作成して参加する").click()
+        # Advisors need a second factor: the authenticator app is set up first, then the course.
+        set_up_authenticator(advisor)
         expect(advisor).to_have_url(re.compile(r"/firm/course/$"))
         expect(advisor.locator("h1")).to_have_text("アドバイザー研修")
         modules = site.programme.advisor_course["modules"]

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import AdvisorFirm, RegistrationStatus
+from tests.e2e.test_support_journey import set_up_authenticator
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 from tests.factories.accounts import wait_out_code_rollover
@@ -77,6 +78,8 @@ def test_a_firm_registers_is_certified_and_appears_on_the_register(  # type: ign
     page.get_by_label("メールアドレス").fill(EMAIL)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    # Advisors need a second factor: the authenticator app is set up first, then the registration.
+    set_up_authenticator(page)
     expect(page.locator("h1")).to_have_text("認定事業者の登録申請")
     expect(page.locator(".checklist")).to_contain_text("未完了")
     assert_page_basics(page)

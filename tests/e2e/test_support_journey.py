@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dxgrant.accounts.models import Role
 from dxgrant.support.models import Attendance, HearingRecord, HearingResponse, TrainingQuizAttempt
+from tests.accounts.test_sign_in import current_code
 from tests.e2e.test_visitor_journey import assert_page_basics
 from tests.factories import PASSWORD, UserFactory
+from tests.factories.accounts import wait_out_code_rollover
 from tests.factories.advisors import add_advisor, certified_firm
 from tests.factories.rounds import open_round
 from tests.factories.support import engagement_for
@@ -23,12 +27,36 @@ from tests.factories.support import engagement_for
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page: Page, email: str) -> None:
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the site's page: the password, then, for an account with an authenticator app
+    (advisors and staff), the code it shows (the factories' accounts share TOTP_SECRET)."""
     page.goto("/accounts/login/")
     page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(re.compile(r"/(me|accounts/2fa/authenticate)/$"))
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.locator("input[name=code]").fill(current_code())
+        page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/me/$"))
+
+
+def set_up_authenticator(page: Page, password: str = PASSWORD) -> str:
+    """On the set-up page a person is sent to on their first sign-in (advisors): confirm the
+    password if asked, copy the secret into the app, enter its code, keep the recovery codes and
+    continue. Returns the secret."""
+    expect(page.locator("h1")).to_have_text(re.compile("認証アプリを有効化する|アクセス確認"))
+    if "アクセス確認" in page.locator("h1").inner_text():
+        page.get_by_label("パスワード").fill(password)
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("h1")).to_have_text("認証アプリを有効化する")
+    secret = page.get_by_label("認証アプリシークレット").input_value()
+    wait_out_code_rollover()
+    page.get_by_label("認証アプリコード").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_role("button", name="有効化する").click()
+    expect(page.locator("main")).to_contain_text("リカバリーコードを保存したら")
+    page.get_by_role("link", name="続ける").click()
+    return secret
 
 
 def test_hearing_training_check_in_and_quiz(page: Page, site, e2e_browser, shot, artifacts_dir) -> None:  # type: ignore[no-untyped-def]

@@ -30,4 +30,3 @@ PUBLIC = {who: 200 for who in EVERYONE}
 STAFF_READ = {ANON: 302} | {r: 403 for r in Role.values} | {Role.SECRETARIAT: 200, Role.AUDITOR: 200}
 SIGNED_IN = {ANON: 302} | {r: 200 for r in Role.values}
 SIGNED_IN_SHOWN = "session; user"
-MFA = "the MFA enrolment check"

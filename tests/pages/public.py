@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.factories import InquiryFactory
 
-from .base import EVERYONE, MFA, PUBLIC, SIGNED_IN, SIGNED_IN_SHOWN, STAFF_READ, Page
+from .base import EVERYONE, PUBLIC, SIGNED_IN, SIGNED_IN_SHOWN, STAFF_READ, Page
 
 ELIGIBLE = {
     "entity_type": "corporation",
@@ -35,15 +35,15 @@ PAGES: dict[str, Page] = {
     ),
     "staff:inquiry_inbox": Page(
         "/staff/inquiries/",
-        5,
+        4,
         "secretariat",
-        why=f"{SIGNED_IN_SHOWN}; {MFA}; inquiries with assignee; programme",
+        why=f"{SIGNED_IN_SHOWN}; inquiries with assignee; programme",
     ),
     "staff:inquiry_detail": Page(
         "/staff/inquiries/{inquiry}/",
-        7,
+        6,
         "secretariat",
-        why=f"{SIGNED_IN_SHOWN}; {MFA}; inquiry with assignee; assignees; notes; programme",
+        why=f"{SIGNED_IN_SHOWN}; inquiry with assignee; assignees; notes; programme",
     ),
     "accounts:home": Page(
         "/me/", 4, "applicant", why=f"{SIGNED_IN_SHOWN}; authenticator; programme (header)"

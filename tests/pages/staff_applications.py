@@ -13,7 +13,7 @@ from dxgrant.accounts.models import Role
 from dxgrant.programs.models import Programme
 from tests.factories.applications import fill_application, make_application, make_version
 
-from .base import ANON, MFA, STAFF_READ, Page
+from .base import ANON, STAFF_READ, Page
 
 NAMESPACES = {"staff_applications"}
 
@@ -28,48 +28,48 @@ FULL = "plan sections; budget lines; their quotes; documents; declarations; decl
 PAGES: dict[str, Page] = {
     "staff_applications:list": Page(
         "/staff/applications/",
-        8,
+        7,
         Role.SECRETARIAT,
-        why=f"{SEEN}; {MFA}; one page of applications with round and firm (keyset, no OFFSET); "
+        why=f"{SEEN}; one page of applications with round and firm (keyset, no OFFSET); "
         f"refused duplicates with round, firm, person; {HEADER}; rounds (filter); firms with applications (filter)",
     ),
     "staff_applications:detail": Page(
         "/staff/applications/{staff_application}/",
-        15,
+        14,
         Role.SECRETARIAT,
-        why=f"{SEEN}; {MFA}; {APPLICATION}; versions with submitter; returns with author and version; "
+        why=f"{SEEN}; {APPLICATION}; versions with submitter; returns with author and version; "
         f"files with budget line and uploader; {FULL}; audit history; {HEADER}",
     ),
     "staff_applications:pdf": Page(
         "/staff/applications/{staff_application}/application.pdf",
-        10,
+        9,
         Role.AUDITOR,
-        why=f"{SEEN}; {MFA}; {APPLICATION}; {FULL}",
+        why=f"{SEEN}; {APPLICATION}; {FULL}",
     ),
     "staff_applications:diff": Page(
         "/staff/applications/{staff_application}/diff/",
-        6,
+        5,
         Role.SECRETARIAT,
-        why=f"{SEEN}; {MFA}; {APPLICATION}; versions; {HEADER}",
+        why=f"{SEEN}; {APPLICATION}; versions; {HEADER}",
     ),
     "staff_applications:version": Page(
         "/staff/applications/{staff_application}/versions/1/",
-        7,
+        6,
         Role.AUDITOR,
-        why=f"{SEEN}; {MFA}; {APPLICATION}; the version with submitter; declaration texts; {HEADER}",
+        why=f"{SEEN}; {APPLICATION}; the version with submitter; declaration texts; {HEADER}",
     ),
     "staff_applications:begin_screening": Page(
         "/staff/applications/{staff_application}/begin-screening/",
-        6 + AUDIT,
+        5 + AUDIT,
         Role.SECRETARIAT,
         method="post",
-        why=f"{SEEN}; {MFA}; {APPLICATION}; application locked; update; {WRITE}",
+        why=f"{SEEN}; {APPLICATION}; application locked; update; {WRITE}",
     ),
     "staff_applications:return": Page(
         "/staff/applications/{staff_application}/return/",
-        5,
+        4,
         Role.SECRETARIAT,
-        why=f"{SEEN}; {MFA}; {APPLICATION}; {HEADER}",
+        why=f"{SEEN}; {APPLICATION}; {HEADER}",
     ),
 }
 

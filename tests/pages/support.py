@@ -23,7 +23,7 @@ from tests.factories.advisors import advisor_of, certified_firm
 from tests.factories.rounds import open_round
 from tests.factories.support import engagement_for, hearing_for, session_for
 
-from .base import ANON, EVERYONE, MFA, STAFF_READ, Page
+from .base import ANON, EVERYONE, STAFF_READ, Page
 
 NAMESPACES = {"support"}
 
@@ -173,9 +173,9 @@ PAGES: dict[str, Page] = {
     ),
     "support:staff_engagements": Page(
         "/support/staff/",
-        10,
+        9,
         "secretariat",
-        why=f"{SEEN}; {MFA}; engagements with counts; open invitations; {TRAINING}; rounds (filter); {HEADER}",
+        why=f"{SEEN}; engagements with counts; open invitations; {TRAINING}; rounds (filter); {HEADER}",
     ),
 }
 

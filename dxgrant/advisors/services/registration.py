@@ -92,18 +92,20 @@ def start_registration(
 
     An address that already has an account creates nothing and returns None; its owner is told
     by email (the page says the same in both cases, so nobody learns which addresses exist).
-    Refuses a password the validators reject (ValidationError).
+    Both cases do the same costly work, one password hash and one email task, so the time the
+    answer takes does not tell either. Refuses a password the validators reject (ValidationError).
     """
     email = email.strip().lower()
     user = User(email=email, display_name=display_name.strip(), role=Role.ADVISOR)
     validate_password(password, user)
+    # Hashed before knowing whether the account exists: the slow step is taken in both cases.
+    user.set_password(password)
     if (
         User.objects.filter(email__iexact=email).exists()
         or EmailAddress.objects.filter(email__iexact=email).exists()
     ):
         _account_exists(email)
         return None
-    user.set_password(password)
     try:
         with transaction.atomic():
             user.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +120,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password"],
                 )
                 login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                # The password was typed just now: setting up the authenticator app next (advisors
+                # need one) does not ask for it a second time.
+                record_authentication(
+                    request, account, method="password", email=account.email, reauthenticated=True
+                )
         except InvitationUnusable:
             return render(request, "advisors/team/join_unusable.html", {}, status=410)
         except ValidationError as exc:

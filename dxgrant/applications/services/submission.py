@@ -12,14 +12,13 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgrant.accounts.models import User
+from dxgrant.accounts.models import StepUpPurpose, User
+from dxgrant.accounts.services import step_up
 from dxgrant.core.decisions import Decision
 from dxgrant.core.models import next_number
 from dxgrant.core.notify import enqueue_on_commit
@@ -67,18 +66,31 @@ def mark_ready(*, application: Application, actor: User) -> Application:
     return locked
 
 
-def verify_totp(*, user: User, code: str) -> Decision:
-    """The applicant's step-up for submission: a current code from their authenticator."""
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
+@transaction.atomic
+def verify_totp(
+    *, user: User, code: str, application: Application, ip_address: str | None = None
+) -> Decision:
+    """The applicant's step-up for submitting `application`: a current code from their
+    authenticator, with a limit on wrong codes (accounts.services.step_up: five in ten minutes).
+
+    Callers: the confirm page, for the signed-in applicant. Each refused code is in the audit
+    log against the application; when the limit is reached the person is emailed (someone may
+    be guessing), and the reason says how many tries are left or until when they are stopped.
+    """
+    result = step_up.check_code(user=user, code=code, purpose=StepUpPurpose.SUBMISSION, ip_address=ip_address)
+    if result.ok:
+        return Decision.allow()
+    if result.attempt is None:
         return Decision.deny(_("提出には二段階認証（認証アプリ）の設定が必要です。"))
-    if not code or not TOTP(authenticator).validate_code(code.strip()):
-        return Decision.deny(
-            _(
-                "認証コードが正しくないか、有効期限が切れています。認証アプリに表示されている6桁の数字を入力してください。"
-            )
-        )
-    return Decision.allow()
+    audit_record(
+        actor=user,
+        action="application.submission_code_refused",
+        obj=application,
+        changes={"outcome": result.outcome, "ip": ip_address or ""},
+    )
+    if result.locked_now:
+        enqueue_on_commit(tasks.send_submission_code_locked, application.pk, result.attempt.pk)
+    return Decision.deny(result.refusal)
 
 
 def _unchanged_since(content: ConfirmedContent | None, locked: Application) -> ConfirmedContent | None:

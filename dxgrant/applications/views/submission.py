@@ -82,7 +82,12 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitForm(posted, initial={} if posted else {"content_digest": page.digest})
     if request.method == "POST":
         if form.is_valid():
-            code_ok = submission.verify_totp(user=user, code=form.cleaned_data["code"])
+            code_ok = submission.verify_totp(
+                user=user,
+                code=form.cleaned_data["code"],
+                application=application,
+                ip_address=client_ip(request),
+            )
             if not code_ok:
                 form.add_error("code", code_ok.reason)
             else:

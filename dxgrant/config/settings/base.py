@@ -29,7 +29,8 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("DXGRANT_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin with the site's own sign-in and every change audited (accounts/admin_site.py).
+    "dxgrant.accounts.admin_config.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,10 +64,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outermost of ours: whatever is answered to a signed-in person is `private, no-store`.
+    "dxgrant.accounts.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "dxgrant.accounts.middleware.RequireMFAMiddleware",
+    "dxgrant.accounts.middleware.BackOfficeSessionMiddleware",
     "dxgrant.integrity.middleware.RequestContextMiddleware",
     # Axes must be last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
@@ -140,16 +144,30 @@ ACCOUNT_ADAPTER = "dxgrant.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"
+MFA_ADAPTER = "dxgrant.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "dxgrant"
+# Keys that encrypt authenticator secrets at rest (Fernet keys; the first encrypts, all decrypt).
+# Kept outside the database: required in production, fixed development keys elsewhere.
+DXGRANT_MFA_ENCRYPTION_KEYS = env_list("DXGRANT_MFA_ENCRYPTION_KEYS")
 
-# django-axes: lock an account + IP pair after repeated failures.
+# django-axes: lock an account from one address (the pair) after repeated failures; a success
+# clears that pair's failures. The account is read the way the sign-in form and allauth name it.
 AXES_FAILURE_LIMIT = int(os.environ.get("DXGRANT_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "dxgrant.accounts.lockout.username_of"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# One address's failed sign-ins over every account, within the cool-off hour, before it is
+# refused for a while: separate from the per-account lock, and more generous.
+DXGRANT_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DXGRANT_LOGIN_FAILURES_PER_ADDRESS", "20"))
+
+# Back-office sessions (secretariat, finance, reviewers, auditors): they end this long after
+# signing in, and after this long without a request, whatever "stay signed in" says.
+DXGRANT_STAFF_SESSION_HOURS = int(os.environ.get("DXGRANT_STAFF_SESSION_HOURS", "10"))
+DXGRANT_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("DXGRANT_STAFF_SESSION_IDLE_MINUTES", "30"))
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]

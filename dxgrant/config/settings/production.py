@@ -3,10 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SECRET_KEY, env_bool, env_list
+from .base import DXGRANT_MFA_ENCRYPTION_KEYS, MIDDLEWARE, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
+if not DXGRANT_MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "DXGRANT_MFA_ENCRYPTION_KEYS must be set in production (a Fernet key; see docs/operations.md)."
+    )
 DEBUG = False
 DXGRANT_DEMO_ENABLED = False
 CSRF_TRUSTED_ORIGINS = env_list("DXGRANT_CSRF_TRUSTED_ORIGINS")

@@ -1,9 +1,10 @@
 """Test settings: fast hashing, mail kept in memory, tasks run immediately."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, SECRET_KEY
+from .base import DXGRANT_MFA_ENCRYPTION_KEYS, INSTALLED_APPS, SECRET_KEY
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+DXGRANT_MFA_ENCRYPTION_KEYS = DXGRANT_MFA_ENCRYPTION_KEYS or ["LBQXtUafTDHaULEvpyD5GyXCtvw_PiKlPN7rVZJ3RTc="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
