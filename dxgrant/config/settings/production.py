@@ -3,10 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SECRET_KEY, env_bool, env_list
+from .base import DXGRANT_AUDIT_KEY, MIDDLEWARE, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
+if len(DXGRANT_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "DXGRANT_AUDIT_KEY (at least 32 characters, kept outside the database) must be set in production."
+    )
 DEBUG = False
 DXGRANT_DEMO_ENABLED = False
 CSRF_TRUSTED_ORIGINS = env_list("DXGRANT_CSRF_TRUSTED_ORIGINS")
