@@ -22,6 +22,7 @@ if [ "$mode" = all ] || [ "$mode" = --lint-only ]; then
   DXGRANT_DATABASE_URL="sqlite:///${TMPDIR:-/tmp}/dxgrant-migrations-check.sqlite3" \
     $BIN/dxgrant makemigrations --check --dry-run
   DXGRANT_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
+    DXGRANT_AUDIT_KEY="check-deploy-$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
     DJANGO_SETTINGS_MODULE=dxgrant.config.settings.production \
     $BIN/dxgrant check --deploy --fail-level WARNING
 fi
