@@ -1,4 +1,5 @@
-"""Writing to the audit log. Checking it is verification.py."""
+"""Writing to the audit log. Checking it is verification.py (its verify_audit_chain is also
+importable from here, where it used to live)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from dxgrant.core.notify import enqueue_on_commit
 from . import checkpoints, tasks
 from .context import current_ip
 from .models import GENESIS_HASH, AuditEntry
+from .verification import ChainReport, verify_audit_chain
+
+__all__ = ["AuditOutsideTransaction", "ChainReport", "audit_record", "verify_audit_chain"]
 
 # Any constant works; it names the lock that serialises appends on PostgreSQL.
 _AUDIT_LOCK_KEY = 0x64786772616E74
