@@ -10,11 +10,22 @@ export DJANGO_SETTINGS_MODULE=dxgrant.config.settings.run
 export DXGRANT_SITE_URL="${DXGRANT_SITE_URL:-http://127.0.0.1:${PORT}}"
 VAR="${DXGRANT_VAR_DIR:-var}"
 mkdir -p "$VAR"
-# A secret key of this machine's own, kept so that sessions survive a restart.
+# Keys of this machine's own, kept in var/ so that sessions, enrolled authenticators (their secrets
+# are encrypted with the second key) and the audit chain (keyed with the third) survive a restart.
 if [ -z "${DXGRANT_SECRET_KEY:-}" ]; then
   [ -s "$VAR/secret-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$VAR/secret-key")
   DXGRANT_SECRET_KEY="$(cat "$VAR/secret-key")"
   export DXGRANT_SECRET_KEY
+fi
+if [ -z "${DXGRANT_MFA_ENCRYPTION_KEYS:-}" ]; then
+  [ -s "$VAR/mfa-key" ] || (umask 077; .venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$VAR/mfa-key")
+  DXGRANT_MFA_ENCRYPTION_KEYS="$(cat "$VAR/mfa-key")"
+  export DXGRANT_MFA_ENCRYPTION_KEYS
+fi
+if [ -z "${DXGRANT_AUDIT_KEY:-}" ]; then
+  [ -s "$VAR/audit-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$VAR/audit-key")
+  DXGRANT_AUDIT_KEY="$(cat "$VAR/audit-key")"
+  export DXGRANT_AUDIT_KEY
 fi
 BIN=.venv/bin
 DX="$BIN/python manage.py"

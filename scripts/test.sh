@@ -23,6 +23,7 @@ if [ "$mode" = all ] || [ "$mode" = --lint-only ]; then
     $BIN/dxgrant makemigrations --check --dry-run
   DXGRANT_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
     DXGRANT_MFA_ENCRYPTION_KEYS="$($BIN/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    DXGRANT_AUDIT_KEY="check-deploy-$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
     DJANGO_SETTINGS_MODULE=dxgrant.config.settings.production \
     $BIN/dxgrant check --deploy --fail-level WARNING
 fi

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from dxgrant.advisors.selectors import get_public_firm
@@ -17,7 +19,9 @@ from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.models import Round
 from dxgrant.programs.selectors import get_programme, get_round, public_rounds
 
-from .problems import problem
+from .limits import PerClientRate
+from .problems import INVALID_BODY, INVALID_BODY_DETAIL, NOT_FOUND, language_of, problem
+from .validation import fact_errors, field_errors
 
 api = NinjaAPI(
     title="dxgrant API",
@@ -26,6 +30,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api-v1",
+    throttle=[PerClientRate()],
 )
 
 
@@ -52,7 +57,9 @@ class EligibilityCheckIn(Schema):
 
     entity_type: StrictStr = Field(description="corporation | sole_proprietor")
     employees: StrictInt = Field(ge=0)
-    capital_yen: StrictInt | None = Field(ge=0, description="Required for corporations.")
+    capital_yen: StrictInt | None = Field(
+        default=None, ge=0, description="Required for corporations; leave it out for a sole proprietor."
+    )
     antisocial_ties: StrictBool
     legal_compliance: StrictBool
 
@@ -78,27 +85,42 @@ class ProblemOut(Schema):
 
 @api.exception_handler(ValidationError)
 def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = []
-    for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-        errors.append({"field": ".".join(loc) or "(body)", "message": error.get("msg", "")})
+    with translation.override(language_of(request)):
+        errors = field_errors(exc.errors)
     return problem(
-        request,
-        status=422,
-        title="Invalid request body",
-        detail="入力内容に誤りがあります。",
-        kind="validation",
-        errors=errors,
+        request, status=422, title=INVALID_BODY, detail=INVALID_BODY_DETAIL, kind="validation", errors=errors
     )
 
 
 @api.exception_handler(Http404)
 def _not_found_problem(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem(request, status=404, title="Not found", detail="見つかりません。")
+    return problem(request, status=404, title=NOT_FOUND, detail=_("指定したものは見つかりません。"))
+
+
+@api.exception_handler(Throttled)
+def _throttled_problem(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    # ninja adds Retry-After (the seconds until the next minute) to this response.
+    return problem(
+        request,
+        status=429,
+        title=_("リクエストが多すぎます"),
+        detail=_("1分あたり%(limit)s回までです。Retry-After の秒数だけ待ってから送ってください。"),
+        params={"limit": settings.DXGRANT_API_RATE_PER_MINUTE},
+        kind="rate-limited",
+    )
 
 
 @api.exception_handler(HttpError)
 def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # ninja's "Cannot parse request body": the body is not JSON.
+        return problem(
+            request,
+            status=400,
+            title=_("本文をJSONとして読めません"),
+            detail=_("本文が正しいJSONになっているか確かめてから、もう一度送ってください。"),
+            kind="malformed-json",
+        )
     return problem(request, status=exc.status_code, title=str(exc))
 
 
@@ -134,17 +156,19 @@ def programme(request: HttpRequest) -> dict[str, Any]:
 )
 def eligibility_check(request: HttpRequest, code: str, payload: EligibilityCheckIn) -> Any:
     rules = get_round(code).rules.eligibility
-    language = "en" if request.headers.get("Accept-Language", "").startswith("en") else "ja"
+    language = language_of(request)
     try:
         facts = validate_facts(rules, payload.model_dump(), language)
     except InvalidFacts as exc:
+        with translation.override(language):
+            errors = fact_errors(exc.errors, rules)
         return problem(
             request,
             status=422,
-            title="Invalid request body",
-            detail="入力内容に誤りがあります。",
+            title=INVALID_BODY,
+            detail=INVALID_BODY_DETAIL,
             kind="validation",
-            errors=[{"field": e.field, "message": e.message} for e in exc.errors],
+            errors=errors,
         )
     result = evaluate(rules, facts, language)
     return {
@@ -176,13 +200,20 @@ def postal_code(request: HttpRequest, code: str) -> Any:
         return problem(
             request,
             status=422,
-            title="Invalid postal code",
-            detail="郵便番号は7桁の数字で入力してください（例: 100-0001）。",
+            title=_("郵便番号の形式が違います"),
+            detail=_("郵便番号は7桁の数字で入力してください（例: 100-0001）。"),
             kind="validation",
-            errors=[{"field": "code", "message": "7桁の数字で入力してください。"}],
+            errors=[
+                {"field": "code", "message": _("7桁の数字で送ってください（例: 1000001 または 100-0001）。")}
+            ],
         )
     if address is None:
-        return problem(request, status=404, title="Not found", detail="該当する住所が見つかりません。")
+        return problem(
+            request,
+            status=404,
+            title=NOT_FOUND,
+            detail=_("この郵便番号に当たる住所はありません。番号を確かめてください。"),
+        )
     return {
         "postal_code": address.postal_code,
         "prefecture": address.prefecture,
@@ -215,7 +246,7 @@ def advisor(request: HttpRequest, certification_number: str) -> Any:
         firm = get_public_firm(certification_number)
     except Http404:
         return problem(
-            request, status=404, title="Not found", detail="この認定番号の認定事業者は見つかりません。"
+            request, status=404, title=NOT_FOUND, detail=_("この認定番号の認定事業者は見つかりません。")
         )
     status = firm.public_status()
     assert status is not None  # get_public_firm returns certified firms only

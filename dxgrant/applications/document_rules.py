@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from dxgrant.core.i18n import localised
-from dxgrant.core.uploads import sniffed_type
+from dxgrant.core.uploads import sniffed_type, unreadable
 from dxgrant.programs.models import Round
 from dxgrant.programs.schema import Document
 
@@ -49,7 +49,8 @@ def format_names(spec: Document) -> str:
 
 def check_upload(file: UploadedFile, *, spec: Document, round_obj: Round) -> str:
     """The file's MIME type, read from its content; ValidationError (Japanese) when the file is
-    too large, empty or not one of the document's formats whatever its name says."""
+    too large, empty, not one of the document's formats whatever its name says, or does not open
+    as that format (a PDF that does not parse or has no page, an image that does not decode)."""
     size = file.size or 0
     if size == 0:
         raise ValidationError({"file": [_("ファイルが空です。")]})
@@ -75,6 +76,9 @@ def check_upload(file: UploadedFile, *, spec: Document, round_obj: Round) -> str
                 ]
             }
         )
+    problem = unreadable(file, mime, name=localised(spec, "name"))
+    if problem:
+        raise ValidationError({"file": [problem]})
     return mime
 
 

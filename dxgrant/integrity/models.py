@@ -1,21 +1,25 @@
 """The append-only, hash-chained audit log.
 
-Each entry stores the hash of the one before it, so changing or deleting any past entry breaks
-every later link; `dxgrant verify-audit` finds the first broken one. Database triggers (see the
-migrations) refuse UPDATE and DELETE on the table as a second line of defence.
+Each entry stores the keyed hash of the one before it (chain.py), so changing or deleting any
+past entry breaks every later link, and without the key the chain cannot be recomputed;
+`dxgrant verify-audit` finds the first broken link and compares the head with the latest
+checkpoint written outside the database (checkpoints.py), which reveals a deleted tail.
+Database triggers (see the migrations) refuse UPDATE and DELETE on the table as a second line
+of defence, and docs/operations.md gives the application a role that cannot drop them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from . import chain
+from .chain import GENESIS_HASH
+
+__all__ = ["GENESIS_HASH", "AuditEntry", "AuditLogIsAppendOnly"]
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -72,21 +76,8 @@ class AuditEntry(models.Model):
 
     def payload(self) -> dict[str, Any]:
         """The fields covered by the hash, in a stable form."""
-        return {
-            "seq": self.seq,
-            "created_at": self.created_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "changes": self.changes,
-            "ip_address": self.ip_address,
-            "prev_hash": self.prev_hash,
-        }
+        return chain.payload_of(self)
 
-    def compute_hash(self) -> str:
-        canonical = json.dumps(
-            self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The entry's keyed hash (HMAC-SHA-256 with DXGRANT_AUDIT_KEY)."""
+        return chain.entry_mac(self.payload(), key)

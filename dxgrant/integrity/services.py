@@ -1,17 +1,23 @@
-"""Writing to and checking the audit log."""
+"""Writing to the audit log. Checking it is verification.py (its verify_audit_chain is also
+importable from here, where it used to live)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
 from dxgrant.accounts.models import User, Visitor
+from dxgrant.core.notify import enqueue_on_commit
 
+from . import checkpoints, tasks
 from .context import current_ip
 from .models import GENESIS_HASH, AuditEntry
+from .verification import ChainReport, verify_audit_chain
+
+__all__ = ["AuditOutsideTransaction", "ChainReport", "audit_record", "verify_audit_chain"]
 
 # Any constant works; it names the lock that serialises appends on PostgreSQL.
 _AUDIT_LOCK_KEY = 0x64786772616E74
@@ -71,33 +77,7 @@ def audit_record(
     )
     entry.entry_hash = entry.compute_hash()
     entry.save()
+    every = int(getattr(settings, "DXGRANT_AUDIT_CHECKPOINT_EVERY", 0) or 0)
+    if every and entry.seq % every == 0 and checkpoints.configured_file() is not None:
+        enqueue_on_commit(tasks.write_checkpoint)
     return entry
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    first_broken_seq: int | None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken_seq is None
-
-
-def verify_audit_chain(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain from the start; report the first entry whose link or hash does not hold."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
-        if entry.seq != expected_seq:
-            return ChainReport(checked, expected_seq, f"entry #{expected_seq} is missing")
-        if entry.prev_hash != expected_prev:
-            return ChainReport(checked, entry.seq, "link to the previous entry does not match")
-        if entry.compute_hash() != entry.entry_hash:
-            return ChainReport(checked, entry.seq, "content does not match its hash")
-        expected_prev = entry.entry_hash
-        expected_seq += 1
-        checked += 1
-    return ChainReport(checked, None)

@@ -132,8 +132,11 @@ def test_the_api_answers_404_problem_json_for_an_unknown_number(programme):
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/problem+json")
         body = response.json()
-        assert body["status"] == 404 and body["title"] == "Not found"
+        # Problems speak the request's language (issue 9, item 11): Japanese unless it asks for en.
+        assert body["status"] == 404 and body["title"] == "見つかりません"
         assert body["instance"] == f"/api/v1/advisors/{number}"
+        english = Client().get(f"/api/v1/advisors/{number}", HTTP_ACCEPT_LANGUAGE="en").json()
+        assert english["title"] == "Not found"
 
 
 def test_the_api_is_in_the_openapi_schema(programme):

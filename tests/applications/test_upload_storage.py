@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dxgrant.applications.models import ApplicationDocument
 from dxgrant.applications.services import documents
 from tests.factories.applications import drafting
+from tests.factories.files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 def test_a_failed_record_leaves_no_file_behind(programme, monkeypatch):

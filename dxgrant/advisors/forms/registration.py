@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from dxgrant.accounts.models import Role, User
 from dxgrant.core.forms import HalfWidthCharField, HalfWidthEmailField, YenIntegerField
 from dxgrant.core.i18n import localised
-from dxgrant.core.uploads import sniffed_type
+from dxgrant.core.uploads import sniffed_type, unreadable
 from dxgrant.japan import corporate_number, invoice_number, postal
 from dxgrant.japan.prefectures import PREFECTURES
 from dxgrant.programs.schema import CertificationDocument
@@ -534,6 +534,10 @@ class DocumentUploadForm(forms.Form):
                 )
                 % {"formats": names},
             )
+            return cleaned
+        problem = unreadable(upload, mime, name=localised(document, "name"))
+        if problem:
+            self.add_error("file", problem)
             return cleaned
         upload.content_type = mime
         return cleaned

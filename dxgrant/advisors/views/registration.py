@@ -22,6 +22,7 @@ from dxgrant.accounts.models import Role
 from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, posted_revision
 from dxgrant.core.forms import add_errors
 from dxgrant.core.gates import login_redirect
+from dxgrant.core.uploads import named_as
 from dxgrant.integrity.middleware import client_ip
 from dxgrant.programs.selectors import get_programme
 
@@ -346,10 +347,11 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=named_as(document.original_name, document.content_type),
         content_type=document.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dxgrant.core.forms import add_errors
+from dxgrant.core.uploads import named_as
 
 from .. import document_rules
 from ..forms.plan import DocumentUploadForm
@@ -86,7 +87,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=named_as(document.original_name, document.content_type),
         content_type=document.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Outermost of ours: whatever is answered to a signed-in person is `private, no-store`.
     "dxgrant.accounts.middleware.PrivateCacheMiddleware",
+    # Oversized requests are refused by their declared length, before the body is read.
+    "dxgrant.api.middleware.ApiRequestLimitMiddleware",
+    "dxgrant.core.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -203,6 +206,27 @@ DXGRANT_DEMO_ENABLED = False
 # Absolute address of the site, for links in emails.
 DXGRANT_SITE_URL = os.environ.get("DXGRANT_SITE_URL", "http://127.0.0.1:8000")
 DXGRANT_PROGRAMME_FILE = PACKAGE_DIR / "programs" / "definitions" / "dx-management.toml"
+# The audit chain is keyed with a secret kept outside the database, and its head is checkpointed
+# to a file outside it, every N entries and on a timer (integrity/; docs/operations.md).
+DXGRANT_AUDIT_KEY = os.environ.get("DXGRANT_AUDIT_KEY", "")
+DXGRANT_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "DXGRANT_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+DXGRANT_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DXGRANT_AUDIT_CHECKPOINT_EVERY", "100"))
+
+# Uploads: a request declaring more than this is refused before its body is read
+# (core/uploads.RequestSizeLimitMiddleware). The largest file a round allows (`max_upload_mb`,
+# 10 MB in the programme file) plus the form around it must fit.
+DXGRANT_MAX_REQUEST_MB = int(os.environ.get("DXGRANT_MAX_REQUEST_MB", "11"))
+# Form fields other than files (more is a 400); files above the second size are spooled to a
+# temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# The JSON API (api/limits.py): the largest body accepted, and requests per client address per
+# minute on the public endpoints.
+DXGRANT_API_MAX_BODY_BYTES = int(os.environ.get("DXGRANT_API_MAX_BODY_BYTES", str(16 * 1024)))
+DXGRANT_API_RATE_PER_MINUTE = int(os.environ.get("DXGRANT_API_RATE_PER_MINUTE", "60"))
 
 # Content Security Policy (django-csp): scripts, styles, fonts and images from this site only; no
 # inline script or style, no eval, no plugins, no framing. Pages ask for behaviours with data

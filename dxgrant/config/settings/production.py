@@ -3,13 +3,17 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DXGRANT_MFA_ENCRYPTION_KEYS, MIDDLEWARE, SECRET_KEY, env_bool, env_list
+from .base import DXGRANT_AUDIT_KEY, DXGRANT_MFA_ENCRYPTION_KEYS, MIDDLEWARE, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
 if not DXGRANT_MFA_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
         "DXGRANT_MFA_ENCRYPTION_KEYS must be set in production (a Fernet key; see docs/operations.md)."
+    )
+if len(DXGRANT_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "DXGRANT_AUDIT_KEY (at least 32 characters, kept outside the database) must be set in production."
     )
 DEBUG = False
 DXGRANT_DEMO_ENABLED = False

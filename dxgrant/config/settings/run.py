@@ -5,11 +5,14 @@ error pages, never Django's debug page. Development with the debug page and auto
 `make dev` (settings.dev)."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, SECRET_KEY
+from .base import DXGRANT_AUDIT_KEY, DXGRANT_MFA_ENCRYPTION_KEYS, INSTALLED_APPS, MIDDLEWARE, SECRET_KEY
 
 DEBUG = False
-# scripts/run.sh keeps a key in var/ so sessions survive a restart; this fallback is for a bare import.
+# scripts/run.sh keeps this machine's own keys in var/ so that sessions, authenticators and the
+# audit chain survive a restart; these fallbacks are for a bare import only.
 SECRET_KEY = SECRET_KEY or "run-only-insecure-key-set-DXGRANT_SECRET_KEY-0123456789abcdef"
+DXGRANT_MFA_ENCRYPTION_KEYS = DXGRANT_MFA_ENCRYPTION_KEYS or ["_SMpFJ-YHKvj_XAGxhh5hzMi95-BJJy-fmlVhqpFKYo="]
+DXGRANT_AUDIT_KEY = DXGRANT_AUDIT_KEY or "run-only-audit-key-set-DXGRANT_AUDIT_KEY-0123456789abcdef"
 DXGRANT_DEMO_ENABLED = True
 # Demo data lives in its own app, installed only where demo data is enabled.
 INSTALLED_APPS = [*INSTALLED_APPS, "dxgrant.demo"]

@@ -5,6 +5,9 @@ from .base import DXGRANT_MFA_ENCRYPTION_KEYS, INSTALLED_APPS, SECRET_KEY
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DXGRANT_MFA_ENCRYPTION_KEYS = DXGRANT_MFA_ENCRYPTION_KEYS or ["LBQXtUafTDHaULEvpyD5GyXCtvw_PiKlPN7rVZJ3RTc="]
+DXGRANT_AUDIT_KEY = "test-only-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+# No checkpoint file unless a test names one (tests/integrity).
+DXGRANT_AUDIT_CHECKPOINT_FILE = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
