@@ -27,6 +27,7 @@ LABELS = {
     "application.version_frozen": _("提出版を確定"),
     "application.return_requested": _("差戻しの内容を記録"),
     "application.return_notified": _("差戻しをメールで通知"),
+    "application.submission_code_refused": _("提出の確認コードが誤り"),
 }
 
 
