@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User, Visitor
+from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.advisors.policies import active_membership
 from dxgrant.core.pagination import KeysetPage, keyset_page
+from dxgrant.core.search import matching
 from dxgrant.core.tokens import hash_token
-from dxgrant.japan import corporate_number as corporate_numbers
 from dxgrant.programs.models import Round
 from dxgrant.programs.schema import CurriculumUnit, Training
 
@@ -356,12 +357,11 @@ def staff_filter(
         queryset = queryset.filter(status=status)
     if round_code:
         queryset = queryset.filter(round__code=round_code)
-    q = q.strip()
-    if q:
-        # A 法人番号 is often typed with hyphens or full-width digits.
-        number = corporate_numbers.normalize(q)
+    if q.strip():
+        # The company's name or 法人番号, or its firm's name, however typed (dxgrant.core.search).
         queryset = queryset.filter(
-            Q(company_name__icontains=q) | Q(corporate_number=number) | Q(firm__name__icontains=q)
+            Q(pk__in=matching(Engagement.objects.all(), q).values("pk"))
+            | Q(firm__in=matching(AdvisorFirm.objects.all(), q).values("pk"))
         )
     return queryset
 
