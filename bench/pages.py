@@ -46,7 +46,7 @@ from bench.generate import Generator, analyse  # noqa: E402
 from dxgrant.accounts.models import Role, User  # noqa: E402
 from dxgrant.applications.models import Application  # noqa: E402
 from dxgrant.programs.models import Programme  # noqa: E402
-from dxgrant.programs.services import load_programme_file  # noqa: E402
+from dxgrant.programs.services.loading import load_programme_file  # noqa: E402
 from dxgrant.public.models import Inquiry, InquiryStatus  # noqa: E402
 from tests.factories.applications import fill_application, make_application  # noqa: E402
 from tests.factories.rounds import open_round  # noqa: E402
