@@ -16,7 +16,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -359,10 +358,11 @@ def staff_filter(
         queryset = queryset.filter(round__code=round_code)
     if q.strip():
         # The company's name or 法人番号, or its firm's name, however typed (dxgrant.core.search).
-        queryset = queryset.filter(
-            Q(pk__in=matching(Engagement.objects.all(), q).values("pk"))
-            | Q(firm__in=matching(AdvisorFirm.objects.all(), q).values("pk"))
-        )
+        # One set of ids (a UNION), not an OR of two conditions: each half uses its own index,
+        # where an OR would make the database walk every engagement.
+        companies = matching(Engagement.objects.order_by(), q).values("pk")
+        of_firms = Engagement.objects.filter(firm__in=matching(AdvisorFirm.objects.all(), q).values("pk"))
+        queryset = queryset.filter(pk__in=companies.union(of_firms.order_by().values("pk")))
     return queryset
 
 
