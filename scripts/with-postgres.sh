@@ -23,5 +23,8 @@ trap cleanup EXIT INT TERM
   -o "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
   start >/dev/null
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $tmp)"
+# The database the URL names (the test suite makes its own test_ database beside it; the
+# benchmarks and a migrate use this one).
+"${as_pg[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres dxgrant
 export DXGRANT_DATABASE_URL="postgres://postgres@127.0.0.1:$port/dxgrant"
 "$@"

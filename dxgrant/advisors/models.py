@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.lifecycle import status_constraint
+from dxgrant.core.search import Searchable
 
 
 class LegalForm(models.TextChoices):
@@ -72,7 +73,11 @@ class AdvisorFirmQuerySet(models.QuerySet["AdvisorFirm"]):
         )
 
 
-class AdvisorFirm(models.Model):
+class AdvisorFirm(Searchable, models.Model):
+    # The public register, the review queue and the staff lists' firm filter find a firm by
+    # any of these (dxgrant.core.search).
+    SEARCH_FIELDS = ("name", "name_kana", "certification_number", "corporate_number")
+
     programme = models.ForeignKey(
         "programs.Programme", on_delete=models.PROTECT, related_name="advisor_firms"
     )

@@ -5,14 +5,17 @@ hears about a decision. Every read that depends on who asks is filtered here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from dxgrant.accounts.models import User, Visitor
 from dxgrant.core.pagination import KeysetPage, keyset_page
+from dxgrant.core.search import matching
 from dxgrant.core.tokens import hash_token
 from dxgrant.programs.models import Programme
 
@@ -29,6 +32,9 @@ from .models import (
 from .policies import can_read_registrations, firms_visible_to, is_firm_admin
 
 PAGE_SIZE = 50
+CERTIFICATION_NUMBER_RE = re.compile(r"[A-Z]{2,5}-[0-9]{4}-[0-9]{5,}")
+# What IMEs produce where a hyphen was meant, the long vowel mark included.
+_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70", "-"))
 
 
 # --- A registration -------------------------------------------------------------------------------
@@ -66,13 +72,27 @@ def review_queue(
     firms = firms_visible_to(user) if can_read_registrations(user) else AdvisorFirm.objects.none()
     if status in RegistrationStatus.values:
         firms = firms.filter(registration_status=status)
-    if query:
-        firms = firms.filter(
-            Q(name__icontains=query) | Q(name_kana__icontains=query) | Q(certification_number__iexact=query)
-        )
+    firms = named(firms, query)
     return keyset_page(
         firms.select_related("created_by"), cursor=after, size=limit, key="id", descending=False
     )
+
+
+def whole_certification_number(text: str) -> str:
+    """`text` as a certification number if it is a whole one however typed (full-width, lower
+    case, a long vowel mark for a hyphen), else ""."""
+    candidate = unicodedata.normalize("NFKC", text).translate(_HYPHENS).strip().upper()
+    return candidate if CERTIFICATION_NUMBER_RE.fullmatch(candidate) else ""
+
+
+def named(firms: QuerySet[AdvisorFirm], text: str) -> QuerySet[AdvisorFirm]:
+    """The firms of `firms` that `text` names: the one firm of a whole certification number
+    (DX-2026-00001 must not also find DX-2026-000010), else every firm whose name, reading,
+    certification number or 法人番号 contains it, however typed (dxgrant.core.search)."""
+    number = whole_certification_number(text)
+    if number:
+        return firms.filter(certification_number=number)
+    return matching(firms, text)
 
 
 # --- The public register --------------------------------------------------------------------------
@@ -102,14 +122,10 @@ def public_register(
     """Certified firms for the public register, in certification-number order, paged by key.
     Revoked and expired firms are listed too, marked as such."""
     today = today or timezone.localdate()
-    firms = AdvisorFirm.objects.filter(
+    firms: QuerySet[AdvisorFirm] = AdvisorFirm.objects.filter(
         registration_status=RegistrationStatus.CERTIFIED, certification_number__isnull=False
     ).filter(status_filter(status, today))
-    query = query.strip()
-    if query:
-        firms = firms.filter(
-            Q(name__icontains=query) | Q(name_kana__icontains=query) | Q(certification_number__iexact=query)
-        )
+    firms = named(firms, query)
     if prefecture:
         firms = firms.filter(prefecture=prefecture)
     return keyset_page(firms, cursor=after.strip(), size=limit, key="certification_number", descending=False)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.lifecycle import status_constraint
+from dxgrant.core.search import Searchable
 
 from . import workflow
 
@@ -33,7 +34,10 @@ class FeeTiming(models.TextChoices):
     MONTHLY = "monthly", _("月額（支援期間中）")
 
 
-class Application(models.Model):
+class Application(Searchable, models.Model):
+    # The staff list finds an application by any of these (dxgrant.core.search).
+    SEARCH_FIELDS = ("company_name", "company_name_kana", "corporate_number", "receipt_number")
+
     round = models.ForeignKey("programs.Round", on_delete=models.PROTECT, related_name="applications")
     engagement = models.OneToOneField(
         "support.Engagement", on_delete=models.PROTECT, related_name="application"

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from dxgrant.accounts.models import Visitor
+from dxgrant.advisors.models import AdvisorFirm
+from dxgrant.advisors.selectors import named
 from dxgrant.core.decisions import Decision
 from dxgrant.core.i18n import current_language, localised
 from dxgrant.core.pdf import render_pdf
@@ -204,6 +206,21 @@ def staff_list(user: Visitor) -> QuerySet[Application]:
         )
         .order_by("-id")
     )
+
+
+FIRM_SUGGESTIONS = 10
+
+
+def firm_suggestions(text: str) -> list[AdvisorFirm]:
+    """Up to ten firms with applications that `text` names, by name, for the staff list's firm
+    field; none for an empty text. Each firm is asked about its applications through the
+    (firm, -id) index, so the answer costs the same with 200,000 applications."""
+    if not text.strip():
+        return []
+    firms = named(AdvisorFirm.objects.all(), text).filter(
+        Exists(Application.objects.filter(firm=OuterRef("pk")))
+    )
+    return list(firms.only("name", "certification_number").order_by("name", "pk")[:FIRM_SUGGESTIONS])
 
 
 def industry_label(code: str) -> str:

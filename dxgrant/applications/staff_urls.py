@@ -8,6 +8,7 @@ app_name = "staff_applications"
 
 urlpatterns: list[URLPattern] = [
     path("", staff.application_list, name="list"),
+    path("firms/", staff.firm_suggestions, name="firm_suggestions"),
     path("<int:pk>/", staff.application_detail, name="detail"),
     path("<int:pk>/application.pdf", staff.application_pdf, name="pdf"),
     path("<int:pk>/diff/", staff.application_diff, name="diff"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.lifecycle import status_constraint
+from dxgrant.core.search import Searchable
 from dxgrant.core.tokens import token_from_nonce
 
 from .lifecycle import ENGAGEMENT, EngagementStatus
@@ -36,9 +37,12 @@ __all__ = [
 INVITATION_LINK_PURPOSE = "client-invitation"
 
 
-class Engagement(models.Model):
+class Engagement(Searchable, models.Model):
     """A certified firm supporting one applicant company in one round. The application of
     that company in that round (see applications) hangs off this."""
+
+    # The support staff list finds an engagement by these (dxgrant.core.search).
+    SEARCH_FIELDS = ("company_name", "corporate_number")
 
     firm = models.ForeignKey("advisors.AdvisorFirm", on_delete=models.PROTECT, related_name="engagements")
     round = models.ForeignKey("programs.Round", on_delete=models.PROTECT, related_name="engagements")

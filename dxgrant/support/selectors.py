@@ -16,7 +16,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -28,10 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User, Visitor
+from dxgrant.advisors.models import AdvisorFirm
 from dxgrant.advisors.policies import active_membership
 from dxgrant.core.pagination import KeysetPage, keyset_page
+from dxgrant.core.search import matching
 from dxgrant.core.tokens import hash_token
-from dxgrant.japan import corporate_number as corporate_numbers
 from dxgrant.programs.models import Round
 from dxgrant.programs.schema import CurriculumUnit, Training
 
@@ -356,13 +356,13 @@ def staff_filter(
         queryset = queryset.filter(status=status)
     if round_code:
         queryset = queryset.filter(round__code=round_code)
-    q = q.strip()
-    if q:
-        # A 法人番号 is often typed with hyphens or full-width digits.
-        number = corporate_numbers.normalize(q)
-        queryset = queryset.filter(
-            Q(company_name__icontains=q) | Q(corporate_number=number) | Q(firm__name__icontains=q)
-        )
+    if q.strip():
+        # The company's name or 法人番号, or its firm's name, however typed (dxgrant.core.search).
+        # One set of ids (a UNION), not an OR of two conditions: each half uses its own index,
+        # where an OR would make the database walk every engagement.
+        companies = matching(Engagement.objects.order_by(), q).values("pk")
+        of_firms = Engagement.objects.filter(firm__in=matching(AdvisorFirm.objects.all(), q).values("pk"))
+        queryset = queryset.filter(pk__in=companies.union(of_firms.order_by().values("pk")))
     return queryset
 
 

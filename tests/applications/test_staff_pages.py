@@ -49,7 +49,9 @@ def test_list_filters_by_each_column(programme: Programme, client_for: Callable[
     assert set(names(client.get(LIST))) == {"東京精工", "大阪物産", "大型製作所"}
     assert names(client.get(LIST, {"prefecture": "大阪府"})) == ["大阪物産"]
     assert names(client.get(LIST, {"industry": "I"})) == ["大阪物産"]
-    assert names(client.get(LIST, {"firm": firm.pk})) == ["大阪物産"]
+    # The firm filter is a search field (issue 9, item 19): a certification number or a name.
+    assert names(client.get(LIST, {"firm": firm.certification_number})) == ["大阪物産"]
+    assert names(client.get(LIST, {"firm": "絞り込み支援"})) == ["大阪物産"]
     assert names(client.get(LIST, {"status": workflow.SCREENING})) == ["大型製作所"]
     assert names(client.get(LIST, {"size": "0-5"})) == ["東京精工"]
     assert names(client.get(LIST, {"size": "21-50"})) == ["大阪物産"]

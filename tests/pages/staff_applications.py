@@ -28,10 +28,17 @@ FULL = "plan sections; budget lines; their quotes; documents; declarations; decl
 PAGES: dict[str, Page] = {
     "staff_applications:list": Page(
         "/staff/applications/",
-        7,
+        6,
         Role.SECRETARIAT,
         why=f"{SEEN}; one page of applications with round and firm (keyset, no OFFSET); "
-        f"refused duplicates with round, firm, person; {HEADER}; rounds (filter); firms with applications (filter)",
+        f"refused duplicates with round, firm, person; {HEADER}; rounds (filter). The firm filter is "
+        "a search field: no query for firms, whatever their number",
+    ),
+    "staff_applications:firm_suggestions": Page(
+        "/staff/applications/firms/?firm=dx",
+        3,
+        Role.SECRETARIAT,
+        why=f"{SEEN}; up to ten firms the text names that have applications",
     ),
     "staff_applications:detail": Page(
         "/staff/applications/{staff_application}/",
@@ -79,6 +86,7 @@ ACT_POST = {ANON: 302} | {r: 403 for r in Role.values} | {Role.SECRETARIAT: 302}
 
 EXPECTED: dict[str, dict[str, int]] = {
     "staff_applications:list": READ,
+    "staff_applications:firm_suggestions": READ,
     "staff_applications:detail": READ,
     "staff_applications:pdf": READ,
     "staff_applications:diff": READ,

@@ -16,6 +16,7 @@ from dxgrant.integrity.models import AuditEntry
 from dxgrant.support.models import ClientInvitation, HearingRecord, TrainingSession
 from tests.factories import UserFactory
 from tests.factories.accounts import signed_in
+from tests.factories.advisors import advisor_of, certified_firm
 from tests.factories.support import engagement_for, hearing_for, session_for
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,17 @@ def test_an_advisor_without_a_firm_is_told_why(client_for):
     response = client_for(Role.ADVISOR).get("/support/")
     assert response.status_code == 403
     assert "認定事業者に所属するアドバイザーのみ" in response.content.decode()
+
+
+def test_staff_list_search_folds_kana_and_width(firm, advisor, round_open, client_for):
+    """Issue 9, item 13: the same normalisation as the other searches (dxgrant.japan.search)."""
+    other = engagement_for(firm, advisor, round_open, company_name="有限会社ケヤキ商店", invited=True)
+    client = client_for(Role.AUDITOR)
+    for typed in ("けやき", "ｹﾔｷ", "ケヤキ　商店"):
+        page = client.get("/support/staff/", {"q": typed}).content.decode()
+        assert other.company_name in page, typed
+    # The firm's name, typed in half-width kana, finds its engagements too.
+    kana_firm = certified_firm(firm.programme, name="カエデ支援株式会社")
+    mine = engagement_for(kana_firm, advisor_of(kana_firm), round_open, company_name="株式会社つばき")
+    page = client.get("/support/staff/", {"q": "ｶｴﾃﾞ"}).content.decode()
+    assert mine.company_name in page and other.company_name not in page

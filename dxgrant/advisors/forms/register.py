@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dxgrant.core.forms import to_half_width
 from dxgrant.japan.prefectures import PREFECTURES
 
 from ..models import PublicStatus
-
-CERTIFICATION_NUMBER_RE = re.compile(r"[A-Za-z]{2,5}-[0-9]{4}-[0-9]{5,}")
 
 
 class RegisterSearchForm(forms.Form):
@@ -27,15 +23,10 @@ class RegisterSearchForm(forms.Form):
 
     def __init__(self, *args: Any, number_example: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].help_text = _("認定番号は「%(example)s」のように全体を入力してください。") % {
-            "example": number_example
-        }
+        self.fields["q"].help_text = _(
+            "名前やフリガナの一部でも、ひらがな・カタカナ・半角カナのどれでも探せます。"
+            "認定番号（「%(example)s」の形式）は一部でも探せます。"
+        ) % {"example": number_example}
         for field in self.fields.values():
             # Search criteria are all optional by nature; the page does not label each one so.
             field.conditional = True  # type: ignore[attr-defined]
-
-    def clean_q(self) -> str:
-        value: str = self.cleaned_data.get("q", "").strip()
-        # A certification number typed in full-width letters and digits is still found.
-        half = to_half_width(value)
-        return half.upper() if CERTIFICATION_NUMBER_RE.fullmatch(half) else value

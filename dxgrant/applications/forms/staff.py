@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.advisors.models import AdvisorFirm
+from dxgrant.advisors.selectors import named
 from dxgrant.core.i18n import current_language, localised
+from dxgrant.core.search import matching
 from dxgrant.japan import industry as jsic
 from dxgrant.japan.prefectures import PREFECTURES, prefecture_name
 from dxgrant.programs.models import Round
@@ -39,7 +41,9 @@ class ApplicationFilterForm(forms.Form):
         label=_("検索"),
         required=False,
         max_length=200,
-        help_text=_("会社名、フリガナ、法人番号または受付番号"),
+        help_text=_(
+            "会社名、フリガナ、法人番号、受付番号。一部だけでも、ひらがな・カタカナ・半角カナのどれでも探せます。"
+        ),
     )
     round = forms.ModelChoiceField(
         label=_("公募回"), queryset=Round.objects.none(), required=False, empty_label=_("すべて")
@@ -47,18 +51,29 @@ class ApplicationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), required=False)
     prefecture = forms.ChoiceField(label=_("都道府県"), required=False)
     industry = forms.ChoiceField(label=_("業種"), required=False)
-    firm = forms.ModelChoiceField(
-        label=_("認定事業者"), queryset=AdvisorFirm.objects.none(), required=False, empty_label=_("すべて")
+    # A search field, not a list of every firm (thousands of firms would be a page of options):
+    # the browser suggests matching firms as people type (firm_suggestions, a <datalist>), and
+    # without JavaScript the typed name filters just the same.
+    firm = forms.CharField(
+        label=_("認定事業者"),
+        required=False,
+        max_length=100,
+        help_text=_("事業者名、フリガナまたは認定番号（一部でも）。入力すると候補が表示されます。"),
+        widget=forms.TextInput(
+            attrs={
+                "list": "firm-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("staff_applications:firm_suggestions"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#firm-suggestions",
+            }
+        ),
     )
     size = forms.ChoiceField(label=_("従業員数"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = Round.objects.order_by("-application_opens", "code")  # type: ignore[attr-defined]
-        # Only firms that have filed something; one query, whatever the number of applications.
-        self.fields["firm"].queryset = AdvisorFirm.objects.filter(  # type: ignore[attr-defined]
-            pk__in=Application.objects.values("firm_id")
-        ).order_by("name")
         self.fields["status"].choices = _blank(_("すべて")) + list(workflow.STATES.items())  # type: ignore[attr-defined]
         language = current_language()
         self.fields["round"].label_from_instance = lambda r: localised(r, "name")  # type: ignore[attr-defined]
@@ -81,24 +96,15 @@ class ApplicationFilterForm(forms.Form):
             applications = applications.filter(prefecture=data["prefecture"])
         if data["industry"]:
             applications = applications.filter(industry=data["industry"])
-        if data["firm"]:
-            applications = applications.filter(firm=data["firm"])
+        if data["firm"].strip():
+            applications = applications.filter(firm__in=named(AdvisorFirm.objects.all(), data["firm"]))
         if data["size"]:
             _label, low, high = SIZE_BANDS[data["size"]]
             applications = applications.filter(employees__gte=low)
             if high is not None:
                 applications = applications.filter(employees__lte=high)
-        # NFKC: half-width kana and full-width digits are searched as people mean them.
-        query = unicodedata.normalize("NFKC", data["q"] or "").strip()
-        if query:
-            digits = query.replace("-", "").replace(" ", "")
-            applications = applications.filter(
-                Q(company_name__icontains=query)
-                | Q(company_name_kana__icontains=query)
-                | Q(corporate_number=digits)
-                | Q(receipt_number__iexact=query)
-            )
-        return applications
+        # Name, reading, 法人番号 or receipt number, whole or in part, however typed.
+        return matching(applications, data["q"] or "")
 
     def querystring(self) -> str:
         """The current filters, for the next-page link."""

@@ -72,6 +72,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_reader
+def firm_suggestions(request: HttpRequest) -> HttpResponse:
+    """The firm field's suggestions as <option>s for its <datalist> (htmx, as people type)."""
+    firms = selectors.firm_suggestions(request.GET.get("firm", "")[:100])
+    return render(request, "applications/staff/_firm_suggestions.html", {"firms": firms})
+
+
+@require_GET
+@staff_reader
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.staff_application(request.user, pk)
     versions = list(application.versions.select_related("submitted_by").order_by("number"))

@@ -1,0 +1,43 @@
+"""Search that works for Japanese (the public register, the review queue and the firm filter): the folded text and its one- and
+two-character pieces (dxgrant.core.search), filled for existing rows, and on PostgreSQL a GIN
+index on the pieces so a search does not read the whole table."""
+
+from django.db import migrations, models
+
+from dxgrant.core.search import backfill, create_grams_index, on_postgresql
+
+FIELDS = ["name", "name_kana", "certification_number", "corporate_number"]
+CREATE, DROP = create_grams_index("advisors_advisorfirm")
+
+
+def fill(apps, schema_editor):
+    backfill(apps.get_model("advisors", "AdvisorFirm"), FIELDS)
+
+
+def create_index(apps, schema_editor):
+    on_postgresql(schema_editor, CREATE)
+
+
+def drop_index(apps, schema_editor):
+    on_postgresql(schema_editor, DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("advisors", "0004_claims_and_status_constraints"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="advisorfirm",
+            name="search_grams",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
+        migrations.AddField(
+            model_name="advisorfirm",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(create_index, drop_index),
+    ]
