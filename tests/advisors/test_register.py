@@ -38,7 +38,11 @@ def test_every_certified_firm_is_listed_with_its_status_validity_fees_and_indepe
     assert "審査中DX株式会社" not in page and "作成中DX株式会社" not in page
     rows = {
         m.group(1): m.group(0)
-        for m in re.finditer(r"<tr>\s*<td[^>]*><a href=\"/advisors/([^/]+)/\".*?</tr>", page, re.S)
+        for m in re.finditer(
+            r"<tr>\s*<td[^>]*>(?:<span class=\"stack-label\">[^<]*</span>)?<a href=\"/advisors/([^/]+)/\".*?</tr>",
+            page,
+            re.S,
+        )
     }
     assert "status--active" in rows[active.certification_number]
     assert "status--suspended" in rows[suspended.certification_number]
