@@ -349,6 +349,24 @@ def engagements_page(
     return keyset_page(engagement_rows(queryset), cursor=before, size=size, rows=build_rows)
 
 
+def with_repeat_invitations(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Each engagement with `same_number_invitations`: how many engagements of its round (by any
+    firm, in any state, itself included) invited the same 法人番号; 0 without one. The
+    secretariat's list flags a company invited more than once (a correlated count on the
+    (round, corporate_number) index, in the list's own query)."""
+    same = (
+        Engagement.objects.filter(round=OuterRef("round"), corporate_number=OuterRef("corporate_number"))
+        .exclude(corporate_number="")
+        .order_by()
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        same_number_invitations=Coalesce(Subquery(same[:1], output_field=IntegerField()), Value(0))
+    )
+
+
 def staff_filter(
     queryset: QuerySet[Engagement], *, status: str = "", round_code: str = "", q: str = ""
 ) -> QuerySet[Engagement]:
