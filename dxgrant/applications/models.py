@@ -28,7 +28,8 @@ class FeeTiming(models.TextChoices):
 
     ADVANCE = "advance", _("申請前（前払い）")
     ON_SUBMISSION = "on_submission", _("申請時")
-    ON_AWARD = "on_award", _("採択後")
+    # Worded as the firms' register words it (advisors.models.FeeTiming): one wording everywhere.
+    ON_AWARD = "on_award", _("交付決定後")
     ON_PAYMENT = "on_payment", _("支援金の交付後")
     MONTHLY = "monthly", _("月額（支援期間中）")
 

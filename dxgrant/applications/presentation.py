@@ -115,6 +115,18 @@ def _rows(data: Mapping[str, Any], names: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _disclosure_rows(disclosure: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The disclosure's rows. Once the advisor has written it, an empty success fee means there
+    is none (the form says "leave it empty if there is none"): "なし", as the disclosure page
+    says, not "未入力"."""
+    rows = _rows(disclosure, DISCLOSURE_FIELDS)
+    if disclosure.get("fee_amount_yen") is not None:
+        for row in rows:
+            if row["field"] == "success_fee_percent" and not row["value"]:
+                row["value"] = _("なし")
+    return rows
+
+
 def _eligibility(round_obj: Round, profile: Mapping[str, Any]) -> dict[str, Any]:
     """The round's eligibility rules applied to the profile; incomplete profiles are not judged."""
     rules = round_obj.eligibility or {}
@@ -343,7 +355,7 @@ def present_snapshot(
             "budget_total_yen": budget.get("budget_total_yen", 0),
             "eligible_total_yen": budget.get("eligible_total_yen", 0),
         },
-        "disclosure": _rows(disclosure, DISCLOSURE_FIELDS),
+        "disclosure": _disclosure_rows(disclosure),
         "disclosure_confirmed": disclosure.get("confirmed_revision") is not None,
         "documents": documents,
         "missing_documents": missing_documents,

@@ -207,7 +207,10 @@ class PlanSectionForm(forms.Form):
 
 
 class YenField(forms.IntegerField):
-    """Accepts 全角 digits, commas and a trailing 円."""
+    """Accepts 全角 digits, commas and a trailing 円, typed into a text box: a type=number box
+    would drop full-width digits in the browser before the server ever saw them."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
         return super().to_python(_number_text(value) if isinstance(value, str) else value)
