@@ -101,6 +101,10 @@ class Application(models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=30, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant's people were emailed that the advisor asks for their final
+    # confirmation: the email task's claim (tasks.send_confirmation_request), cleared by each
+    # new request (services.submission.mark_ready).
+    confirmation_requested_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     returned_until = models.DateField(_("修正期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

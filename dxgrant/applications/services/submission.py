@@ -58,11 +58,15 @@ def mark_ready(*, application: Application, actor: User) -> Application:
 
     Callers: an advisor of the firm in good standing (workflow transition mark_ready;
     PermissionDenied otherwise). Refused: any incomplete section or a failed eligibility rule
-    (guard ready_to_submit: NotReady, with each reason).
+    (guard ready_to_submit: NotReady, with each reason). On commit, the applicant's people are
+    emailed that it is their turn, with a link to the application.
     """
     locked = transition(application, name="mark_ready", actor=actor)
     locked.ready_at = timezone.now()
-    locked.save(update_fields=["ready_at", "updated_at"])
+    # A new request is a new email to the applicant's people (the task claims the column).
+    locked.confirmation_requested_notified_at = None
+    locked.save(update_fields=["ready_at", "confirmation_requested_notified_at", "updated_at"])
+    enqueue_on_commit(tasks.send_confirmation_request, locked.pk)
     application.status = locked.status
     return locked
 
