@@ -167,6 +167,17 @@ class BudgetLine(models.Model):
     tax_rate_percent = models.PositiveSmallIntegerField(_("消費税率（％）"), default=10)
     amount_yen = models.PositiveBigIntegerField(_("金額（税込）"))  # computed
     eligible_amount_yen = models.PositiveBigIntegerField(_("対象経費（税抜）"))  # computed
+    # The quotation the line is bought on (相見積: chosen by the advisor), and why when it is not
+    # the cheapest. The secretariat reads both on the staff detail, the PDF and the diff.
+    chosen_quote = models.ForeignKey(
+        "ApplicationDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("採用する見積書"),
+    )
+    choice_reason = models.TextField(_("最安でない見積書を採用する理由"), blank=True, default="")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -191,6 +202,9 @@ class ApplicationDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # A quotation's supplier (見積元) and amount (税抜), as typed when it was attached.
+    supplier = models.CharField(_("見積元の業者名"), max_length=200, blank=True, default="")
+    quoted_amount_yen = models.PositiveBigIntegerField(_("見積金額（税抜）"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

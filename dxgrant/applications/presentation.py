@@ -26,7 +26,7 @@ from .budget_rules import category_choices
 from .document_rules import QUOTES
 from .models import Application, EntityType, FeeTiming
 from .plan_rules import kpi_label, technology_choices
-from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, Snapshot, build_snapshot
+from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, Snapshot, build_snapshot, quotes_of
 
 YEN_FIELDS = frozenset(
     {
@@ -289,6 +289,7 @@ def present_snapshot(
             **line,
             "number": i,
             "category_label": categories.get(line.get("category", ""), line.get("category")),
+            "quotes": quotes_of(line),
         }
         for i, line in enumerate(budget.get("lines", []), start=1)
     ]

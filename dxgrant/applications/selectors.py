@@ -125,7 +125,8 @@ class ApplicationPage:
                 return NextStep(
                     _("申請者の確認と提出を待っています。申請者には最終確認の依頼をメールで知らせました。")
                 )
-        if self.side.is_advisor and self.may_fire("mark_ready") and not self.readiness_problems:
+        ready = not self.readiness_problems and not self.requirement_problems
+        if self.side.is_advisor and self.may_fire("mark_ready") and ready:
             return NextStep(
                 _("すべての項目が完了し、申請要件を満たしています。申請者に最終確認を依頼してください。"),
                 url=reverse("applications:mark_ready", args=[application.pk]),
@@ -133,6 +134,14 @@ class ApplicationPage:
                 post=True,
             )
         return None
+
+    @cached_property
+    def requirements(self) -> completeness.Requirements:
+        return completeness.requirements(self.application)
+
+    @cached_property
+    def requirement_problems(self) -> list[str]:
+        return self.requirements.problems
 
     # --- What it says --------------------------------------------------------------------------
 
@@ -160,7 +169,8 @@ class ApplicationPage:
             "done": sum(1 for s in sections if s.status == completeness.COMPLETED),
             "eligibility": self.eligibility,
             "eligibility_missing": self.eligibility_missing,
-            "problems": self.readiness_problems,
+            "problems": self.readiness_problems + self.requirement_problems,
+            "requirements": self.requirements,
             "may_ready": self.may_fire("mark_ready").allowed,
             "may_submit": self.may_fire("submit").allowed,
             "may_reopen": self.may_fire("reopen").allowed,

@@ -102,9 +102,7 @@ class EngagementForm(OnceForm):
     )
     representative_email = _invitee_email_field(_("代表者のメールアドレス"))
 
-    def __init__(
-        self, *args: Any, rounds: Sequence[Round], ask_repeat: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, rounds: Sequence[Round], ask_repeat: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if ask_repeat:
             # Shown once the service warned that the 法人番号 was already invited in the round.

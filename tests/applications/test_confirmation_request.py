@@ -67,7 +67,9 @@ def test_the_request_is_sent_once_and_again_after_the_next_request(
     assert len(mail.outbox) == 4
 
 
-def test_the_next_step_is_the_first_thing_on_the_applicants_pages(programme, django_capture_on_commit_callbacks):
+def test_the_next_step_is_the_first_thing_on_the_applicants_pages(
+    programme, django_capture_on_commit_callbacks
+):
     s, _colleague = ready_to_confirm(programme, django_capture_on_commit_callbacks)
     pk = s.application.pk
     client = signed_in(s.applicant)

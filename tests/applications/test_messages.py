@@ -64,7 +64,9 @@ def test_a_success_fee_out_of_range_names_the_field_and_the_range(programme, per
 def test_the_submission_box_names_what_to_tick_and_what_to_type():
     form = SubmitForm(data={"submission_token": str(uuid.uuid4()), "content_digest": "0" * 64})
     assert not form.is_valid()
-    assert "「上記の内容で申請することを確認しました。」にチェックを入れてください" in form.errors["confirm"][0]
+    assert (
+        "「上記の内容で申請することを確認しました。」にチェックを入れてください" in form.errors["confirm"][0]
+    )
     assert "認証コード（6桁）を入力してください" in form.errors["code"][0]
     assert_no_django_default(str(form.errors))
 

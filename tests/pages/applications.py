@@ -84,9 +84,10 @@ PAGES: dict[str, Page] = {
     ),
     "applications:check": Page(
         "/applications/{core_application}/check/",
-        13,
+        16,
         user="core_advisor",
-        why=f"{ADVISOR}; {APP}; {TASKS}; {FULL}; declaration texts; {HEADER}",
+        why=f"{ADVISOR}; {APP}; {TASKS}; conditions of submission (engagement with its confirmed "
+        f"hearing; training sessions; passed quiz attempts); {FULL}; declaration texts; {HEADER}",
     ),
     "applications:mark_ready": Page(
         "/applications/{core_application}/ready/",

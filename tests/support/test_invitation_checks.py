@@ -49,9 +49,7 @@ def post_start(client, round_obj, **overrides):  # type: ignore[no-untyped-def]
 # --- Item 5: addresses of accounts that are not an applicant's ------------------------------------
 
 
-@pytest.mark.parametrize(
-    "role", [Role.SECRETARIAT, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.ADVISOR]
-)
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.ADVISOR])
 def test_an_invitation_to_a_staff_or_advisor_address_is_refused_with_the_reason(advisor, round_open, role):
     other = UserFactory(role=role, email=f"{role}@association.example.jp")
     with pytest.raises(ValidationError) as refused:
@@ -65,7 +63,9 @@ def test_an_invitation_to_a_staff_or_advisor_address_is_refused_with_the_reason(
 
 def test_the_refusal_shows_beside_the_address_on_the_form(advisor, round_open):
     UserFactory(role=Role.SECRETARIAT, email="secretariat@association.example.jp")
-    response = post_start(signed_in(advisor), round_open, representative_email="secretariat@association.example.jp")
+    response = post_start(
+        signed_in(advisor), round_open, representative_email="secretariat@association.example.jp"
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "representative_email" in errors, errors
@@ -76,7 +76,9 @@ def test_the_refusal_shows_beside_the_address_on_the_form(advisor, round_open):
 def test_the_representative_cannot_invite_a_staff_address_as_their_staff(engagement, representative):
     auditor = UserFactory(role=Role.AUDITOR, email="auditor@association.example.jp")
     with pytest.raises(ValidationError) as refused:
-        invitations.invite_staff(actor=representative, engagement=engagement, name="監査", email=auditor.email)
+        invitations.invite_staff(
+            actor=representative, engagement=engagement, name="監査", email=auditor.email
+        )
     assert "申請者として招待できません" in " ".join(refused.value.messages)
     response = signed_in(representative).post(
         f"/support/my/{engagement.pk}/staff/new/", {"name": "監査", "email": auditor.email}
@@ -135,7 +137,9 @@ def test_the_form_shows_the_warning_and_sends_after_the_box_is_ticked(advisor, r
     number = corporate_number()
     start(advisor, round_open, corporate_number=number)
     client = signed_in(advisor)
-    warned = post_start(client, round_open, corporate_number=number, representative_email="b@mirai.example.jp")
+    warned = post_start(
+        client, round_open, corporate_number=number, representative_email="b@mirai.example.jp"
+    )
     assert warned.status_code == 400
     page = warned.content.decode()
     assert "すでに1回招待されています" in page
@@ -155,10 +159,18 @@ def test_the_form_shows_the_warning_and_sends_after_the_box_is_ticked(advisor, r
 def test_the_secretariat_sees_one_corporate_number_invited_three_times(advisor, round_open, programme):
     number = corporate_number()
     start(advisor, round_open, corporate_number=number, company_name="株式会社みらい工業")
-    start(advisor, round_open, corporate_number=number, company_name="みらい工業", repeat_confirmed=True,
-          representative_email="b@mirai.example.jp")
+    start(
+        advisor,
+        round_open,
+        corporate_number=number,
+        company_name="みらい工業",
+        repeat_confirmed=True,
+        representative_email="b@mirai.example.jp",
+    )
     other = advisor_of(certified_firm(programme, name="ほかの支援株式会社"))
-    start(other, round_open, corporate_number=number, company_name="ミライ工業株式会社", repeat_confirmed=True)
+    start(
+        other, round_open, corporate_number=number, company_name="ミライ工業株式会社", repeat_confirmed=True
+    )
     start(advisor, round_open, corporate_number=corporate_number(), company_name="株式会社ひとつだけ")
     secretariat = UserFactory(role=Role.SECRETARIAT)
     page = signed_in(secretariat).get("/support/staff/").content.decode()

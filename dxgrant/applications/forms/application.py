@@ -272,7 +272,9 @@ class SubmitForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={
             "required": _("認証コード（6桁）を入力してください。認証アプリに表示されている数字です。"),
-            "max_length": _("認証コード（6桁）は、認証アプリに表示されている6桁の数字だけを入力してください。"),
+            "max_length": _(
+                "認証コード（6桁）は、認証アプリに表示されている6桁の数字だけを入力してください。"
+            ),
         },
     )
     confirm = forms.BooleanField(

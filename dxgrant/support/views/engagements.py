@@ -181,7 +181,9 @@ def staff_engagements(request: HttpRequest) -> HttpResponse:
     round_code = request.GET.get("round", "")
     q = request.GET.get("q", "")[:100]
     engagements_seen = selectors.with_repeat_invitations(
-        selectors.staff_filter(policies.engagements_visible_to(user), status=status, round_code=round_code, q=q)
+        selectors.staff_filter(
+            policies.engagements_visible_to(user), status=status, round_code=round_code, q=q
+        )
     )
     page = selectors.engagements_page(engagements_seen, request.GET.get("before"))
     context = {
