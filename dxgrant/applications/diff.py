@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -140,7 +140,7 @@ def _file(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def file_changes(
-    old: list[Mapping[str, Any]], new: list[Mapping[str, Any]], *, group: str = "supplier"
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], *, group: str = "supplier"
 ) -> dict[str, list[Any]]:
     """Files added, removed and replaced between two lists (by SHA-256). A file removed and one
     added of the same `group` (the supplier of a quotation, the kind of a document) is a

@@ -293,6 +293,9 @@ def present_snapshot(
         }
         for i, line in enumerate(budget.get("lines", []), start=1)
     ]
+    for line in lines:
+        amounts = [q["amount_yen"] for q in line["quotes"] if q["amount_yen"] is not None]
+        line["cheapest_yen"] = min(amounts) if len(amounts) > 1 else None
     by_category: dict[str, dict[str, Any]] = {}
     for line in lines:
         bucket = by_category.setdefault(

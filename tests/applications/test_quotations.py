@@ -177,7 +177,7 @@ def test_the_secretariat_sees_which_was_chosen_and_why(programme):
     page = secretariat.get(f"/staff/applications/{application.pk}/").content.decode()
     assert "株式会社受発注ラボ 3,200,000円" in page
     assert "在庫連携が標準で含まれるため" in page
-    assert "採用" in page
+    assert "採用" in page and '株式会社クラウド 3,000,000円 <span class="tag">最安</span>' in page
 
 
 # --- Item 7: the difference between versions names the files ------------------------------------

@@ -109,10 +109,11 @@ PAGES: dict[str, Page] = {
     ),
     "applications:document_delete": Page(
         "/applications/{plan_application}/documents/{plan_document}/delete/",
-        7 + AUDIT,
+        8 + AUDIT,
         user="plan_advisor",
         method="post",
-        why=f"{ADVISOR}; {APP}; document; {EDIT}; {LOCK}; {WRITE}; delete",
+        why=f"{ADVISOR}; {APP}; document; {EDIT}; {LOCK}; {WRITE}; a line's choice of it cleared "
+        f"(SET_NULL); delete",
     ),
 }
 
