@@ -420,7 +420,10 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
     for text in (COMPANY, CURRENT_STATE, "受発注のクラウド化", "クラウド受発注システム", "550,000"):
         expect(adv.locator("main")).to_contain_text(text)
     other_shot(adv, "advisor-04-check-answers")
-    adv.get_by_role("button", name="申請者に最終確認を依頼する").click()
+    # The next step is the first thing on the page (item 8); the same button is also further down.
+    adv.get_by_role("region", name="次にすること").get_by_role(
+        "button", name="申請者に最終確認を依頼する"
+    ).click()
     expect(adv.locator(".messages")).to_contain_text("最終確認を依頼しました")
 
     # --- 10. The applicant reviews the whole application, enters a code and submits.
@@ -492,7 +495,10 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
 
     # --- 13. The advisor asks for the final confirmation again; the applicant resubmits.
     adv.goto(app_url)
-    adv.get_by_role("button", name="申請者に最終確認を依頼する").click()
+    # The next step is the first thing on the page (item 8); the same button is also further down.
+    adv.get_by_role("region", name="次にすること").get_by_role(
+        "button", name="申請者に最終確認を依頼する"
+    ).click()
     expect(adv.locator(".messages")).to_contain_text("最終確認を依頼しました")
     page.goto(app_url)
     page.get_by_role("link", name="申請内容を確認して提出する").click()

@@ -322,7 +322,7 @@ class QuoteUploadForm(forms.Form):
         },
     )
     file = forms.FileField(
-        label=_("見積書"),
+        label=_("見積書を添付"),  # as the page labels the field before anything was sent
         error_messages={"required": _("ファイルを選んでください。"), "empty": _("ファイルが空です。")},
     )
 
