@@ -428,7 +428,7 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
 
     # --- 10. The applicant reviews the whole application, enters a code and submits.
     page.goto(app_url)
-    page.get_by_role("link", name="申請内容を確認して提出する").click()
+    page.locator("#next-step").get_by_role("link", name="申請内容を確認して提出する").click()
     expect(page.locator("h1")).to_have_text("申請内容の最終確認と提出")
     assert_page_basics(page)
     expect(page.locator("main")).to_contain_text(CURRENT_STATE)
@@ -501,7 +501,7 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
     ).click()
     expect(adv.locator(".messages")).to_contain_text("最終確認を依頼しました")
     page.goto(app_url)
-    page.get_by_role("link", name="申請内容を確認して提出する").click()
+    page.locator("#next-step").get_by_role("link", name="申請内容を確認して提出する").click()
     expect(page.locator("main")).to_contain_text(CORRECTION)
     page.get_by_label("認証コード（6桁）").fill(app.code())
     page.get_by_label("上記の内容で申請することを確認しました。").check()
