@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,12 +141,58 @@ def audit_values(line: BudgetLine) -> dict[str, Any]:
 # --- What is left (the task list and the budget page) -----------------------------------------
 
 
-def problems(round_obj: Round, lines: Sequence[tuple[BudgetLine, int]]) -> list[str]:
-    """No lines, or a line missing its quotations; `lines` are (line, quotations attached)."""
+def supplier_key(name: str) -> str:
+    """A supplier's name as stored and compared (full-width letters and digits made half-width,
+    runs of spaces made one): "株式会社ＡＢＣ　商事" and "株式会社ABC 商事" are one supplier."""
+    return " ".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+@dataclass(frozen=True)
+class QuoteTally:
+    """What the rules need to know of a line's quotations: how many, from how many suppliers,
+    the cheapest amount, and the chosen one's amount (None: none chosen)."""
+
+    line: BudgetLine
+    count: int
+    suppliers: int
+    cheapest_yen: int | None
+    chosen_yen: int | None
+    chosen: bool
+
+    @property
+    def needs_reason(self) -> bool:
+        """The chosen quotation is not the cheapest."""
+        return (
+            self.chosen
+            and self.chosen_yen is not None
+            and self.cheapest_yen is not None
+            and self.chosen_yen > self.cheapest_yen
+        )
+
+
+def tally(line: BudgetLine, quotes: Sequence[Any]) -> QuoteTally:
+    """The tally of a line from its quotations (ApplicationDocument rows)."""
+    amounts = [q.quoted_amount_yen for q in quotes if q.quoted_amount_yen is not None]
+    chosen = next((q for q in quotes if q.pk == line.chosen_quote_id), None)
+    return QuoteTally(
+        line=line,
+        count=len(quotes),
+        suppliers=len({supplier_key(q.supplier) for q in quotes if supplier_key(q.supplier)}),
+        cheapest_yen=min(amounts) if amounts else None,
+        chosen_yen=chosen.quoted_amount_yen if chosen is not None else None,
+        chosen=chosen is not None,
+    )
+
+
+def problems(round_obj: Round, lines: Sequence[QuoteTally]) -> list[str]:
+    """No lines, or a line missing its quotations. A line that needs two (相見積) needs them from
+    two different suppliers, one of them chosen, and the reason when the chosen one is not the
+    cheapest."""
     if not lines:
         return [_("経費の明細が1行もありません。")]
     found = []
-    for line, have in lines:
+    for quotes in lines:
+        line, have = quotes.line, quotes.count
         needed = quotes_required(round_obj, line)
         if have < needed:
             if needed == 2:
@@ -157,6 +204,30 @@ def problems(round_obj: Round, lines: Sequence[tuple[BudgetLine, int]]) -> list[
                 )
             else:
                 found.append(_("「%(item)s」の見積書が添付されていません。") % {"item": line.item})
+            continue
+        if needed < 2:
+            continue
+        if quotes.suppliers < 2:
+            found.append(
+                _(
+                    "「%(item)s」の見積書は%(n)s者分です。相見積には、別々の2者の見積書が必要です。もう1者の見積書を、業者名と金額を入力して添付してください。"
+                )
+                % {"item": line.item, "n": quotes.suppliers}
+            )
+        elif not quotes.chosen:
+            found.append(
+                _(
+                    "「%(item)s」: 相見積のうち、採用する見積書を選んでください（経費明細の「採用する見積書」）。"
+                )
+                % {"item": line.item}
+            )
+        elif quotes.needs_reason and not line.choice_reason.strip():
+            found.append(
+                _(
+                    "「%(item)s」: 最安でない見積書を採用する理由を入力してください（経費明細の「採用する見積書」）。"
+                )
+                % {"item": line.item}
+            )
     return found
 
 

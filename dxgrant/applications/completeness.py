@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from dxgrant.programs.eligibility import EligibilityResult, evaluate
 from dxgrant.programs.models import DeclarationText
+from dxgrant.support.training_status import support_record
 
 from . import budget_rules, document_rules, plan_rules
 from .models import Application, EntityType
@@ -182,9 +183,26 @@ def plan_part(application: Application) -> tuple[str, list[str]]:
 
 
 def budget_part(application: Application) -> tuple[str, list[str]]:
-    """(status, problems) of the budget. One query (its lines with their quotation counts)."""
-    annotated = application.budget_lines.annotate(quote_count=Count("quotes"))
-    lines = [(line, int(line.quote_count)) for line in annotated]
+    """(status, problems) of the budget. One query (its lines with their quotations counted:
+    how many, from how many suppliers, the cheapest and the chosen one's amount)."""
+    named = ~Q(quotes__supplier="")
+    annotated = application.budget_lines.annotate(
+        quote_count=Count("quotes"),
+        supplier_count=Count("quotes__supplier", filter=named, distinct=True),
+        cheapest_yen=Min("quotes__quoted_amount_yen"),
+        chosen_yen=F("chosen_quote__quoted_amount_yen"),
+    )
+    lines = [
+        budget_rules.QuoteTally(
+            line=line,
+            count=int(line.quote_count),
+            suppliers=int(line.supplier_count),
+            cheapest_yen=line.cheapest_yen,
+            chosen_yen=line.chosen_yen,
+            chosen=line.chosen_quote_id is not None,
+        )
+        for line in annotated
+    ]
     problems = budget_rules.problems(application.round, lines)
     return budget_rules.status(lines, problems), problems
 
@@ -231,6 +249,121 @@ def sections(application: Application) -> list[Section]:
         waiting = [_("会社概要を完了すると宣誓・同意を行えます。")]
         result.append(Section("declarations", _("宣誓・同意"), CANNOT_START, url, waiting))
     return result
+
+
+# --- The conditions of submission (伴走支援と研修) -----------------------------------------------
+
+
+@dataclass
+class Requirement:
+    """One condition of submission the round sets, met or not, with what it stands at."""
+
+    code: str
+    label: str
+    met: bool
+    detail: str
+    problem: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[COMPLETED]) if self.met else _("未完了")
+
+
+@dataclass
+class Requirements:
+    """The round's conditions of submission for one application (the task list shows them; the
+    workflow's guard `support_requirements_met` refuses while `problems` is not empty)."""
+
+    items: list[Requirement]
+    url: str
+
+    @property
+    def problems(self) -> list[str]:
+        return [item.problem for item in self.items if not item.met]
+
+    @property
+    def status(self) -> str:
+        if all(item.met for item in self.items):
+            return COMPLETED
+        return IN_PROGRESS if any(item.met for item in self.items) else NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def requirements(application: Application) -> Requirements:
+    """The round's conditions of submission (round.rules.application.requirements) judged on the
+    engagement's support record: a hearing record the company confirmed, the training hours
+    attended by its own check-ins, the comprehension quiz passed. Four queries (none when the
+    round sets no condition)."""
+    wanted = application.round.rules.application.requirements
+    url = reverse("support:engagement_detail", args=[application.engagement_id])
+    if not (wanted.hearing_confirmed or wanted.training_hours or wanted.training_quiz):
+        return Requirements([], url)
+    record = support_record(application.engagement_id)
+    training = record.training
+    items = []
+    if wanted.hearing_confirmed:
+        items.append(
+            Requirement(
+                "hearing",
+                _("ヒアリング記録の確認"),
+                record.hearing_confirmed,
+                _("確認済み") if record.hearing_confirmed else _("確認済みの記録なし"),
+                _(
+                    "ヒアリング記録: 申請者が内容を確認したヒアリング記録がありません。アドバイザーが記録した"
+                    "ヒアリングの内容を、伴走支援のページで確認してください。"
+                ),
+            )
+        )
+    if wanted.training_hours:
+        shown = {"hours": _hours(record.hours_attended), "required": _hours(training.required_hours)}
+        items.append(
+            Requirement(
+                "training_hours",
+                _("研修の受講時間（ご本人のチェックインで記録）"),
+                record.hours_complete,
+                _("%(hours)s / %(required)s時間") % shown,
+                _(
+                    "研修の受講時間が足りません（%(hours)s / %(required)s時間）。研修に参加し、研修の画面に"
+                    "表示されるコードで、参加した方ご本人がチェックインしてください。"
+                )
+                % shown,
+            )
+        )
+    if wanted.training_quiz:
+        # The hours and the pass belong to one person (training_status); while nobody has the
+        # hours yet, the hours are what is missing, not the pass.
+        same_person = not wanted.training_hours or not record.hours_complete or training.complete
+        passed = record.quiz_passed and same_person
+        problem = _(
+            "理解度確認テストに合格していません。研修を受けた方ご本人が、伴走支援のページから受けてください。"
+        )
+        if record.quiz_passed and not same_person:
+            problem = _(
+                "理解度確認テスト: 研修の受講時間を満たした方ご本人が合格する必要があります（合格した方の"
+                "受講時間が足りません）。"
+            )
+        items.append(
+            Requirement(
+                "training_quiz",
+                _("理解度確認テスト"),
+                passed,
+                _("合格") if passed else _("未合格"),
+                problem,
+            )
+        )
+    return Requirements(items, url)
+
+
+def requirement_problems(application: Application) -> list[str]:
+    """What of the round's conditions of submission is not met yet (empty: all met)."""
+    return requirements(application).problems
 
 
 def readiness_problems(

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from dxgrant.core.i18n import localised
+from dxgrant.core.templatetags.dx import yen
 from dxgrant.programs.models import Round
 from dxgrant.programs.schema import PlanSectionSpec
 
 from .budget_rules import category_choices
 from .presentation import display_value, field_label, plan_data_parts, section_titles
-from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS
+from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, quotes_of
 
 BUDGET_FIELDS = (
     "category",
@@ -29,7 +30,7 @@ BUDGET_FIELDS = (
     "tax_rate_percent",
     "amount_yen",
     "eligible_amount_yen",
-    "quotes",
+    "choice_reason",
 )
 
 
@@ -112,7 +113,8 @@ def _budget_label(name: str) -> str:
         "tax_rate_percent": _("消費税率（％）"),
         "amount_yen": _("金額（税込）"),
         "eligible_amount_yen": _("対象経費（税抜）"),
-        "quotes": _("見積書"),
+        "choice_reason": _("最安でない見積書を採用する理由"),
+        "chosen": _("採用する見積書"),
     }
     return labels[name]
 
@@ -120,9 +122,50 @@ def _budget_label(name: str) -> str:
 def _budget_value(name: str, value: Any, categories: Mapping[str, str]) -> str:
     if name == "category":
         return categories.get(str(value), str(value))
-    if name == "quotes":
-        return _("見積書%(n)s件") % {"n": len(value or [])}
+    if name == "choice_reason":
+        return str(value or "")
     return display_value(name, value)
+
+
+def _file(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A file as the difference shows it: its name, its SHA-256 and, for a quotation, the
+    supplier and the amount."""
+    return {
+        "name": entry.get("name") or "",
+        "sha256": entry.get("sha256") or "",
+        "supplier": entry.get("supplier") or "",
+        "amount_yen": entry.get("amount_yen"),
+        "label": entry.get("label") or "",
+    }
+
+
+def file_changes(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], *, group: str = "supplier"
+) -> dict[str, list[Any]]:
+    """Files added, removed and replaced between two lists (by SHA-256). A file removed and one
+    added of the same `group` (the supplier of a quotation, the kind of a document) is a
+    replacement, shown as old → new; the rest are added or removed."""
+    old_hashes = {e.get("sha256") for e in old}
+    new_hashes = {e.get("sha256") for e in new}
+    removed = [_file(e) | {"group": e.get(group) or ""} for e in old if e.get("sha256") not in new_hashes]
+    added = [_file(e) | {"group": e.get(group) or ""} for e in new if e.get("sha256") not in old_hashes]
+    replaced = []
+    for before in list(removed):
+        after = next((a for a in added if a["group"] == before["group"]), None)
+        if after is not None:
+            replaced.append({"old": before, "new": after})
+            removed.remove(before)
+            added.remove(after)
+    return {"added": added, "removed": removed, "replaced": replaced}
+
+
+def _chosen(line: Mapping[str, Any]) -> str:
+    chosen = next((q for q in quotes_of(line) if q.get("chosen")), None)
+    if chosen is None:
+        return ""
+    amount = chosen.get("amount_yen")
+    shown = yen(amount) if isinstance(amount, int) else ""
+    return " ".join(part for part in (chosen.get("supplier") or chosen.get("name") or "", shown) if part)
 
 
 def _line_key(line: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -147,8 +190,11 @@ def _budget(old: Mapping[str, Any], new: Mapping[str, Any], categories: Mapping[
             for n in BUDGET_FIELDS
             if a.get(n) != b.get(n)
         ]
-        if fields:
-            changed.append({"line": shown(b), "fields": fields})
+        if _chosen(a) != _chosen(b):
+            fields.append({"label": _budget_label("chosen"), "old": _chosen(a), "new": _chosen(b)})
+        quotes = file_changes(quotes_of(a), quotes_of(b))
+        if fields or any(quotes.values()):
+            changed.append({"line": shown(b), "fields": fields, "quotes": quotes})
     totals = _field_changes(old, new, ["budget_total_yen", "eligible_total_yen"])
     return {
         "added": [shown(line) for k, line in new_lines.items() if k not in old_lines],
@@ -164,12 +210,7 @@ def _documents(
     def shown(doc: Mapping[str, Any]) -> dict[str, Any]:
         return {**doc, "label": names.get(str(doc.get("code")), doc.get("code"))}
 
-    old_keys = {(d.get("code"), d.get("sha256")) for d in old}
-    new_keys = {(d.get("code"), d.get("sha256")) for d in new}
-    return {
-        "added": [shown(d) for d in new if (d.get("code"), d.get("sha256")) not in old_keys],
-        "removed": [shown(d) for d in old if (d.get("code"), d.get("sha256")) not in new_keys],
-    }
+    return file_changes([shown(d) for d in old], [shown(d) for d in new], group="code")
 
 
 def _parts_text(data: Mapping[str, Any], round_obj: Round) -> dict[str, str]:
@@ -253,7 +294,7 @@ def compare_snapshots(old: Mapping[str, Any], new: Mapping[str, Any], round_obj:
     )
     declarations = _declarations(old.get("declarations", []), new.get("declarations", []))
     budget_changed = any(budget[k] for k in ("added", "removed", "changed", "totals"))
-    documents_changed = bool(documents["added"] or documents["removed"])
+    documents_changed = any(documents.values())
     return {
         "titles": section_titles(),
         "profile": profile,

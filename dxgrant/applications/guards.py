@@ -25,7 +25,8 @@ from .models import Application, ApplicationVersion
 
 
 class NotReady(ValidationError):
-    """A section is incomplete or an eligibility rule fails; carries each reason."""
+    """A section is incomplete, an eligibility rule fails or a condition of submission is not
+    met; carries each reason."""
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Facts:
     application: Application
     task_list: list[completeness.Section] | None = None
     readiness: list[str] | None = None
+    requirements: list[str] | None = None
     today: dt.date = field(default_factory=timezone.localdate)
 
     @cached_property
@@ -45,6 +47,12 @@ class Facts:
         return completeness.readiness_problems(self.application, self.task_list)
 
     @cached_property
+    def requirement_problems(self) -> list[str]:
+        if self.requirements is not None:
+            return self.requirements
+        return completeness.requirement_problems(self.application)
+
+    @cached_property
     def latest_version(self) -> ApplicationVersion | None:
         return ApplicationVersion.objects.filter(application=self.application).order_by("-number").first()
 
@@ -52,6 +60,11 @@ class Facts:
 def _ready_to_submit(facts: Facts) -> ValidationError | None:
     problems = facts.readiness_problems
     return NotReady(problems, code="not_ready") if problems else None
+
+
+def _support_requirements_met(facts: Facts) -> ValidationError | None:
+    problems = facts.requirement_problems
+    return NotReady(problems, code="requirements_not_met") if problems else None
 
 
 def _window_open(facts: Facts) -> ValidationError | None:
@@ -84,6 +97,7 @@ GUARDS: dict[str, Callable[[Facts], ValidationError | None]] = {
     workflow.WINDOW_OPEN: _window_open,
     workflow.CORRECTION_NOT_OVERDUE: _correction_not_overdue,
     workflow.HAS_FILED_VERSION: _has_filed_version,
+    workflow.SUPPORT_REQUIREMENTS_MET: _support_requirements_met,
 }
 
 

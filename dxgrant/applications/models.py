@@ -29,7 +29,8 @@ class FeeTiming(models.TextChoices):
 
     ADVANCE = "advance", _("申請前（前払い）")
     ON_SUBMISSION = "on_submission", _("申請時")
-    ON_AWARD = "on_award", _("採択後")
+    # Worded as the firms' register words it (advisors.models.FeeTiming): one wording everywhere.
+    ON_AWARD = "on_award", _("交付決定後")
     ON_PAYMENT = "on_payment", _("支援金の交付後")
     MONTHLY = "monthly", _("月額（支援期間中）")
 
@@ -104,6 +105,10 @@ class Application(Searchable, models.Model):
     receipt_number = models.CharField(_("受付番号"), max_length=30, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant's people were emailed that the advisor asks for their final
+    # confirmation: the email task's claim (tasks.send_confirmation_request), cleared by each
+    # new request (services.submission.mark_ready).
+    confirmation_requested_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     returned_until = models.DateField(_("修正期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,6 +171,17 @@ class BudgetLine(models.Model):
     tax_rate_percent = models.PositiveSmallIntegerField(_("消費税率（％）"), default=10)
     amount_yen = models.PositiveBigIntegerField(_("金額（税込）"))  # computed
     eligible_amount_yen = models.PositiveBigIntegerField(_("対象経費（税抜）"))  # computed
+    # The quotation the line is bought on (相見積: chosen by the advisor), and why when it is not
+    # the cheapest. The secretariat reads both on the staff detail, the PDF and the diff.
+    chosen_quote = models.ForeignKey(
+        "ApplicationDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("採用する見積書"),
+    )
+    choice_reason = models.TextField(_("最安でない見積書を採用する理由"), blank=True, default="")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -190,6 +206,9 @@ class ApplicationDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # A quotation's supplier (見積元) and amount (税抜), as typed when it was attached.
+    supplier = models.CharField(_("見積元の業者名"), max_length=200, blank=True, default="")
+    quoted_amount_yen = models.PositiveBigIntegerField(_("見積金額（税抜）"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

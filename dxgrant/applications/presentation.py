@@ -26,7 +26,7 @@ from .budget_rules import category_choices
 from .document_rules import QUOTES
 from .models import Application, EntityType, FeeTiming
 from .plan_rules import kpi_label, technology_choices
-from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, Snapshot, build_snapshot
+from .snapshot import DISCLOSURE_FIELDS, PROFILE_FIELDS, Snapshot, build_snapshot, quotes_of
 
 YEN_FIELDS = frozenset(
     {
@@ -113,6 +113,18 @@ def _rows(data: Mapping[str, Any], names: list[str]) -> list[dict[str, Any]]:
         {"field": n, "label": field_label(n), "value": display_value(n, data.get(n)), "raw": data.get(n)}
         for n in names
     ]
+
+
+def _disclosure_rows(disclosure: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The disclosure's rows. Once the advisor has written it, an empty success fee means there
+    is none (the form says "leave it empty if there is none"): "なし", as the disclosure page
+    says, not "未入力"."""
+    rows = _rows(disclosure, DISCLOSURE_FIELDS)
+    if disclosure.get("fee_amount_yen") is not None:
+        for row in rows:
+            if row["field"] == "success_fee_percent" and not row["value"]:
+                row["value"] = _("なし")
+    return rows
 
 
 def _eligibility(round_obj: Round, profile: Mapping[str, Any]) -> dict[str, Any]:
@@ -277,9 +289,13 @@ def present_snapshot(
             **line,
             "number": i,
             "category_label": categories.get(line.get("category", ""), line.get("category")),
+            "quotes": quotes_of(line),
         }
         for i, line in enumerate(budget.get("lines", []), start=1)
     ]
+    for line in lines:
+        amounts = [q["amount_yen"] for q in line["quotes"] if q["amount_yen"] is not None]
+        line["cheapest_yen"] = min(amounts) if len(amounts) > 1 else None
     by_category: dict[str, dict[str, Any]] = {}
     for line in lines:
         bucket = by_category.setdefault(
@@ -343,7 +359,7 @@ def present_snapshot(
             "budget_total_yen": budget.get("budget_total_yen", 0),
             "eligible_total_yen": budget.get("eligible_total_yen", 0),
         },
-        "disclosure": _rows(disclosure, DISCLOSURE_FIELDS),
+        "disclosure": _disclosure_rows(disclosure),
         "disclosure_confirmed": disclosure.get("confirmed_revision") is not None,
         "documents": documents,
         "missing_documents": missing_documents,

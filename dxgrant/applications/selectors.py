@@ -9,6 +9,7 @@ so the view, the template and the submission service share one computation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,6 +43,18 @@ from .policies import (
 from .presentation import present_snapshot
 from .returns import return_sections
 from .snapshot import Snapshot, build_snapshot, digest
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a person should do next on an application: a sentence, and the page (or the form,
+    when `post`) that does it."""
+
+    text: str
+    url: str = ""
+    action: str = ""
+    post: bool = False
+    due: dt.date | None = None
 
 
 def application_for_page(user: Visitor, pk: int) -> Application:
@@ -93,6 +106,45 @@ class ApplicationPage:
             self.application, self.sections, judged=self.eligibility, missing=self.eligibility_missing
         )
 
+    @cached_property
+    def next_step(self) -> NextStep | None:
+        """What this person should do next, shown first on the task list and check page: the
+        applicant confirms and submits once asked; the advisor asks once everything is complete,
+        then waits for the applicant."""
+        application = self.application
+        if application.status == workflow.AWAITING_CONFIRMATION:
+            if self.side.is_applicant and self.may_fire("submit"):
+                return NextStep(
+                    _(
+                        "アドバイザーが申請を仕上げ、最終確認を依頼しています。申請の全体を確認し、"
+                        "認証アプリのコードを入力して提出してください（提出は申請者ご本人だけが行えます）。"
+                    ),
+                    url=reverse("applications:confirm", args=[application.pk]),
+                    action=_("申請内容を確認して提出する"),
+                    due=application.returned_until or application.round.application_closes,
+                )
+            if self.side.is_advisor:
+                return NextStep(
+                    _("申請者の確認と提出を待っています。申請者には最終確認の依頼をメールで知らせました。")
+                )
+        ready = not self.readiness_problems and not self.requirement_problems
+        if self.side.is_advisor and self.may_fire("mark_ready") and ready:
+            return NextStep(
+                _("すべての項目が完了し、申請要件を満たしています。申請者に最終確認を依頼してください。"),
+                url=reverse("applications:mark_ready", args=[application.pk]),
+                action=_("申請者に最終確認を依頼する"),
+                post=True,
+            )
+        return None
+
+    @cached_property
+    def requirements(self) -> completeness.Requirements:
+        return completeness.requirements(self.application)
+
+    @cached_property
+    def requirement_problems(self) -> list[str]:
+        return self.requirements.problems
+
     # --- What it says --------------------------------------------------------------------------
 
     @cached_property
@@ -119,12 +171,14 @@ class ApplicationPage:
             "done": sum(1 for s in sections if s.status == completeness.COMPLETED),
             "eligibility": self.eligibility,
             "eligibility_missing": self.eligibility_missing,
-            "problems": self.readiness_problems,
+            "problems": self.readiness_problems + self.requirement_problems,
+            "requirements": self.requirements,
             "may_ready": self.may_fire("mark_ready").allowed,
             "may_submit": self.may_fire("submit").allowed,
             "may_reopen": self.may_fire("reopen").allowed,
             "may_withdraw": self.may_fire("withdraw").allowed,
             "status_label": workflow.LIFECYCLE.label(application.status),
+            "next_step": self.next_step,
         }
 
     def detail_context(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .models import Application
@@ -78,7 +79,17 @@ def build_snapshot(application: Application) -> Snapshot:
                     "amount_yen": line.amount_yen,
                     "eligible_amount_yen": line.eligible_amount_yen,
                     # read through the prefetch: one query for all quotes, not one per line
-                    "quotes": [q.sha256 for q in line.quotes.all()],
+                    "quotes": [
+                        {
+                            "name": q.original_name,
+                            "sha256": q.sha256,
+                            "supplier": q.supplier,
+                            "amount_yen": q.quoted_amount_yen,
+                            "chosen": q.pk == line.chosen_quote_id,
+                        }
+                        for q in line.quotes.all()
+                    ],
+                    "choice_reason": line.choice_reason,
                 }
                 for line in application.budget_lines.prefetch_related("quotes")
             ],
@@ -105,6 +116,17 @@ def build_snapshot(application: Application) -> Snapshot:
             )
         ],
     }
+
+
+def quotes_of(line: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A snapshot line's quotations as entries (name, sha256, supplier, amount_yen, chosen);
+    versions frozen before quotations had suppliers hold only their SHA-256."""
+    return [
+        {"name": "", "sha256": q, "supplier": "", "amount_yen": None, "chosen": False}
+        if isinstance(q, str)
+        else {"name": "", "supplier": "", "amount_yen": None, "chosen": False, **q}
+        for q in line.get("quotes") or []
+    ]
 
 
 def digest(snapshot: Snapshot) -> str:

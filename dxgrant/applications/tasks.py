@@ -14,8 +14,36 @@ from dxgrant.accounts.models import STEP_UP_ATTEMPT_LIMIT, STEP_UP_ATTEMPT_WINDO
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
+from . import workflow
 from .models import Application, ApplicationVersion, ReturnRequest
 from .returns import return_sections
+
+
+def _applicants_people(application: Application) -> list[User]:
+    """The applicant company's people with an active account, one each."""
+    people = [m.user for m in application.engagement.members.select_related("user") if m.user.is_active]
+    return list({p.pk: p for p in people}.values())
+
+
+@task()
+def send_confirmation_request(application_id: int) -> None:
+    """Tell the applicant's people that the advisor asks for their final confirmation, with a
+    link to the application. Claims Application.confirmation_requested_notified_at (cleared by
+    each new request); an application no longer awaiting them is not announced."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_related("round", "firm", "engagement__lead_advisor")
+            .filter(pk=application_id, status=workflow.AWAITING_CONFIRMATION)
+            .first()
+        )
+        if application is None or not notify.claim(
+            Application, application.pk, "confirmation_requested_notified_at"
+        ):
+            return
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
+        for person in _applicants_people(application):
+            context = {"application": application, "link": link, "user": person}
+            notify.send_email("applications/email/confirmation_requested", context, to=person)
 
 
 @task()
@@ -60,11 +88,12 @@ def send_return_notice(return_request_id: int) -> None:
             return
         application = request.application
         engagement = application.engagement
-        people: list[User] = [m.user for m in engagement.members.select_related("user") if m.user.is_active]
+        people = _applicants_people(application)
         if engagement.lead_advisor.is_active:
             people.append(engagement.lead_advisor)
         recipients = list({p.pk: p for p in people}.values())  # one email per person
-        link = notify.site_url(reverse("accounts:home"))
+        # The application itself: the comments are on it, beside what they ask to correct.
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
         for user in recipients:
             language = notify.language_of(user)
             with translation.override(language):

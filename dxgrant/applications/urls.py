@@ -30,6 +30,9 @@ urlpatterns: list[URLPattern] = [
     path(
         "<int:pk>/budget/lines/<int:line_pk>/quotes/", budget.budget_quote_upload, name="budget_quote_upload"
     ),
+    path(
+        "<int:pk>/budget/lines/<int:line_pk>/choice/", budget.budget_quote_choose, name="budget_quote_choose"
+    ),
     path("<int:pk>/documents/", documents.documents, name="documents"),
     path("<int:pk>/documents/upload/", documents.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:doc_pk>/", documents.document_download, name="document_download"),

@@ -71,6 +71,8 @@ READY_TO_SUBMIT = "ready_to_submit"  # every section complete and the eligibilit
 WINDOW_OPEN = "window_open"  # the round's application window (a first submission)
 CORRECTION_NOT_OVERDUE = "correction_not_overdue"  # a correction by the due date of its return
 HAS_FILED_VERSION = "has_filed_version"  # a return comments on a submitted version
+# The round's conditions of submission: a confirmed hearing, the training hours, the quiz.
+SUPPORT_REQUIREMENTS_MET = "support_requirements_met"
 
 LIFECYCLE = Lifecycle.of(
     "application",
@@ -83,7 +85,7 @@ LIFECYCLE = Lifecycle.of(
             AWAITING_CONFIRMATION,
             {ADVISOR},
             _("申請者の確認へ回す"),
-            guards=[READY_TO_SUBMIT],
+            guards=[READY_TO_SUBMIT, SUPPORT_REQUIREMENTS_MET],
         ),
         transition("reopen", {AWAITING_CONFIRMATION}, DRAFTING, {ADVISOR, APPLICANT}, _("修正に戻す")),
         # The same, for a correction after a return: it stays a correction (its due date holds).
@@ -96,7 +98,7 @@ LIFECYCLE = Lifecycle.of(
             SUBMITTED,
             {APPLICANT},
             _("提出"),
-            guards=[CORRECTION_NOT_OVERDUE, WINDOW_OPEN, READY_TO_SUBMIT],
+            guards=[CORRECTION_NOT_OVERDUE, WINDOW_OPEN, READY_TO_SUBMIT, SUPPORT_REQUIREMENTS_MET],
         ),
         transition("begin_screening", {SUBMITTED}, SCREENING, {SECRETARIAT}, _("形式審査を開始")),
         transition(

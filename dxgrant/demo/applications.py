@@ -134,16 +134,28 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
         application=application,
         values=LineValues("training", "データ活用研修", "株式会社まなび", 4, 100_000, 10),
     )
-    for line, vendors in (
-        (cloud, ("株式会社クラウドワークス", "株式会社受発注ラボ")),
-        (training, ("株式会社まなび",)),
+    # Two suppliers quote the cloud system (相見積); the advisor chooses the first, which is not
+    # the cheapest, and says why.
+    for line, quotes in (
+        (cloud, (("株式会社クラウドワークス", 1_800_000), ("株式会社受発注ラボ", 1_650_000))),
+        (training, (("株式会社まなび", 400_000),)),
     ):
-        for i, vendor in enumerate(vendors):
+        for i, (vendor, amount) in enumerate(quotes):
             budget.upload_quote(
                 actor=advisor,
                 line=line,
-                file=_pdf(f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item),
+                file=_pdf(
+                    f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item, f"{amount:,}円（税抜）"
+                ),
+                supplier=vendor,
+                amount_yen=amount,
             )
+    budget.choose_quote(
+        actor=advisor,
+        line=cloud,
+        quote_id=cloud.quotes.get(supplier="株式会社クラウドワークス").pk,
+        reason="受発注ラボの見積には在庫連携と保守が含まれず、追加費用を含めるとクラウドワークスが安いため。",
+    )
     for spec in upload_specs(round_obj):
         documents.upload_document(
             actor=representative,
@@ -174,6 +186,7 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
         declaration_ids=[d.pk for d in current_declarations(application)],
         ip_address=None,
     )
+    builders.support_requirements_met(advisor=advisor, engagement=engagement, person=representative)
     submission.mark_ready(application=application, actor=advisor)
     submission.submit_application(
         application=application, actor=representative, submission_token=uuid.uuid4()

@@ -8,10 +8,12 @@ up in both. Each builder takes the people who act, as the pages would.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -22,8 +24,10 @@ from dxgrant.advisors.services import certification, registration, team
 from dxgrant.advisors.services import course as advisor_course
 from dxgrant.core.pdf import render_pdf
 from dxgrant.programs.models import DeclarationText, Programme, Round
-from dxgrant.support.models import ClientInvitation, Engagement
-from dxgrant.support.services import engagements, invitations
+from dxgrant.support import checkin
+from dxgrant.support.models import ClientInvitation, Engagement, HearingResponse, TrainingFormat
+from dxgrant.support.services import attendance, engagements, hearings, invitations, training
+from dxgrant.support.services import quiz as training_quiz
 
 
 def _fresh(user: User) -> User:
@@ -311,3 +315,47 @@ def supported_company(
         )
     engagement.refresh_from_db()
     return engagement
+
+
+def support_requirements_met(*, advisor: User, engagement: Engagement, person: User) -> None:
+    """The round's conditions of submission met the way people meet them: the advisor records a
+    hearing and `person` (of the company) confirms it; the advisor holds a session of each
+    curriculum unit, running now, and `person` checks in with the code it shows; `person` passes
+    the comprehension quiz."""
+    advisor = _fresh(advisor)
+    hearing = hearings.record_hearing(
+        actor=advisor,
+        engagement=engagement,
+        held_on=timezone.localdate(),
+        attendees=f"{person.display_name}、{advisor.display_name}",
+        topics="業務の流れと、データでつなぎたい工程について。",
+        challenges="受注から出荷までの情報が紙に分かれている。",
+        next_steps="計画書の案をまとめ、研修で進め方を学ぶ。",
+    )
+    hearings.respond_to_hearing(
+        actor=_fresh(person),
+        hearing=hearing,
+        revision=hearing.revision,
+        response=HearingResponse.ACKNOWLEDGED,
+    )
+    rules = engagement.round.rules.training
+    now = timezone.now()
+    for unit in rules.curriculum:
+        session = training.schedule_session(
+            actor=advisor,
+            engagement=engagement,
+            curriculum_code=unit.code,
+            starts_at=now - dt.timedelta(hours=float(unit.hours)),
+            ends_at=now + dt.timedelta(minutes=5),
+            format=TrainingFormat.ONLINE,
+            location="https://meet.example.jp/demo",
+            invitees=[person],
+        )
+        code = checkin.current_code(session, rules)
+        checked_in = attendance.check_in(actor=_fresh(person), session=session, attendee=person, code=code)
+        if not checked_in.ok:
+            raise ValidationError(checked_in.refusal)
+    answers = {question.code: question.answer for question in rules.quiz}
+    training_quiz.submit_quiz(
+        actor=_fresh(person), engagement=engagement, answers=answers, submission_token=uuid.uuid4()
+    )

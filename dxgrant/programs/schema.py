@@ -292,6 +292,19 @@ class PlanSectionSpec(Strict):
     help_en: str = ""
 
 
+class SubmissionRequirements(Strict):
+    """What the applicant must have done with their advisor before the application is marked
+    ready for their confirmation or submitted: the programme makes the advisor's advice and
+    training conditions. Each is checked by the workflow's guard `support_requirements_met`."""
+
+    # At least one hearing record (ヒアリング記録) of the engagement the applicant confirmed.
+    hearing_confirmed: bool = True
+    # The round's training.required_hours, attended by the company's own check-ins.
+    training_hours: bool = True
+    # The training's comprehension quiz passed (by the person who attended the hours).
+    training_quiz: bool = True
+
+
 class ApplicationRules(Strict):
     invitation_valid_hours: int = Field(ge=1, le=24 * 60)
     return_period_days: int = Field(ge=1, le=365)
@@ -301,6 +314,7 @@ class ApplicationRules(Strict):
     technology_categories: list[Option] = Field(min_length=1)
     budget_categories: list[Option] = Field(min_length=1)
     plan_sections: list[PlanSectionSpec] = Field(min_length=1)
+    requirements: SubmissionRequirements = SubmissionRequirements()
 
     @model_validator(mode="after")
     def _unique(self) -> ApplicationRules:

@@ -102,8 +102,13 @@ class EngagementForm(OnceForm):
     )
     representative_email = _invitee_email_field(_("代表者のメールアドレス"))
 
-    def __init__(self, *args: Any, rounds: Sequence[Round], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rounds: Sequence[Round], ask_repeat: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if ask_repeat:
+            # Shown once the service warned that the 法人番号 was already invited in the round.
+            self.fields["repeat_confirmed"] = forms.BooleanField(
+                label=_("同じ法人番号の会社への招待であることを確認しました"), required=False
+            )
         # Choices from the list the view already read: no second query for the same rounds.
         self.rounds = {str(r.pk): r for r in rounds}
         field = self.fields["round"]
@@ -124,6 +129,9 @@ class EngagementForm(OnceForm):
 
     def clean_round(self) -> Round:
         return self.rounds[self.cleaned_data["round"]]
+
+    def repeat_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("repeat_confirmed"))
 
     def clean_corporate_number(self) -> str:
         number = corporate_numbers.normalize(self.cleaned_data.get("corporate_number", ""))

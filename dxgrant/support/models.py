@@ -75,6 +75,8 @@ class Engagement(Searchable, models.Model):
             models.Index(fields=["firm", "-id"]),
             models.Index(fields=["lead_advisor", "-id"]),
             models.Index(fields=["round", "status", "-id"]),
+            # The secretariat's list counts the invitations of one 法人番号 in a round.
+            models.Index(fields=["round", "corporate_number"]),
         ]
         constraints = [
             # One company (by 法人番号) is supported by one firm per round. Only an accepted

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -51,6 +51,7 @@ from .models import (
     TrainingSession,
 )
 from .policies import engagements_visible_to
+from .training_status import TrainingStatus, training_status, with_training
 
 PAGE_SIZE = 50
 
@@ -118,117 +119,6 @@ def get_invitation_for(user: Visitor, pk: int) -> ClientInvitation:
     if invitation is None:
         raise Http404
     return invitation
-
-
-# --- Training status -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonTraining:
-    """One person's training record in an engagement."""
-
-    user_id: int
-    hours_attended: float
-    sessions_attended: int
-    quiz_passed: bool
-    required_hours: float
-
-    @property
-    def hours_complete(self) -> bool:
-        return self.hours_attended + 1e-9 >= self.required_hours
-
-    @property
-    def complete(self) -> bool:
-        return self.hours_complete and self.quiz_passed
-
-
-@dataclass(frozen=True)
-class TrainingStatus:
-    """Where the applicant company's training stands.
-
-    Rule (shown on the pages too): the training of an engagement is complete when ONE person of
-    the applicant company — the representative or a delegated staff member — has attended
-    sessions worth the round's `required_hours` AND that same person passed the comprehension
-    quiz. Hours are those of each session the person checked in to themselves, counted per
-    curriculum unit at most at the unit's hours (attending the same unit twice, or a session
-    longer than the unit, adds nothing). Cancelled sessions count for nothing.
-
-    `hours_attended` and `quiz_passed` describe the person closest to completion (the one who
-    completed, if anyone did); `people` lists everyone with any attendance or quiz pass.
-    """
-
-    hours_attended: float
-    required_hours: float
-    quiz_passed: bool
-    complete: bool
-    person_id: int | None = None
-    people: tuple[PersonTraining, ...] = field(default_factory=tuple)
-
-    def for_user(self, user_id: int) -> PersonTraining:
-        for person in self.people:
-            if person.user_id == user_id:
-                return person
-        return PersonTraining(user_id, 0.0, 0, False, self.required_hours)
-
-
-def training_status(engagement: Engagement) -> TrainingStatus:
-    """Computed from the engagement's sessions (with attendances) and quiz attempts; reads
-    them through prefetches when the caller made them, so a list page stays flat."""
-    training = engagement.round.rules.training
-    required = float(training.required_hours)
-    unit_hours = {u.code: float(u.hours) for u in training.curriculum}
-    credit: dict[int, dict[str, float]] = {}
-    sessions_count: dict[int, int] = {}
-    for session in engagement.training_sessions.all():
-        if session.cancelled_at is not None:
-            continue
-        length = session.hours
-        hours = min(length, unit_hours.get(session.curriculum_code, length))
-        for attendance in session.attendances.all():
-            per_unit = credit.setdefault(attendance.user_id, {})
-            per_unit[session.curriculum_code] = max(per_unit.get(session.curriculum_code, 0.0), hours)
-            sessions_count[attendance.user_id] = sessions_count.get(attendance.user_id, 0) + 1
-    passed = {a.user_id for a in engagement.quiz_attempts.all() if a.passed}
-    people = tuple(
-        PersonTraining(
-            user_id=user_id,
-            hours_attended=round(sum(credit.get(user_id, {}).values()), 2),
-            sessions_attended=sessions_count.get(user_id, 0),
-            quiz_passed=user_id in passed,
-            required_hours=required,
-        )
-        for user_id in sorted(set(credit) | passed)
-    )
-    if not people:
-        return TrainingStatus(0.0, required, False, False)
-    best = max(people, key=lambda p: (p.complete, min(p.hours_attended, required), p.quiz_passed, -p.user_id))
-    return TrainingStatus(
-        hours_attended=best.hours_attended,
-        required_hours=required,
-        quiz_passed=best.quiz_passed,
-        complete=best.complete,
-        person_id=best.user_id,
-        people=people,
-    )
-
-
-def with_training(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
-    """Prefetch what training_status and the next session need: three queries for any number
-    of engagements."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "training_sessions",
-            queryset=TrainingSession.objects.order_by("starts_at", "id").prefetch_related(
-                Prefetch("attendances", queryset=Attendance.objects.only("id", "session_id", "user_id"))
-            ),
-        ),
-        Prefetch(
-            "quiz_attempts",
-            queryset=TrainingQuizAttempt.objects.filter(passed=True).only(
-                "id", "engagement_id", "user_id", "passed"
-            ),
-        ),
-    )
 
 
 def next_session(engagement: Engagement, now: dt.datetime | None = None) -> TrainingSession | None:
@@ -347,6 +237,24 @@ def engagements_page(
 ) -> KeysetPage[EngagementRow]:
     """Newest first, by id (`?before=<id>`): page 300 costs what page 1 does."""
     return keyset_page(engagement_rows(queryset), cursor=before, size=size, rows=build_rows)
+
+
+def with_repeat_invitations(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Each engagement with `same_number_invitations`: how many engagements of its round (by any
+    firm, in any state, itself included) invited the same 法人番号; 0 without one. The
+    secretariat's list flags a company invited more than once (a correlated count on the
+    (round, corporate_number) index, in the list's own query)."""
+    same = (
+        Engagement.objects.filter(round=OuterRef("round"), corporate_number=OuterRef("corporate_number"))
+        .exclude(corporate_number="")
+        .order_by()
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        same_number_invitations=Coalesce(Subquery(same[:1], output_field=IntegerField()), Value(0))
+    )
 
 
 def staff_filter(

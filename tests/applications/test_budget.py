@@ -13,7 +13,7 @@ from dxgrant.applications import budget_rules, completeness
 from dxgrant.applications.models import Application, ApplicationDocument, BudgetLine
 from dxgrant.applications.services import budget
 from tests.factories.applications import drafting
-from tests.factories.files import PDF_BYTES
+from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def values(**overrides) -> budget_rules.LineValues:
 
 
 def quote(name: str = "見積書.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(name), content_type="application/pdf")
 
 
 def test_amounts_are_computed_with_tax_rounded_down_to_the_yen():
@@ -130,11 +130,18 @@ def test_two_quotes_needed_at_the_threshold_and_one_just_below(programme):
     assert budget_rules.quotes_required(app.round, below) == 1
     assert budget_rules.quotes_required(app.round, at) == 2
     assert completeness.budget_status(app) == budget_rules.IN_PROGRESS
-    budget.upload_quote(actor=s.advisor, line=below, file=quote())
-    budget.upload_quote(actor=s.advisor, line=at, file=quote("A社見積.pdf"))
+    budget.upload_quote(actor=s.advisor, line=below, file=quote(), supplier="A社", amount_yen=999_999)
+    first = budget.upload_quote(
+        actor=s.advisor, line=at, file=quote("A社見積.pdf"), supplier="A社", amount_yen=threshold
+    )
     problems = completeness.budget_problems(app)
     assert len(problems) == 1 and "生産管理システム" in problems[0] and "相見積" in problems[0]
-    budget.upload_quote(actor=s.applicant, line=at, file=quote("B社見積.pdf"))
+    budget.upload_quote(
+        actor=s.applicant, line=at, file=quote("B社見積.pdf"), supplier="B社", amount_yen=threshold + 1
+    )
+    # Two suppliers' quotations: one of them is chosen (the cheapest needs no reason).
+    assert "採用する見積書を選んでください" in " ".join(completeness.budget_problems(app))
+    budget.choose_quote(actor=s.advisor, line=at, quote_id=first.pk, reason="")
     assert completeness.budget_problems(app) == []
     assert completeness.budget_status(app) == budget_rules.COMPLETED
 
@@ -157,13 +164,15 @@ def test_quote_upload_on_the_page_refuses_a_disguised_file(programme):
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
     fake = SimpleUploadedFile("見積書.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
     response = client_of(s.advisor).post(
-        f"/applications/{s.application.pk}/budget/lines/{line.pk}/quotes/", {"file": fake}
+        f"/applications/{s.application.pk}/budget/lines/{line.pk}/quotes/",
+        {"file": fake, "supplier": "A社", "amount_yen": "1000"},
     )
     assert response.status_code == 400
     assert "拡張子だけを変えたファイルは使えません" in response.content.decode()
     assert not ApplicationDocument.objects.exists()
     response = client_of(s.advisor).post(
-        f"/applications/{s.application.pk}/budget/lines/{line.pk}/quotes/", {"file": quote()}
+        f"/applications/{s.application.pk}/budget/lines/{line.pk}/quotes/",
+        {"file": quote(), "supplier": "A社", "amount_yen": "１，０００"},
     )
     assert response.status_code == 302
     assert ApplicationDocument.objects.get().budget_line == line
@@ -172,7 +181,7 @@ def test_quote_upload_on_the_page_refuses_a_disguised_file(programme):
 def test_deleting_a_line_removes_its_quotes(programme):
     s = drafting(programme)
     line = budget.add_budget_line(actor=s.advisor, application=s.application, values=values())
-    budget.upload_quote(actor=s.advisor, line=line, file=quote())
+    budget.upload_quote(actor=s.advisor, line=line, file=quote(), supplier="A社", amount_yen=1000)
     response = client_of(s.applicant).post(f"/applications/{s.application.pk}/budget/lines/{line.pk}/delete/")
     assert response.status_code == 302
     assert not BudgetLine.objects.exists() and not ApplicationDocument.objects.exists()

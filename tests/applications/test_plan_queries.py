@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from dxgrant.applications import budget_rules, plan_rules
 from dxgrant.applications.services import budget, documents, plan
 from tests.factories.applications import drafting
-from tests.factories.files import PDF_BYTES
+from tests.factories.files import PDF_BYTES, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,9 @@ def add_content(s, n: int) -> None:
             budget.upload_quote(
                 actor=s.advisor,
                 line=line,
-                file=SimpleUploadedFile(f"q{j}.pdf", PDF_BYTES, content_type="application/pdf"),
+                file=SimpleUploadedFile(f"q{j}.pdf", pdf_bytes(f"{i}-{j}"), content_type="application/pdf"),
+                supplier=f"業者{j}",
+                amount_yen=10_000 + j,
             )
         documents.upload_document(
             actor=s.applicant,
@@ -95,6 +97,8 @@ def add_more(s) -> None:
             actor=s.advisor,
             line=line,
             file=SimpleUploadedFile("q.pdf", PDF_BYTES, content_type="application/pdf"),
+            supplier="業者",
+            amount_yen=1_200_000,
         )
         documents.upload_document(
             actor=s.applicant,

@@ -29,8 +29,12 @@ def test_every_guard_in_the_table_is_registered_and_every_registered_guard_is_us
         workflow.CORRECTION_NOT_OVERDUE,
         workflow.WINDOW_OPEN,
         workflow.READY_TO_SUBMIT,
+        workflow.SUPPORT_REQUIREMENTS_MET,
     )
-    assert workflow.LIFECYCLE["mark_ready"].guards == (workflow.READY_TO_SUBMIT,)
+    assert workflow.LIFECYCLE["mark_ready"].guards == (
+        workflow.READY_TO_SUBMIT,
+        workflow.SUPPORT_REQUIREMENTS_MET,
+    )
 
 
 def test_the_module_level_names_other_apps_read_are_the_table():

@@ -40,7 +40,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.factories.accounts import wait_out_code_rollover
 from tests.factories.advisors import add_advisor, certified_firm
 from tests.factories.rounds import open_round
-from tests.factories.support import corporate_number
+from tests.factories.support import corporate_number, meet_support_requirements
 
 pytestmark = pytest.mark.e2e
 
@@ -336,19 +336,40 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
         adv.get_by_label("単価（税抜・円）").fill(price)
         adv.get_by_role("button", name="保存して経費明細へ戻る").click()
         expect(adv.locator(".messages")).to_contain_text(f"「{item}」を追加しました")
+    # Each quotation with its supplier and amount; the same file twice is refused (相見積 is two
+    # suppliers' quotations), and the advisor chooses the one bought on, saying why when it is
+    # not the cheapest.
     quotes = [
-        ("クラウド受発注システム", "quote-cloud-a.pdf"),
-        ("クラウド受発注システム", "quote-cloud-b.pdf"),
-        ("データ活用研修", "quote-training.pdf"),
+        ("クラウド受発注システム", "quote-cloud-a.pdf", "株式会社クラウドワークス", "1,800,000"),
+        ("クラウド受発注システム", "quote-cloud-a.pdf", "株式会社受発注ラボ", "1,650,000"),
+        ("クラウド受発注システム", "quote-cloud-b.pdf", "株式会社受発注ラボ", "1,650,000"),
+        ("データ活用研修", "quote-training.pdf", "株式会社まなび", "400,000"),
     ]
-    for item, name in quotes:
+    for i, (item, name, supplier, amount) in enumerate(quotes):
         row = adv.locator("tbody tr").filter(has_text=item)
+        row.get_by_label("見積元の業者名").fill(supplier)
+        row.get_by_label("見積金額（税抜・円）").fill(amount)
         row.get_by_label("見積書を添付").set_input_files(pdf_file(name))  # type: ignore[arg-type]
         row.get_by_role("button", name="添付する").click()
+        if i == 1:
+            expect(adv.locator("main")).to_contain_text(
+                "すでに添付されている見積書「quote-cloud-a.pdf」と同じ内容です"
+            )
+            continue
         expect(adv.locator(".messages")).to_contain_text(f"見積書「{name}」を添付しました")
-        if name == "quote-cloud-a.pdf":
+        if i == 0:
             # One quotation is not enough above the threshold.
             expect(adv.locator("tbody tr").filter(has_text=item)).to_contain_text("2通（相見積）必要です")
+    cloud_row = adv.locator("tbody tr").filter(has_text="クラウド受発注システム")
+    expect(adv.locator("main")).to_contain_text("採用する見積書を選んでください")
+    cloud_row.get_by_label("株式会社クラウドワークス（1,800,000円）").check()
+    cloud_row.get_by_role("button", name="採用する見積書を保存").click()
+    expect(adv.locator("main")).to_contain_text("採用する見積書より安い見積書があります")
+    cloud_row = adv.locator("tbody tr").filter(has_text="クラウド受発注システム")
+    cloud_row.get_by_label("株式会社クラウドワークス（1,800,000円）").check()
+    cloud_row.get_by_label("最安でない見積書を採用する理由").fill("在庫連携と保守が含まれるため")
+    cloud_row.get_by_role("button", name="採用する見積書を保存").click()
+    expect(adv.locator(".messages")).to_contain_text("採用する見積書を保存しました")
     expect(adv.locator("main table")).not_to_contain_text("必要です")
     expect(adv.locator("tfoot")).to_contain_text("2,420,000円")  # (1,800,000 + 400,000) × 1.1
     expect(adv.locator("tfoot")).to_contain_text("2,200,000円")
@@ -382,6 +403,13 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
     for task in ("profile", "plan", "budget", "documents", "disclosure", "declarations"):
         expect(page.locator(f"#task-{task}")).to_contain_text("完了")
     expect(page.locator("main")).to_contain_text("6項目中 6項目が完了しています。")
+    # Training and advice are conditions of submission: shown with their status until met.
+    expect(page.locator("#requirement-training_hours")).to_contain_text("0 / 6時間")
+    expect(page.locator("#requirement-training_quiz")).to_contain_text("未合格")
+    meet_support_requirements(engagement)  # the support journey (test_support_journey) tries these
+    page.reload()
+    for code in ("hearing", "training_hours", "training_quiz"):
+        expect(page.locator(f"#requirement-{code}")).to_contain_text("完了")
     shot("03-task-list-complete")
 
     # --- 9. Check your answers; the advisor asks the applicant for the final confirmation.
@@ -392,12 +420,15 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
     for text in (COMPANY, CURRENT_STATE, "受発注のクラウド化", "クラウド受発注システム", "550,000"):
         expect(adv.locator("main")).to_contain_text(text)
     other_shot(adv, "advisor-04-check-answers")
-    adv.get_by_role("button", name="申請者に最終確認を依頼する").click()
+    # The next step is the first thing on the page (item 8); the same button is also further down.
+    adv.get_by_role("region", name="次にすること").get_by_role(
+        "button", name="申請者に最終確認を依頼する"
+    ).click()
     expect(adv.locator(".messages")).to_contain_text("最終確認を依頼しました")
 
     # --- 10. The applicant reviews the whole application, enters a code and submits.
     page.goto(app_url)
-    page.get_by_role("link", name="申請内容を確認して提出する").click()
+    page.locator("#next-step").get_by_role("link", name="申請内容を確認して提出する").click()
     expect(page.locator("h1")).to_have_text("申請内容の最終確認と提出")
     assert_page_basics(page)
     expect(page.locator("main")).to_contain_text(CURRENT_STATE)
@@ -464,10 +495,13 @@ def test_invite_write_submit_return_correct_resubmit(  # type: ignore[no-untyped
 
     # --- 13. The advisor asks for the final confirmation again; the applicant resubmits.
     adv.goto(app_url)
-    adv.get_by_role("button", name="申請者に最終確認を依頼する").click()
+    # The next step is the first thing on the page (item 8); the same button is also further down.
+    adv.get_by_role("region", name="次にすること").get_by_role(
+        "button", name="申請者に最終確認を依頼する"
+    ).click()
     expect(adv.locator(".messages")).to_contain_text("最終確認を依頼しました")
     page.goto(app_url)
-    page.get_by_role("link", name="申請内容を確認して提出する").click()
+    page.locator("#next-step").get_by_role("link", name="申請内容を確認して提出する").click()
     expect(page.locator("main")).to_contain_text(CORRECTION)
     page.get_by_label("認証コード（6桁）").fill(app.code())
     page.get_by_label("上記の内容で申請することを確認しました。").check()

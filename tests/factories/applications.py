@@ -32,7 +32,7 @@ from dxgrant.programs.models import DeclarationText, Programme, Round
 
 from .advisors import advisor_of, certified_firm, firm_with_advisor
 from .rounds import open_round
-from .support import engagement_for, representative_of
+from .support import engagement_for, meet_support_requirements, representative_of
 
 _receipts = itertools.count(1)
 
@@ -162,13 +162,24 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
         eligible_amount_yen=1_000_000,
         position=2,
     )
-    for line, name in (
-        (cloud, "見積書_クラウド.pdf"),
-        (cloud, "見積書_受発注ラボ.pdf"),
-        (training, "見積書_研修.pdf"),
-        (training, "見積書_まなび.pdf"),
+    for line, name, supplier, amount in (
+        (cloud, "見積書_クラウド.pdf", "株式会社クラウド", 3_000_000),
+        (cloud, "見積書_受発注ラボ.pdf", "株式会社受発注ラボ", 3_200_000),
+        (training, "見積書_研修.pdf", "研修株式会社", 1_000_000),
+        (training, "見積書_まなび.pdf", "株式会社まなび", 1_100_000),
     ):
-        add_document(application, code=QUOTES, name=name, budget_line=line, uploaded_by=applicant)
+        quote = add_document(
+            application,
+            code=QUOTES,
+            name=name,
+            budget_line=line,
+            uploaded_by=applicant,
+            supplier=supplier,
+            quoted_amount_yen=amount,
+        )
+        if line.chosen_quote_id is None:  # the first, the cheapest: no reason needed
+            line.chosen_quote = quote
+            line.save(update_fields=["chosen_quote"])
     for spec in upload_specs(round_obj):
         name = DOCUMENT_NAMES.get(spec.code, f"{spec.code}.pdf")
         add_document(application, code=spec.code, name=name, uploaded_by=applicant)
@@ -183,8 +194,17 @@ def fill_application(application: Application, *, plan_text: str = PLAN_TEXT) ->
 
 
 def complete(application: Application) -> Application:
-    """A complete application, ready to be marked ready: filled in, the last profile figures
-    given, the disclosure confirmed at its revision and every declaration made."""
+    """A complete application, ready to be marked ready: its content complete
+    (`complete_content`) and the round's conditions of submission met by the representative (a
+    confirmed hearing, the training hours by their own check-ins, the quiz passed)."""
+    complete_content(application)
+    meet_support_requirements(application.engagement)
+    return application
+
+
+def complete_content(application: Application) -> Application:
+    """Every section complete: filled in, the last profile figures given, the disclosure
+    confirmed at its revision and every declaration made (the support record untouched)."""
     fill_application(application)
     application.refresh_from_db()
     application.company_name_kana = "テストセイサクショ"
@@ -209,9 +229,11 @@ def add_document(
     name: str,
     budget_line: BudgetLine | None = None,
     uploaded_by: User | None = None,
+    supplier: str = "",
+    quoted_amount_yen: int | None = None,
 ) -> ApplicationDocument:
-    """A file attached by the representative unless `uploaded_by` (a quotation when
-    `budget_line` is given)."""
+    """A file attached by the representative unless `uploaded_by` (a quotation, with its
+    supplier and amount, when `budget_line` is given)."""
     return ApplicationDocument.objects.create(
         application=application,
         code=code,
@@ -221,6 +243,8 @@ def add_document(
         content_type="application/pdf",
         size=12_345,
         sha256=f"{abs(hash((application.pk, name))):064d}"[:64],
+        supplier=supplier,
+        quoted_amount_yen=quoted_amount_yen,
         uploaded_by=uploaded_by or representative_of(application.engagement),
     )
 

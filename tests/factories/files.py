@@ -43,3 +43,9 @@ def pdf_of_size(size: int) -> bytes:
     """A valid PDF of exactly `size` bytes (padding after %%EOF, which readers ignore)."""
     assert size >= len(PDF_BYTES)
     return PDF_BYTES + b"\n" * (size - len(PDF_BYTES))
+
+
+def pdf_bytes(tag: str) -> bytes:
+    """A PDF the upload checks accept, whose content (and so SHA-256) differs with `tag`: two
+    suppliers' quotations are two different files."""
+    return PDF_BYTES + f"% {tag}\n".encode()

@@ -18,12 +18,15 @@ from dxgrant.japan.corporate_number import check_digit
 from dxgrant.programs.models import Round
 from dxgrant.support import checkin
 from dxgrant.support.models import (
+    Attendance,
     Engagement,
     EngagementMember,
     EngagementRole,
     EngagementStatus,
     HearingRecord,
+    HearingResponse,
     TrainingFormat,
+    TrainingQuizAttempt,
     TrainingSession,
 )
 
@@ -143,3 +146,46 @@ def wrong_answers(round_obj: Round) -> dict[str, str]:
     return {
         q.code: next(c.value for c in q.choices if c.value != q.answer) for q in round_obj.rules.training.quiz
     }
+
+
+def attend(session: TrainingSession, person: User) -> Attendance:
+    """`person` checked in to the session themselves (as support.services.attendance records it)."""
+    return Attendance.objects.create(session=session, user=person, checked_in_at=session.starts_at)
+
+
+def pass_quiz(engagement: Engagement, person: User) -> TrainingQuizAttempt:
+    """`person` passed the comprehension quiz with every answer right."""
+    return TrainingQuizAttempt.objects.create(
+        engagement=engagement,
+        user=person,
+        answers=correct_answers(engagement.round),
+        score_percent=100,
+        passed=True,
+        submission_token=uuid.uuid4(),
+    )
+
+
+def meet_support_requirements(engagement: Engagement, person: User | None = None) -> None:
+    """What the round asks before submission, done by `person` (the representative unless
+    given): a hearing record they confirmed, a past session of each curriculum unit they checked
+    in to (the round's required hours), and the comprehension quiz passed."""
+    person = person or representative_of(engagement)
+    now = timezone.now()
+    hearing_for(
+        engagement,
+        held_on=timezone.localdate() - dt.timedelta(days=30),
+        response=HearingResponse.ACKNOWLEDGED,
+        responded_by=person,
+        responded_at=now,
+    )
+    training = engagement.round.rules.training
+    starts = now - dt.timedelta(days=20)
+    for i, unit in enumerate(training.curriculum):
+        session = session_for(
+            engagement,
+            starts_at=starts + dt.timedelta(days=i),
+            hours=float(unit.hours),
+            curriculum_code=unit.code,
+        )
+        attend(session, person)
+    pass_quiz(engagement, person)

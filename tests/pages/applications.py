@@ -32,6 +32,10 @@ APP = "application with round, firm, engagement (visibility subquery inside)"
 HEADER = "programme (header)"
 AUDIT = 3 if connection.vendor == "postgresql" else 2
 WRITE = "audit lock (PostgreSQL only); audit head; audit insert"
+REQUIREMENTS = (
+    "the round's conditions of submission, read once: the engagement with whether a hearing was "
+    "confirmed; its training sessions; its passed quiz attempts (attendances too once sessions exist)"
+)
 TASKS = (
     "task list, computed once for the page: one query per part (plan sections, budget lines with "
     "their quote counts, documents attached; declarations are not counted while the profile is "
@@ -52,9 +56,9 @@ PAGES: dict[str, Page] = {
     ),
     "applications:detail": Page(
         "/applications/{core_application}/",
-        9,
+        12,
         user="core_advisor",
-        why=f"{ADVISOR}; {APP}; versions; {TASKS}; {HEADER}",
+        why=f"{ADVISOR}; {APP}; versions; {TASKS}; {REQUIREMENTS}; {HEADER}",
     ),
     "applications:profile": Page(
         "/applications/{core_application}/profile/",
@@ -84,9 +88,9 @@ PAGES: dict[str, Page] = {
     ),
     "applications:check": Page(
         "/applications/{core_application}/check/",
-        13,
+        16,
         user="core_advisor",
-        why=f"{ADVISOR}; {APP}; {TASKS}; {FULL}; declaration texts; {HEADER}",
+        why=f"{ADVISOR}; {APP}; {TASKS}; {REQUIREMENTS}; {FULL}; declaration texts; {HEADER}",
     ),
     "applications:mark_ready": Page(
         "/applications/{core_application}/ready/",
@@ -98,10 +102,10 @@ PAGES: dict[str, Page] = {
     ),
     "applications:confirm": Page(
         "/applications/{core_ready}/confirm/",
-        14,
+        17,
         user="core_ready_applicant",
         why=f"{SEEN}; {APP}; applicant? (members, once: every decision of the page reads the side); "
-        f"authenticator; {FULL}; {TASKS}; declaration texts; {HEADER}",
+        f"authenticator; {FULL}; {TASKS}; {REQUIREMENTS}; declaration texts; {HEADER}",
     ),
     "applications:reopen": Page(
         "/applications/{core_ready}/reopen/",

@@ -62,11 +62,12 @@ PAGES: dict[str, Page] = {
     ),
     "applications:budget_line_delete": Page(
         "/applications/{plan_application}/budget/lines/{plan_line}/delete/",
-        12 + AUDIT,
+        14 + AUDIT,
         user="plan_advisor",
         method="post",
         why=f"{ADVISOR}; {APP}; line; {EDIT}; {LOCK}; line again (locked app); its quotes (files "
-        f"to remove on commit); {WRITE}; delete quotes; delete line; totals; update application",
+        f"to remove on commit); {WRITE}; lines that chose one of the quotes (SET_NULL); their "
+        f"choice cleared; delete quotes; delete line; totals; update application",
     ),
     "applications:budget_quote_upload": Page(
         "/applications/{plan_application}/budget/lines/{plan_line}/quotes/",
@@ -76,6 +77,15 @@ PAGES: dict[str, Page] = {
         status=(400,),
         why=f"{ADVISOR}; {APP}; line; {EDIT}; no file: the budget page again with the error "
         f"(lines; quotes; {EDIT} — the header is cached by then)",
+    ),
+    "applications:budget_quote_choose": Page(
+        "/applications/{plan_application}/budget/lines/{plan_line}/choice/",
+        9,
+        user="plan_advisor",
+        method="post",
+        status=(400,),
+        why=f"{ADVISOR}; {APP}; line; {EDIT}; its quotes; none chosen: the budget page again with "
+        f"the error (lines; quotes; {EDIT} — the header is cached by then)",
     ),
     "applications:documents": Page(
         "/applications/{plan_application}/documents/",
@@ -99,10 +109,11 @@ PAGES: dict[str, Page] = {
     ),
     "applications:document_delete": Page(
         "/applications/{plan_application}/documents/{plan_document}/delete/",
-        7 + AUDIT,
+        8 + AUDIT,
         user="plan_advisor",
         method="post",
-        why=f"{ADVISOR}; {APP}; document; {EDIT}; {LOCK}; {WRITE}; delete",
+        why=f"{ADVISOR}; {APP}; document; {EDIT}; {LOCK}; {WRITE}; a line's choice of it cleared "
+        f"(SET_NULL); delete",
     ),
 }
 
@@ -120,6 +131,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:budget_line_edit": READ,
     "applications:budget_line_delete": ACT,
     "applications:budget_quote_upload": ACT,
+    "applications:budget_quote_choose": ACT,
     "applications:documents": READ,
     "applications:document_upload": ACT,
     "applications:document_download": READ,
@@ -153,6 +165,8 @@ def make_objects() -> dict[str, object]:
         actor=s.advisor,
         line=line,
         file=SimpleUploadedFile("見積.pdf", PDF_BYTES, content_type="application/pdf"),
+        supplier="株式会社クラウド商事",
+        amount_yen=300_000,
     )
     document = documents.upload_document(
         actor=s.applicant,

@@ -81,6 +81,7 @@ def test_the_representative_ends_the_support_and_may_then_choose_another_firm(
         representative_name="代表",
         representative_email=representative.email,
         submission_token=uuid.uuid4(),
+        repeat_confirmed=True,  # the same 法人番号 again in the round: the advisor confirmed it
     )
     invitations.accept_invitation(
         actor=representative, invitation=ClientInvitation.objects.get(engagement=fresh)

@@ -115,7 +115,11 @@ def test_only_the_invitation_the_company_accepts_holds_it_in_the_round(
     with django_capture_on_commit_callbacks(execute=True):
         start(signed_in(advisor), round_open, corporate_number=number)
         start(
-            signed_in(second), round_open, corporate_number=number, representative_email="b@mirai.example.jp"
+            signed_in(second),
+            round_open,
+            corporate_number=number,
+            representative_email="b@mirai.example.jp",
+            repeat_confirmed="on",  # warned that the 法人番号 was invited in the round, and confirmed
         )
     assert Engagement.objects.filter(corporate_number=number).count() == 2
     first_link, second_link = (link_in(m) for m in mail.outbox[-2:])
@@ -298,9 +302,14 @@ def test_the_wrong_account_cannot_use_the_link(invited, advisor, role):
 
 
 def test_an_advisor_account_with_the_invited_address_cannot_join_as_applicant(advisor, round_open):
-    start(signed_in(advisor), round_open, representative_email=advisor.email)
+    # An advisor's address is refused at invitation time (issue 9, item 5) ...
+    assert start(signed_in(advisor), round_open, representative_email=advisor.email).status_code == 400
+    assert not ClientInvitation.objects.exists()
+    # ... and an advisor account made for an address after it was invited cannot join either.
+    start(signed_in(advisor), round_open, representative_email="later@mirai.example.jp")
     invitation = ClientInvitation.objects.get()
-    response = signed_in(advisor).post(f"/support/invitations/accept/{invitation.link_token()}/")
+    late = UserFactory(role=Role.ADVISOR, email="later@mirai.example.jp")
+    response = signed_in(late).post(f"/support/invitations/accept/{invitation.link_token()}/")
     assert response.status_code == 403
     assert not EngagementMember.objects.exists()
 

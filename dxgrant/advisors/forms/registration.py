@@ -251,11 +251,17 @@ class AddressForm(SectionForm):
         if not value.strip():
             return ""
         try:
-            digits = postal.normalize(value)
+            address = postal.lookup(value)
         except ValueError:
             raise forms.ValidationError(
                 _("郵便番号は7桁の数字で入力してください（例: 100-0001）。")
             ) from None
+        digits = postal.normalize(value)
+        if address is None:
+            raise forms.ValidationError(
+                _("郵便番号「%(code)s」は日本郵便のデータに見つかりません。番号を確かめて入力し直してください。")
+                % {"code": f"{digits[:3]}-{digits[3:]}"}
+            )
         return f"{digits[:3]}-{digits[3:]}"
 
 

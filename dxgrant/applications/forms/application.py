@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.advisors.forms.fields import PercentField
 from dxgrant.core.forms import HalfWidthCharField, YenIntegerField
 from dxgrant.core.i18n import current_language
 from dxgrant.japan import corporate_number, industry, postal
@@ -29,6 +30,25 @@ def _to_bool(value: Any) -> bool | None:
 def _number(**kwargs: Any) -> YenIntegerField:
     """Text box (not type=number) so full-width digits and thousands separators can be typed."""
     return YenIntegerField(widget=forms.TextInput(attrs={"inputmode": "numeric"}), **kwargs)
+
+
+def known_postal_code(value: str) -> str:
+    """A postal code as 123-4567, refused when malformed or when Japan Post does not know it
+    (typed wrong: saving it would leave an address nobody can reach)."""
+    if not value:
+        return ""
+    try:
+        address = postal.lookup(value)
+    except ValueError as exc:
+        raise forms.ValidationError(_("郵便番号は7桁の数字で入力してください（例: 100-0001）。")) from exc
+    digits = postal.normalize(value)
+    shown = f"{digits[:3]}-{digits[3:]}"
+    if address is None:
+        raise forms.ValidationError(
+            _("郵便番号「%(code)s」は日本郵便のデータに見つかりません。番号を確かめて入力し直してください。")
+            % {"code": shown}
+        )
+    return shown
 
 
 class NullBooleanChoiceField(forms.TypedChoiceField):
@@ -104,14 +124,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         return value
 
     def clean_postal_code(self) -> str:
-        value = self.cleaned_data.get("postal_code") or ""
-        if not value:
-            return ""
-        try:
-            digits = postal.normalize(value)
-        except ValueError as exc:
-            raise forms.ValidationError(_("郵便番号は7桁の数字で入力してください（例: 100-0001）。")) from exc
-        return f"{digits[:3]}-{digits[3:]}"
+        return known_postal_code(self.cleaned_data.get("postal_code") or "")
 
     def clean_phone(self) -> str:
         value = (self.cleaned_data.get("phone") or "").replace("ー", "-").replace("−", "-")
@@ -135,21 +148,61 @@ FEE_TIMINGS = [("", "---------"), *FeeTiming.choices]
 
 class DisclosureForm(forms.ModelForm):  # type: ignore[type-arg]
     revision = forms.IntegerField(widget=forms.HiddenInput)
-    fee_amount_yen = _number(label=_("アドバイザー報酬（円・税込）"), required=True, min_value=0)
-    fee_timing = forms.ChoiceField(label=_("支払時期"), choices=FEE_TIMINGS)
-    success_fee_percent = forms.DecimalField(
+    fee_amount_yen = _number(
+        label=_("アドバイザー報酬（円・税込）"),
+        required=True,
+        min_value=0,
+        error_messages={
+            "required": _("アドバイザー報酬（円・税込）を入力してください。報酬がない場合は0と入力します。"),
+            "invalid": _("アドバイザー報酬は円単位の数字で入力してください（例: 330,000）。"),
+            "min_value": _("アドバイザー報酬は0円以上で入力してください。"),
+        },
+    )
+    fee_basis = forms.CharField(
+        label=_("報酬の算定方法"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("報酬の算定方法を入力してください（例: 定額、作業時間×時間単価）。"),
+            "max_length": _("報酬の算定方法は%(limit_value)d字以内で入力してください。"),
+        },
+    )
+    fee_timing = forms.ChoiceField(
+        label=_("支払時期"),
+        choices=FEE_TIMINGS,
+        error_messages={
+            "required": _("報酬の支払時期を選んでください。"),
+            "invalid_choice": _("報酬の支払時期を一覧から選んでください。"),
+        },
+    )
+    success_fee_percent = PercentField(
         label=_("成功報酬（支援金額に対する％）"),
         required=False,
         min_value=0,
         max_value=100,
+        max_digits=5,
         decimal_places=2,
-        help_text=_("成功報酬がない場合は空欄にしてください。"),
+        help_text=_("成功報酬がない場合は空欄にしてください（「なし」と表示します）。"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("成功報酬は支援金額に対する％を数字で入力してください（例: 5 または 7.5）。"),
+            "min_value": _("成功報酬は0〜100（％）の範囲で入力してください。"),
+            "max_value": _("成功報酬は0〜100（％）の範囲で入力してください。"),
+            "max_digits": _("成功報酬は0〜100（％）の範囲で、小数点以下2桁までで入力してください。"),
+            "max_decimal_places": _("成功報酬は小数点以下2桁までで入力してください。"),
+            "max_whole_digits": _("成功報酬は0〜100（％）の範囲で入力してください。"),
+        },
     )
     advisor_sells_budget_items = forms.TypedChoiceField(
         label=_("アドバイザーまたは関係者が経費の品目を販売する"),
         choices=[("true", _("はい")), ("false", _("いいえ"))],
         coerce=_to_bool,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "アドバイザーまたは関係者が経費の品目を販売するかどうか、「はい」か「いいえ」を選んでください。"
+            )
+        },
     )
 
     class Meta:
@@ -158,7 +211,6 @@ class DisclosureForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fee_basis"].required = True
         if self.instance.pk and not self.is_bound:
             self.initial["revision"] = self.instance.disclosure_revision
             value = self.instance.advisor_sells_budget_items
@@ -218,8 +270,21 @@ class SubmitForm(forms.Form):
         max_length=10,
         help_text=_("認証アプリに表示されている6桁の数字を入力してください。"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={
+            "required": _("認証コード（6桁）を入力してください。認証アプリに表示されている数字です。"),
+            "max_length": _(
+                "認証コード（6桁）は、認証アプリに表示されている6桁の数字だけを入力してください。"
+            ),
+        },
     )
-    confirm = forms.BooleanField(label=_("上記の内容で申請することを確認しました。"))
+    confirm = forms.BooleanField(
+        label=_("上記の内容で申請することを確認しました。"),
+        error_messages={
+            "required": _(
+                "提出するには「上記の内容で申請することを確認しました。」にチェックを入れてください。"
+            )
+        },
+    )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     # The fingerprint of the content shown on the page (snapshot.digest).
     content_digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -229,4 +294,9 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("取下げの理由"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    confirm = forms.BooleanField(label=_("この申請を取り下げます。取り下げた申請は元に戻せません。"))
+    confirm = forms.BooleanField(
+        label=_("この申請を取り下げます。取り下げた申請は元に戻せません。"),
+        error_messages={
+            "required": _("取り下げるには「この申請を取り下げます。」の確認欄にチェックを入れてください。")
+        },
+    )

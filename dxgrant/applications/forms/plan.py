@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dxgrant.core.forms import YenIntegerField
 from dxgrant.core.i18n import localised
+from dxgrant.core.templatetags.dx import yen
 from dxgrant.programs.models import Round
 from dxgrant.programs.schema import PlanSectionSpec
 
@@ -207,7 +210,10 @@ class PlanSectionForm(forms.Form):
 
 
 class YenField(forms.IntegerField):
-    """Accepts 全角 digits, commas and a trailing 円."""
+    """Accepts 全角 digits, commas and a trailing 円, typed into a text box: a type=number box
+    would drop full-width digits in the browser before the server ever saw them."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
         return super().to_python(_number_text(value) if isinstance(value, str) else value)
@@ -292,7 +298,58 @@ class DocumentUploadForm(forms.Form):
 
 
 class QuoteUploadForm(forms.Form):
+    """A quotation with its supplier and amount (税抜), as written on it: the rules compare the
+    suppliers (相見積 needs two) and the amounts (the cheapest)."""
+
+    supplier = forms.CharField(
+        label=_("見積元の業者名"),
+        max_length=200,
+        error_messages={
+            "required": _("見積元の業者名を入力してください（見積書に書かれている発行元の名前）。"),
+            "max_length": _("見積元の業者名は200文字以内で入力してください。"),
+        },
+    )
+    amount_yen = YenIntegerField(
+        label=_("見積金額（税抜・円）"),
+        min_value=0,
+        max_value=budget_rules.MAX_UNIT_PRICE_YEN * budget_rules.MAX_QUANTITY,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("見積金額（税抜・円）を、見積書に書かれている金額で入力してください。"),
+            "invalid": _("見積金額（税抜・円）は数字で入力してください（例: 1,200,000）。"),
+            "min_value": _("見積金額（税抜・円）は0以上の数字で入力してください。"),
+            "max_value": _("見積金額（税抜・円）が大きすぎます。見積書の金額を確かめてください。"),
+        },
+    )
     file = forms.FileField(
-        label=_("見積書"),
+        label=_("見積書を添付"),  # as the page labels the field before anything was sent
         error_messages={"required": _("ファイルを選んでください。"), "empty": _("ファイルが空です。")},
     )
+
+
+class QuoteChoiceForm(forms.Form):
+    """Which quotation of a line the purchase is made on, and why when it is not the cheapest."""
+
+    quote = forms.TypedChoiceField(
+        label=_("採用する見積書"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("採用する見積書を、この明細の見積書から選んでください。"),
+            "invalid_choice": _("採用する見積書を、この明細の見積書から選んでください。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("最安でない見積書を採用する理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("最も安い見積書を採用しない場合に入力します（例: 保守体制、納期、機能の違い）。"),
+        error_messages={"max_length": _("採用する理由は2000文字以内で入力してください。")},
+    )
+
+    def __init__(self, *args: Any, quotes: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].choices = [  # type: ignore[attr-defined]
+            (q.pk, f"{q.supplier or q.original_name}（{yen(q.quoted_amount_yen)}）") for q in quotes
+        ]

@@ -37,8 +37,10 @@ def store_document(
     file: UploadedFile,
     content_type: str,
     budget_line: BudgetLine | None = None,
+    supplier: str = "",
+    quoted_amount_yen: int | None = None,
 ) -> ApplicationDocument:
-    """Write the file and its row; the caller holds the application lock and has checked the file.
+    """Write the file and its row (a quotation with its supplier and amount); the caller holds the application lock and has checked the file.
     A failure removes the written file, so no orphan is left behind."""
     document = ApplicationDocument(
         application=application,
@@ -48,6 +50,8 @@ def store_document(
         content_type=content_type,
         size=file.size or 0,
         sha256=sha256_of(file),
+        supplier=supplier,
+        quoted_amount_yen=quoted_amount_yen,
         uploaded_by=actor,
     )
     save_upload(
@@ -63,6 +67,7 @@ def store_document(
                 "budget_line": budget_line.pk if budget_line else None,
                 "sha256": document.sha256,
                 "size": document.size,
+                **({"supplier": supplier, "amount_yen": quoted_amount_yen} if budget_line else {}),
             },
         ),
     )

@@ -45,6 +45,9 @@ class ConfirmedContent(Protocol):
     def readiness_problems(self) -> list[str]: ...
 
     @property
+    def requirement_problems(self) -> list[str]: ...
+
+    @property
     def snapshot(self) -> Snapshot: ...
 
     @property
@@ -57,11 +60,16 @@ def mark_ready(*, application: Application, actor: User) -> Application:
 
     Callers: an advisor of the firm in good standing (workflow transition mark_ready;
     PermissionDenied otherwise). Refused: any incomplete section or a failed eligibility rule
-    (guard ready_to_submit: NotReady, with each reason).
+    (guard ready_to_submit), a condition of submission not met (guard support_requirements_met:
+    a confirmed hearing, the training hours, the quiz), each with its reasons. On commit, the applicant's people are
+    emailed that it is their turn, with a link to the application.
     """
     locked = transition(application, name="mark_ready", actor=actor)
     locked.ready_at = timezone.now()
-    locked.save(update_fields=["ready_at", "updated_at"])
+    # A new request is a new email to the applicant's people (the task claims the column).
+    locked.confirmation_requested_notified_at = None
+    locked.save(update_fields=["ready_at", "confirmation_requested_notified_at", "updated_at"])
+    enqueue_on_commit(tasks.send_confirmation_request, locked.pk)
     application.status = locked.status
     return locked
 
@@ -132,7 +140,8 @@ def submit_application(
     Callers: the applicant's people only (never the advisor or staff: PermissionDenied), after
     the page has checked their second factor. Refused (ValidationError): outside the round's
     application window (Asia/Tokyo, the closing day counts in full) or after a correction's due
-    date, a state other than awaiting confirmation, an incomplete or ineligible application. The
+    date, a state other than awaiting confirmation, an incomplete or ineligible application, a
+    condition of submission not met (a confirmed hearing, the training hours, the quiz). The
     same `submission_token` again returns the version it created (a double click or a retried
     request submits once). `seen_digest` is the fingerprint of the content the applicant
     reviewed (snapshot.digest); if the application changed since, it is refused.
@@ -153,11 +162,13 @@ def submit_application(
         locked,
         task_list=content.sections if content else None,
         readiness=content.readiness_problems if content else None,
+        requirements=content.requirement_problems if content else None,
     )
-    # In the order people are told: the dates first, then the state, then the content.
+    # In the order people are told: the dates first, then the state, then the content and the
+    # conditions of submission.
     guards.require(facts, [workflow.CORRECTION_NOT_OVERDUE, workflow.WINDOW_OPEN])
     _refuse_unless_awaiting(locked)
-    guards.require(facts, [workflow.READY_TO_SUBMIT])
+    guards.require(facts, [workflow.READY_TO_SUBMIT, workflow.SUPPORT_REQUIREMENTS_MET])
     snapshot = content.snapshot if content else build_snapshot(locked)
     if seen_digest is not None and seen_digest != (content.digest if content else digest(snapshot)):
         raise ValidationError(

@@ -18,7 +18,7 @@ from dxgrant.core.forms import add_errors
 
 from .. import budget_rules
 from ..document_rules import format_names, max_upload_mb, quote_spec
-from ..forms.plan import BudgetLineForm, QuoteUploadForm
+from ..forms.plan import BudgetLineForm, QuoteChoiceForm, QuoteUploadForm
 from ..models import Application, ApplicationDocument, BudgetLine
 from ..policies import can_edit_content
 from ..services import budget
@@ -31,6 +31,7 @@ def _render_budget(
     *,
     quote_form: QuoteUploadForm | None = None,
     quote_line: int | None = None,
+    choice_form: QuoteChoiceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     lines = list(
@@ -40,10 +41,13 @@ def _render_budget(
     )
     categories = dict(budget_rules.category_choices(application.round))
     rows = []
-    with_quotes: list[tuple[BudgetLine, int]] = []
+    with_quotes: list[budget_rules.QuoteTally] = []
     for line in lines:
         quotes = list(line.quotes.all())
         needed = budget_rules.quotes_required(application.round, line)
+        tally = budget_rules.tally(line, quotes)
+        shown_choice = choice_form if choice_form is not None and quote_line == line.pk else None
+        initial = {"quote": line.chosen_quote_id, "reason": line.choice_reason}
         rows.append(
             {
                 "line": line,
@@ -51,9 +55,15 @@ def _render_budget(
                 "quotes": quotes,
                 "needed": needed,
                 "missing": max(0, needed - len(quotes)),
+                "tally": tally,
+                "choice_form": (
+                    shown_choice or QuoteChoiceForm(initial=initial, quotes=quotes, prefix=f"line{line.pk}")
+                )
+                if len(quotes) >= 2
+                else None,
             }
         )
-        with_quotes.append((line, len(quotes)))
+        with_quotes.append(tally)
     editable, reason = can_edit_content(request.user, application)
     context = {
         "application": application,
@@ -62,8 +72,9 @@ def _render_budget(
         "problems": budget_rules.problems(application.round, with_quotes),
         "editable": editable,
         "reason": reason,
-        "form": quote_form,
-        "quote_line": quote_line,
+        "form": quote_form or choice_form,  # the error summary
+        "upload_form": quote_form,
+        "quote_line": quote_line if quote_form is not None else None,
         "quote_formats": format_names(quote_spec(application.round)),
         "max_mb": max_upload_mb(application.round),
     }
@@ -177,7 +188,13 @@ def budget_quote_upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResp
     form = QuoteUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            budget.upload_quote(actor=user_of(request), line=line, file=form.cleaned_data["file"])
+            budget.upload_quote(
+                actor=user_of(request),
+                line=line,
+                file=form.cleaned_data["file"],
+                supplier=form.cleaned_data["supplier"],
+                amount_yen=form.cleaned_data["amount_yen"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -188,3 +205,28 @@ def budget_quote_upload(request: HttpRequest, pk: int, line_pk: int) -> HttpResp
             )
             return redirect("applications:budget", pk=application.pk)
     return _render_budget(request, application, quote_form=form, quote_line=line.pk, status=400)
+
+
+@login_required
+@require_POST
+def budget_quote_choose(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """The advisor records which quotation the line is bought on, and why when not the cheapest."""
+    application = content_application(request, pk)
+    line = _line(application, line_pk)
+    can_edit_content(request.user, application).require()
+    quotes = list(line.quotes.order_by("id"))
+    form = QuoteChoiceForm(request.POST, quotes=quotes, prefix=f"line{line.pk}")
+    if form.is_valid():
+        try:
+            budget.choose_quote(
+                actor=user_of(request),
+                line=line,
+                quote_id=form.cleaned_data["quote"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("「%(item)s」の採用する見積書を保存しました。") % {"item": line.item})
+            return redirect("applications:budget", pk=application.pk)
+    return _render_budget(request, application, choice_form=form, quote_line=line.pk, status=400)

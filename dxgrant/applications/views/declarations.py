@@ -56,6 +56,8 @@ def declarations_page(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "form": form,
         "rows": rows,
+        "accepted_rows": [row for row in rows if row["acceptance"]],
+        "pending_rows": [row for row in rows if not row["acceptance"]],
         "may_declare": may_declare and application.is_editable,
         "reason": reason,
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dxgrant.accounts.models import Role, User
+from dxgrant.accounts.roles import NON_APPLICANT_ROLES
 from dxgrant.applications.services.creation import ensure_application
 from dxgrant.applications.services.duplicates import DuplicateApplication, company_key
 from dxgrant.core.notify import enqueue_on_commit
@@ -52,6 +53,20 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def address_problem(email: str) -> str:
+    """Why `email` cannot be invited as a person of an applicant company, or "". The addresses
+    of the association's and the advisor firms' accounts (secretariat, reviewer, finance,
+    auditor, advisor) are refused: their holder could never accept, and an advisor must not
+    stand in for the company. The message does not say which kind of account it is."""
+    address = _normalise_email(email)
+    if not User.objects.filter(email__iexact=address, role__in=NON_APPLICANT_ROLES).exists():
+        return ""
+    return _(
+        "%(email)s は事務局・審査員・経理・監査またはアドバイザーのアカウントのメールアドレスのため、"
+        "申請者として招待できません。申請する会社の方ご本人のメールアドレスを入力してください。"
+    ) % {"email": address}
+
+
 @transaction.atomic
 def create_invitation(
     *, actor: User, engagement: Engagement, name: str, email: str, role: str
@@ -60,9 +75,13 @@ def create_invitation(
 
     Callers: `engagements.start_engagement` (the representative) and `invite_staff`, which
     check the actor first. Refused: someone already a member, or already holding an open
-    invitation to the engagement.
+    invitation to the engagement; the address of a staff, reviewer, finance, auditor or advisor
+    account (`address_problem`, keyed to the form's "email").
     """
     email = _normalise_email(email)
+    problem = address_problem(email)
+    if problem:
+        raise ValidationError({"email": ValidationError(problem, code="not_an_applicant_address")})
     if engagement.members.filter(user__email__iexact=email).exists():
         raise ValidationError(_("この方はすでにこの支援先のメンバーです。"), code="already_member")
     if engagement.invitations.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
@@ -91,7 +110,7 @@ def invite_staff(*, actor: User, engagement: Engagement, name: str, email: str) 
     """The representative invites a delegated staff member of their company.
 
     Callers: the engagement's representative (`can_invite_staff`). Refused: someone already a
-    member, or already holding an open invitation.
+    member, or already holding an open invitation; a staff or advisor account's address.
     """
     policies.can_invite_staff(actor, engagement).require()
     return create_invitation(

@@ -67,7 +67,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     policies.can_start_engagement(user).require()
     rounds = selectors.rounds_open_for(user)
-    form = EngagementForm(request.POST or None, rounds=rounds)
+    form = EngagementForm(request.POST or None, rounds=rounds, ask_repeat="repeat_confirmed" in request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,7 +79,13 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
                 representative_name=data["representative_name"],
                 representative_email=data["representative_email"],
                 submission_token=data["submission_token"],
+                repeat_confirmed=form.repeat_confirmed(),
             )
+        except engagements.RepeatInvitation as exc:
+            # The warning, with the box that confirms it, beside the box.
+            form = EngagementForm(request.POST, rounds=rounds, ask_repeat=True)
+            form.is_valid()
+            form.add_error("repeat_confirmed", exc.messages)
         except DuplicateApplication as exc:
             record_refusal(exc)
             add_errors(form, exc)
@@ -174,8 +180,10 @@ def staff_engagements(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     round_code = request.GET.get("round", "")
     q = request.GET.get("q", "")[:100]
-    engagements_seen = selectors.staff_filter(
-        policies.engagements_visible_to(user), status=status, round_code=round_code, q=q
+    engagements_seen = selectors.with_repeat_invitations(
+        selectors.staff_filter(
+            policies.engagements_visible_to(user), status=status, round_code=round_code, q=q
+        )
     )
     page = selectors.engagements_page(engagements_seen, request.GET.get("before"))
     context = {
