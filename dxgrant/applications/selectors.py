@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.advisors.models import AdvisorFirm

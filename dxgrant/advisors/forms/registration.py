@@ -259,7 +259,9 @@ class AddressForm(SectionForm):
         digits = postal.normalize(value)
         if address is None:
             raise forms.ValidationError(
-                _("郵便番号「%(code)s」は日本郵便のデータに見つかりません。番号を確かめて入力し直してください。")
+                _(
+                    "郵便番号「%(code)s」は日本郵便のデータに見つかりません。番号を確かめて入力し直してください。"
+                )
                 % {"code": f"{digits[:3]}-{digits[3:]}"}
             )
         return f"{digits[:3]}-{digits[3:]}"
