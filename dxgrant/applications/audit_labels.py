@@ -28,6 +28,7 @@ LABELS = {
     "application.return_requested": _("差戻しの内容を記録"),
     "application.return_notified": _("差戻しをメールで通知"),
     "application.submission_code_refused": _("提出の確認コードが誤り"),
+    "application.quote_chosen": _("採用する見積書を選択"),
 }
 
 
