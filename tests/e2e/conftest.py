@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
@@ -23,6 +26,29 @@ from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
 
 # Also set by tests/conftest.py; repeated so this folder can run on its own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, serving one request at a time when it shares the test's in-memory SQLite
+    connection. A browser asks for a page and /favicon.ico at once; two request threads writing
+    through one SQLite connection (each saves its session) interleave their savepoints ("no such
+    savepoint") and break the test's transaction. On PostgreSQL each request thread has its own
+    connection, and requests run in parallel as in production."""
+
+    def set_app(self, application: Callable[..., object]) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, object], start_response: Callable[..., object]) -> object:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
