@@ -35,7 +35,7 @@ $DX collectstatic --noinput -v0
 $DX seed-demo
 echo
 echo "Sign in at http://127.0.0.1:${PORT}/accounts/login/"
-echo "Staff, finance, reviewer and auditor accounts ask for a one-time code: run"
+echo "Advisor, staff, finance, reviewer and auditor accounts ask for a one-time code: run"
 echo "  .venv/bin/dxgrant demo-otp <email>"
 echo
 $DX db_worker --interval 1 &
