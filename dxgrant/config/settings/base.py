@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "dxgrant.advisors",
     "dxgrant.support",
     "dxgrant.applications",
+    "dxgrant.review",
+    "dxgrant.decisions",
     "dxgrant.api",
 ]
 
