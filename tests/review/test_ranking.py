@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -75,7 +76,7 @@ def test_a_forced_award_still_has_to_fit_the_budget():
 
 def test_an_empty_round_has_no_cut_off():
     result = ranking.rank([], BUDGET)
-    assert (result.rows, result.cutoff, result.first_passed_over, result.remaining_yen) == (
+    assert (list(result.rows), result.cutoff, result.first_passed_over, result.remaining_yen) == (
         [],
         None,
         None,
@@ -124,3 +125,30 @@ def test_a_bigger_budget_keeps_everything_funded_above_the_first_passed_over(ent
         assert before.funded == after.funded
     if small.first_passed_over and more >= small.first_passed_over.amount_yen:
         assert large.rows[stop - 1].funded
+
+
+def test_rows_are_read_by_index_and_by_slice():
+    rows = ranking.rank(RANKING_ENTRIES, BUDGET).rows
+    assert len(rows) == 8 and rows[-1].rank == 8 and rows[0].entry.application_id == 101
+    assert [row.rank for row in rows[2:4]] == [3, 4]
+    assert rows[2].remaining_yen == 25_000_000
+    with pytest.raises(IndexError):
+        rows[8]
+
+
+def test_a_round_of_two_hundred_thousand_is_ranked_in_seconds():
+    entries = [
+        ranking.Entry(
+            i,
+            Decimal(2000 + i * 7919 % 8001) / 100,
+            T0 + dt.timedelta(seconds=i * 104729 % 10**7),
+            10_000_000,
+            "fundable",
+        )
+        for i in range(1, 200_001)
+    ]
+    started = time.perf_counter()
+    result = ranking.rank(entries, 3_000_000_000)
+    assert time.perf_counter() - started < 5
+    assert result.funded_count == 300 and result.remaining_yen == 0
+    assert result.first_passed_over is not None and result.first_passed_over.rank == 301
