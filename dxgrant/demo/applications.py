@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,8 +36,8 @@ SAKURA_EMAIL = "sakura@demo.dxgrant.jp"
 COMPANY = "株式会社さくら食品"
 
 
-def _pdf(name: str, title: str, *lines: str) -> SimpleUploadedFile:
-    return builders.sample_pdf(name, title, COMPANY, *lines)
+def _pdf(name: str, title: str, company: str, *lines: str) -> SimpleUploadedFile:
+    return builders.sample_pdf(name, title, company, *lines)
 
 
 def _plan(round_obj: Round) -> list[tuple[str, str, dict[str, Any]]]:
@@ -75,15 +76,59 @@ def begin_application(engagement: Engagement, applicant: User) -> Application:
     )
 
 
-def seed_submitted_application(*, advisor: User, round_obj: Round) -> Application:
-    """A second demo company, supported by the demo firm, with its application submitted."""
+@dataclass(frozen=True)
+class DemoCompany:
+    """A company the demo firm supports, with what its application says."""
+
+    name: str
+    kana: str
+    corporate_number: str
+    prefecture: str
+    city: str
+    representative_email: str
+    representative_name: str
+    representative_kana: str
+    employees: int
+    # The cloud system's line (tax excluded): its two quotations are this and 8% more.
+    system_yen: int
+    training_yen: int = 400_000
+    # The name printed on its sample documents. The many companies of the decided demo round
+    # share one set of samples (rendering a PDF per company would slow the seeding down).
+    documents_for: str = ""
+
+    @property
+    def on_documents(self) -> str:
+        return self.documents_for or self.name
+
+
+SAKURA = DemoCompany(
+    name=COMPANY,
+    kana="サクラショクヒン",
+    corporate_number="8080001009876",
+    prefecture="静岡県",
+    city="静岡市葵区",
+    representative_email=SAKURA_EMAIL,
+    representative_name="桜井 美咲",
+    representative_kana="サクライ ミサキ",
+    employees=28,
+    system_yen=1_800_000,
+)
+
+
+def seed_submitted_application(
+    *, advisor: User, round_obj: Round, company: DemoCompany = SAKURA
+) -> Application:
+    """A company supported by the demo firm, with its application submitted: the profile, the
+    plan, a budget with two quotations where the rule asks for them, the documents, the fee
+    disclosure confirmed, the declarations, the hearing and training, then the applicant's
+    confirmation and submission."""
     engagement = builders.supported_company(
         advisor=advisor,
         round_obj=round_obj,
-        company_name=COMPANY,
-        corporate_number="8080001009876",
-        representative_email=SAKURA_EMAIL,
-        representative_name="桜井 美咲",
+        company_name=company.name,
+        corporate_number=company.corporate_number,
+        representative_email=company.representative_email,
+        representative_name=company.representative_name,
         password=DEMO_PASSWORD,
     )
     representative = engagement.members.get().user
@@ -95,18 +140,18 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
         data={
             "entity_type": "corporation",
             "legal_form": "株式会社",
-            "corporate_number": "8080001009876",
-            "company_name": COMPANY,
-            "company_name_kana": "サクラショクヒン",
-            "representative_name": "桜井 美咲",
-            "representative_name_kana": "サクライ ミサキ",
+            "corporate_number": company.corporate_number,
+            "company_name": company.name,
+            "company_name_kana": company.kana,
+            "representative_name": company.representative_name,
+            "representative_name_kana": company.representative_kana,
             "postal_code": "420-0853",
-            "prefecture": "静岡県",
-            "city": "静岡市葵区",
+            "prefecture": company.prefecture,
+            "city": company.city,
             "address_line": "追手町9-6",
             "phone": "054-000-0000",
             "industry": "E",
-            "employees": 28,
+            "employees": company.employees,
             "capital_yen": 10_000_000,
             "founded_on": dt.date(1987, 6, 1),
             "fiscal_year_end_month": 3,
@@ -126,26 +171,37 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
         actor=advisor,
         application=application,
         values=LineValues(
-            "software", "クラウド受発注システム（1年分）", "株式会社クラウドワークス", 1, 1_800_000, 10
+            "software",
+            "クラウド受発注システム（1年分）",
+            "株式会社クラウドワークス",
+            1,
+            company.system_yen,
+            10,
         ),
     )
     training = budget.add_budget_line(
         actor=advisor,
         application=application,
-        values=LineValues("training", "データ活用研修", "株式会社まなび", 4, 100_000, 10),
+        values=LineValues("training", "データ活用研修", "株式会社まなび", 4, company.training_yen // 4, 10),
     )
     # Two suppliers quote the cloud system (相見積); the advisor chooses the first, which is not
     # the cheapest, and says why.
+    cheaper = company.system_yen * 92 // 100
     for line, quotes in (
-        (cloud, (("株式会社クラウドワークス", 1_800_000), ("株式会社受発注ラボ", 1_650_000))),
-        (training, (("株式会社まなび", 400_000),)),
+        (cloud, (("株式会社クラウドワークス", company.system_yen), ("株式会社受発注ラボ", cheaper))),
+        (training, (("株式会社まなび", company.training_yen),)),
     ):
         for i, (vendor, amount) in enumerate(quotes):
             budget.upload_quote(
                 actor=advisor,
                 line=line,
                 file=_pdf(
-                    f"quote-{line.pk}-{i + 1}.pdf", "御見積書", vendor, line.item, f"{amount:,}円（税抜）"
+                    f"quote-{i + 1}.pdf",
+                    "御見積書",
+                    company.on_documents,
+                    vendor,
+                    line.item,
+                    f"{amount:,}円（税抜）",
                 ),
                 supplier=vendor,
                 amount_yen=amount,
@@ -161,7 +217,7 @@ def seed_submitted_application(*, advisor: User, round_obj: Round) -> Applicatio
             actor=representative,
             application=application,
             code=spec.code,
-            file=_pdf(f"{spec.code}.pdf", spec.name_ja),
+            file=_pdf(f"{spec.code}.pdf", spec.name_ja, company.on_documents),
         )
     application.refresh_from_db()
     application = disclosure.update_disclosure(

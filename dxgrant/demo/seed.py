@@ -19,7 +19,7 @@ from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support.models import Engagement, TrainingFormat
 from dxgrant.support.services import hearings, training
 
-from . import builders
+from . import builders, review
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DemoAccount, account, demo_user, require_demo
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
@@ -54,8 +54,11 @@ DEMO_FIRM = {
 
 
 @transaction.atomic
-def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
-    """Seed everything once; running it again changes nothing but the demo round's dates."""
+def seed_demo(*, today: dt.date | None = None, decided_round: bool = False) -> list[DemoAccount]:
+    """Seed everything once; running it again changes nothing but the demo round's dates.
+
+    `decided_round` adds the past round that was reviewed, decided and published (32
+    applications through every service: `make run` seeds it; most tests do without it)."""
     require_demo()
     today = today or timezone.localdate()
     programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
@@ -73,9 +76,17 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoAccount]:
     _seed_demo_firm(programme, demo_round, secretariat)
     # The lead advisor joined through the firm's invitation; their role needs an authenticator,
     # enrolled with the demo secret so `dxgrant demo-otp` can print its code.
-    demo_user(LEAD_ADVISOR.email, LEAD_ADVISOR.role, LEAD_ADVISOR.name)
+    lead = demo_user(LEAD_ADVISOR.email, LEAD_ADVISOR.role, LEAD_ADVISOR.name)
     seed_demo_firms(programme, secretariat=secretariat, today=today)
-    return [*DEMO_ACCOUNTS, LEAD_ADVISOR]
+    reviewers = review.demo_reviewers()
+    review.seed_open_round_review(
+        round_obj=demo_round, secretariat=secretariat, advisor=lead, reviewers=reviewers
+    )
+    if decided_round:
+        review.seed_decided_round(
+            programme, today=today, secretariat=secretariat, advisor=lead, reviewers=reviewers
+        )
+    return [*DEMO_ACCOUNTS, LEAD_ADVISOR, *review.REVIEWERS[1:]]
 
 
 def _seed_demo_firm(programme: Programme, demo_round: Round, secretariat: User) -> AdvisorFirm:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from dxgrant.accounts.roles import MFA_REQUIRED_ROLES
 from dxgrant.demo.accounts import DEMO_PASSWORD
+from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 
 
@@ -11,8 +12,12 @@ class Command(BaseCommand):
     help = "Load the programme, the demo round, demo accounts and demo data (development only). Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        accounts = seed_demo()
+        accounts = seed_demo(decided_round=True)
         self.stdout.write(f"Demo round '{DEMO_ROUND_CODE}' is open for applications today.")
+        self.stdout.write(
+            f"Demo round '{DECIDED_ROUND_CODE}' has been reviewed, decided and published: "
+            f"/rounds/{DECIDED_ROUND_CODE}/results/"
+        )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             mfa = f"  (one-time code: .venv/bin/dxgrant demo-otp {account.email})"
