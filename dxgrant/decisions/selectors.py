@@ -149,6 +149,14 @@ class ApplicationFigures:
     override: Override | None
     decision: Decision | None
 
+    def criterion_rows(self, rubric: list[Any]) -> list[tuple[Any, list[tuple[Any, str]], Any]]:
+        """(criterion, [(score, comment) per reviewer], mean) for the aggregation table."""
+        means = self.aggregate.criterion_means if self.aggregate else {}
+        return [
+            (c, [(s.scores.get(c.code), s.comments.get(c.code, "")) for s in self.scores], means.get(c.code))
+            for c in rubric
+        ]
+
 
 def application_figures(round_obj: Round, pk: int) -> ApplicationFigures:
     """One application's aggregation and amount sheet (the whole round's scores are read when

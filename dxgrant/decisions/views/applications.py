@@ -29,7 +29,7 @@ def aggregation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = {
         "round": round_obj,
         "facts": facts,
-        "rubric": round_obj.rules.rubric,
+        "criterion_rows": facts.criterion_rows(round_obj.rules.rubric),
         "review": round_obj.rules.review,
         "rule": round_obj.rules.amount_rule,
         "may_override": policies.can_run_committee(request.user),
