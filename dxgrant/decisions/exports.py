@@ -75,7 +75,7 @@ def decision_rows(round_obj: Round) -> tuple[list[str], list[Sequence[Any]]]:
             r.application_id,
             r.company_name,
             f"{r.aggregate.score:.2f}",
-            r.sheet.eligible_cost_yen,
+            r.sheet.rule.eligible_cost_yen,
             r.sheet.rate,
             r.sheet.proposed_yen,
             r.ranked.amount_yen,

@@ -28,7 +28,9 @@ class MeetingForm(forms.Form):
 
 class OverrideForm(forms.Form):
     forced_outcome = forms.ChoiceField(
-        label=_("結果の変更"), choices=[("", _("変更しない")), *Outcome.choices], required=False
+        label=_("結果の変更"),
+        choices=[("", _("変更しない")), (Outcome.AWARDED, _("採択")), (Outcome.REJECTED, _("不採択"))],
+        required=False,
     )
     decided_yen = YenIntegerField(label=_("減額後の金額（円）"), min_value=0, required=False)
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

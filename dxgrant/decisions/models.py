@@ -50,7 +50,10 @@ class Override(models.Model):
     )
     # "" = the rule's outcome stands
     forced_outcome = models.CharField(
-        _("結果の変更"), max_length=20, blank=True, choices=[("", _("変更しない")), *Outcome.choices]
+        _("結果の変更"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("変更しない")), (Outcome.AWARDED, _("採択")), (Outcome.REJECTED, _("不採択"))],
     )
     # None = the rule's amount stands
     decided_yen = models.PositiveBigIntegerField(_("減額後の金額（円）"), null=True, blank=True)
@@ -64,7 +67,8 @@ class Override(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="decision_override_reason_required"),
             models.CheckConstraint(
-                condition=Q(forced_outcome__in=["", *Outcome.values]), name="decision_override_outcome_known"
+                condition=Q(forced_outcome__in=["", Outcome.AWARDED, Outcome.REJECTED]),
+                name="decision_override_outcome_known",
             ),
         ]
 
@@ -126,9 +130,6 @@ class Decision(models.Model):
             models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="decision_outcome_known"),
             models.CheckConstraint(
                 condition=Q(outcome="awarded") | Q(amount_yen=0), name="decision_amount_only_if_awarded"
-            ),
-            models.CheckConstraint(
-                condition=Q(amount_yen__lte=models.F("proposed_yen")), name="decision_amount_within_rule"
             ),
         ]
 

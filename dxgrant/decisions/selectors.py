@@ -105,20 +105,20 @@ class Committee:
                 rule, eligible_cost_yen=int(eligible or 0), score=agg.score, disqualified=agg.disqualified
             )
             rows.append(Row(pk, name, receipt or "", submitted_at, agg, sheet, overrides.get(pk)))
-        rows.sort(key=lambda r: (-r.aggregate.score, r.submitted_at, r.application_id))
         candidates = [
             figures.Candidate(
                 r.application_id,
                 r.aggregate.score,
-                r.sheet.proposed_yen,
-                r.aggregate.disqualified,
-                r.override.forced_outcome if r.override else "",
+                r.submitted_at,
+                r.sheet,
+                (r.override.forced_outcome or None) if r.override else None,  # type: ignore[arg-type]
                 r.override.decided_yen if r.override else None,
             )
             for r in rows
         ]
-        ranked = figures.rank(candidates, self.budget_yen)
-        return [Row(**{**r.__dict__, "ranked": k}) for r, k in zip(rows, ranked, strict=True)]
+        ranked, _ranking = figures.rank(candidates, self.budget_yen)
+        by_id = {r.application_id: r for r in rows}
+        return [Row(**{**by_id[k.application_id].__dict__, "ranked": k}) for k in ranked]
 
     @cached_property
     def awarded_total_yen(self) -> int:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from tests/decisions/conftest.py)
 """GET /api/v1/rounds/{code}/results: 404 problem+json before publication; after it, exactly the
 issue's fields, names for awarded entries only, and amounts anyone can recompute from the
 published rule."""
@@ -11,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from dxgrant.decisions.services import deciding, meetings, overrides, publishing
+from tests.decisions.conftest import committee_round, secretariat  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,11 @@ def test_not_found_before_publication_even_when_decided(client, committee_round,
 def test_published_results_fields_and_recomputation(client, committee_round, secretariat):
     round_obj, apps = committee_round
     overrides.record_override(
-        actor=secretariat, application=apps["A"], forced_outcome="", decided_yen=5_500_000, reason="一部経費を対象外とした"
+        actor=secretariat,
+        application=apps["A"],
+        forced_outcome="",
+        decided_yen=5_500_000,
+        reason="一部経費を対象外とした",
     )
     decide(round_obj, secretariat)
     publishing.publish_round(actor=secretariat, round_obj=round_obj)
@@ -78,7 +84,11 @@ def test_published_results_fields_and_recomputation(client, committee_round, sec
     assert first["override_reason"] == "一部経費を対象外とした"
     assert "株式会社D" not in str(body)
     page = client.get(f"/rounds/{round_obj.code}/results/")
-    assert page.status_code == 200 and "株式会社A" in page.content.decode() and "株式会社D" not in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "株式会社A" in page.content.decode()
+        and "株式会社D" not in page.content.decode()
+    )
 
 
 def test_results_in_the_openapi_schema(client):

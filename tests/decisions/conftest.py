@@ -16,8 +16,8 @@ def secretariat(make_user):
 @pytest.fixture
 def committee_round(programme, secretariat):
     """A round with a budget of 10,000,000円 and four reviewed applications:
-    A 90 points, 6,000,000円; B 75 points, 5,000,000円 (passed over); C 62.5 points, 3,000,000円;
-    D disqualified (a criterion at the floor)."""
+    A 95 points, 6,000,000円; D 92 points, disqualified (a criterion at the floor); B 80 points,
+    5,000,000円 (passed over for the budget); C 70 points, 3,000,000円 (fits after B is passed over)."""
     round_obj = open_round(programme)
     round_obj.budget_yen = 10_000_000
     round_obj.save(update_fields=["budget_yen"])

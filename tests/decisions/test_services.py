@@ -41,10 +41,10 @@ def meet(round_obj, actor):
 def test_ranking_within_the_budget(committee_round):
     round_obj, _apps = committee_round
     assert outcomes(round_obj) == [
-        ("株式会社A", "93.75", 6_000_000, "awarded"),
-        ("株式会社D", "90.00", 0, "disqualified"),
-        ("株式会社B", "75.00", 5_000_000, "rejected"),
-        ("株式会社C", "62.50", 3_000_000, "awarded"),
+        ("株式会社A", "95.00", 6_000_000, "awarded"),
+        ("株式会社D", "92.00", 0, "disqualified"),
+        ("株式会社B", "80.00", 5_000_000, "rejected"),
+        ("株式会社C", "70.00", 3_000_000, "awarded"),
     ]
     # What if: a larger budget funds B too, and nothing is saved.
     assert [o[3] for o in outcomes(round_obj, budget_yen=14_000_000)] == [

@@ -51,7 +51,7 @@ def decide_round(*, actor: User, round_obj: Round) -> RoundDecision:
                 application_id=row.application_id,
                 rank=row.ranked.rank,
                 score=Decimal(row.aggregate.score),
-                eligible_cost_yen=row.sheet.eligible_cost_yen,
+                eligible_cost_yen=row.sheet.rule.eligible_cost_yen,
                 rate=row.sheet.rate,
                 proposed_yen=row.sheet.proposed_yen,
                 amount_yen=row.ranked.amount_yen,

@@ -35,17 +35,21 @@ def record_override(
     facts = selectors.application_figures(round_obj, locked.pk)
     if facts.sheet is None:
         raise ValidationError(_("提出された評点がないため、変更できません。"))
-    proposed = facts.sheet.proposed_yen
+    sheet = facts.sheet
+    # The ceiling: the rule's amount; for an application the committee awards against the rule's
+    # outcome (below the floor or the pass score), the rule's arithmetic before those checks.
+    fundable = sheet.outcome_by_rule == "fundable"
+    proposed = sheet.proposed_yen if fundable or forced_outcome != Outcome.AWARDED else sheet.rule.rule_yen
     errors: dict[str, list[str]] = {}
-    if forced_outcome not in ["", *Outcome.values]:
+    if forced_outcome not in ["", Outcome.AWARDED, Outcome.REJECTED]:
         errors["forced_outcome"] = [_("結果の変更を選び直してください。")]
     if decided_yen is not None and not 0 <= decided_yen <= proposed:
         errors["decided_yen"] = [
             _("金額は算定額（%(proposed)s円）以下にしてください。算定額を超える増額はできません。")
             % {"proposed": f"{proposed:,}"}
         ]
-    if forced_outcome == Outcome.AWARDED and proposed == 0:
-        errors["forced_outcome"] = [_("算定額が0円の申請は採択にできません。")]
+    if forced_outcome == Outcome.AWARDED and (proposed == 0 or sheet.disqualified):
+        errors["forced_outcome"] = [_("算定額が0円の申請や失格の申請は採択にできません。")]
     if not forced_outcome and decided_yen is None:
         errors["forced_outcome"] = [_("結果の変更か減額後の金額の、少なくとも一方を入力してください。")]
     if not reason.strip():

@@ -30,6 +30,11 @@ def aggregation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "round": round_obj,
         "facts": facts,
         "criterion_rows": facts.criterion_rows(round_obj.rules.rubric),
+        "reviewer_totals": [
+            facts.aggregate.reviewer_totals.get(s.assignment.reviewer_id) for s in facts.scores
+        ]
+        if facts.aggregate
+        else [],
         "review": round_obj.rules.review,
         "rule": round_obj.rules.amount_rule,
         "may_override": policies.can_run_committee(request.user),
