@@ -38,12 +38,19 @@ def score_rows(round_obj: Round) -> tuple[list[str], Iterable[Sequence[Any]]]:
         )
     )
     return header, (
-        [receipt or "", app, email, submitted.isoformat(), *[scores.get(c, "") for c in codes], comment]
+        [
+            receipt or "",
+            app,
+            email,
+            submitted.isoformat() if submitted else "",
+            *[scores.get(c, "") for c in codes],
+            comment,
+        ]
         for receipt, app, email, submitted, scores, comment in rows.iterator(chunk_size=2000)
     )
 
 
-def decision_rows(round_obj: Round) -> tuple[list[str], list[Sequence[Any]]]:
+def decision_rows(round_obj: Round) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("順位"), _("受付番号"), _("申請ID"), _("会社名"), _("評点"), _("対象経費（税抜）"),
         _("助成率"), _("算定額"), _("交付決定額"), _("結果"), _("変更の理由"),

@@ -47,12 +47,12 @@ def aggregate_round(
     result = scoring.aggregate(
         {app: dict(rows) for app, rows in scored.items()}, rubric=rubric, review=review, pass_score=pass_score
     )
-    out = {}
+    out: dict[int, Aggregate] = {}
     for app, agg in result.items():
         because: list[str] = []
         for d in agg.disqualifications:
             because.extend(d.criteria if d.rule == "criterion_floor" else ["pass_score"])
-        out[app] = Aggregate(  # type: ignore[index]
+        out[int(app)] = Aggregate(  # type: ignore[call-overload]
             reviewer_totals=agg.reviewer_totals,
             criterion_means=agg.criterion_means,
             total=agg.mean_total,

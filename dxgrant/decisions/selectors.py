@@ -25,6 +25,9 @@ from dxgrant.review.models import Score
 from . import figures
 from .models import Decision, Meeting, Override, RoundDecision
 
+# Ties go to the earlier submission: an application without a submission time comes last.
+NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
 
 def get_round_for_staff(user: Visitor, code: str) -> Round:
     """A round by code, for the secretariat and auditors (404 for anyone else and for none)."""
@@ -66,7 +69,7 @@ class Row:
     application_id: int
     company_name: str
     receipt_number: str
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime | None
     aggregate: figures.Aggregate
     sheet: figures.AmountSheet
     override: Override | None
@@ -109,7 +112,7 @@ class Committee:
             figures.Candidate(
                 r.application_id,
                 r.aggregate.score,
-                r.submitted_at,
+                r.submitted_at or NEVER,
                 r.sheet,
                 (r.override.forced_outcome or None) if r.override else None,  # type: ignore[arg-type]
                 r.override.decided_yen if r.override else None,
@@ -183,7 +186,7 @@ def application_figures(round_obj: Round, pk: int) -> ApplicationFigures:
         scored = submitted_scores(round_obj)
     else:
         scored = {pk: [(s.assignment.reviewer_id, {k: int(v) for k, v in s.scores.items()}) for s in scores]}
-    eligible = int(application.eligible or 0)  # type: ignore[attr-defined]
+    eligible = int(application.eligible or 0)
     aggregate = sheet = None
     if scored.get(pk):
         aggregate = figures.aggregate_round(rules.rubric, rules.review, rules.amount_rule.pass_score, scored)[
