@@ -19,6 +19,7 @@ from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.models import Round
 from dxgrant.programs.selectors import get_programme, get_round, public_rounds
 
+from . import results
 from .limits import PerClientRate
 from .problems import INVALID_BODY, INVALID_BODY_DETAIL, NOT_FOUND, language_of, problem
 from .validation import fact_errors, field_errors
@@ -32,6 +33,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     throttle=[PerClientRate()],
 )
+api.add_router("", results.router)
 
 
 class RoundOut(Schema):

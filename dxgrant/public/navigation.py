@@ -38,7 +38,10 @@ _STAFF_ITEMS = [
 ]
 
 MENUS: dict[str, tuple[Any, list[NavItem]]] = {
-    Role.SECRETARIAT: (_("事務局の業務"), _STAFF_ITEMS),
+    Role.SECRETARIAT: (
+        _("事務局の業務"),
+        [*_STAFF_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定"))],
+    ),
     Role.AUDITOR: (_("監査（閲覧のみ）"), _STAFF_ITEMS),
     Role.REVIEWER: (_("審査員の業務"), [NavItem("accounts:home", _("担当する審査"))]),
     Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払"))]),
