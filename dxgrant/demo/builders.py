@@ -65,9 +65,11 @@ def open_round(
     opened_days_ago: int = 30,
     closes_in_days: int = 60,
     is_demo: bool = False,
+    budget_yen: int | None = None,
 ) -> Round:
     """A round open for applications today, with the rules, texts and declarations of the
-    latest round of the programme file as loaded. Made again with the same code, it is moved
+    latest round of the programme file as loaded (its budget too, unless `budget_yen` is given:
+    a demo round of thirty applications needs a budget that some of them do not fit). Made again with the same code, it is moved
     to today."""
     today = today or timezone.localdate()
     template = _loaded_round(programme)
@@ -85,7 +87,7 @@ def open_round(
             "programme_period_starts": opens,
             "programme_period_ends": period_ends,
             "max_award_yen": template.max_award_yen,
-            "budget_yen": template.budget_yen,
+            "budget_yen": budget_yen or template.budget_yen,
             "is_demo": is_demo,
             "eligibility": template.eligibility,
             "rubric": template.rubric,

@@ -134,6 +134,17 @@ class Ranking:
     first_passed_over: Ranked | None
 
 
+def outcome_by_rule(*, disqualified: bool, amount_outcome: str) -> RuleOutcome:
+    """An entry's outcome by the rules: the review's disqualification (review/scoring.py: a
+    criterion mean at or below the floor, or a total below the pass score) first, then the amount
+    rule's outcome (review/amount.py: "fundable", "below_pass_score" or "below_floor")."""
+    if disqualified:
+        return "disqualified"
+    if amount_outcome not in ("fundable", "below_pass_score", "below_floor"):
+        raise ValueError(f"unknown amount outcome {amount_outcome!r}")
+    return amount_outcome  # type: ignore[return-value]
+
+
 def _not_fundable_reason(entry: Entry) -> Reason | None:
     if entry.forced_outcome == "rejected":
         return "committee"

@@ -188,3 +188,11 @@ def test_factory_engagements_agree_with_the_states_the_services_reach(programme)
     ]
     assert by_factory == by_services
     assert [e["status"] for e in by_factory] == ["invited", "active", "ended"]
+
+
+def test_a_made_round_may_have_a_budget_of_its_own(programme):
+    demo = builders.open_round(
+        programme, code="dx-test-budget", name_ja="デモ", name_en="Demo", is_demo=True, budget_yen=150_000_000
+    )
+    assert demo.budget_yen == 150_000_000
+    assert open_round(programme).budget_yen == 3_000_000_000

@@ -152,3 +152,10 @@ def test_a_round_of_two_hundred_thousand_is_ranked_in_seconds():
     assert time.perf_counter() - started < 5
     assert result.funded_count == 300 and result.remaining_yen == 0
     assert result.first_passed_over is not None and result.first_passed_over.rank == 301
+
+
+def test_the_outcome_by_rule_puts_the_reviews_disqualification_first():
+    assert ranking.outcome_by_rule(disqualified=True, amount_outcome="fundable") == "disqualified"
+    assert ranking.outcome_by_rule(disqualified=False, amount_outcome="below_floor") == "below_floor"
+    with pytest.raises(ValueError, match="unknown"):
+        ranking.outcome_by_rule(disqualified=False, amount_outcome="awarded")
