@@ -21,7 +21,7 @@ from dxgrant.accounts.models import Role
 from dxgrant.advisors.models import FirmReviewEvent, RegistrationStatus
 from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
-from dxgrant.programs.schema import ScreeningItem
+from dxgrant.programs.review_schema import ScreeningItem
 
 from . import completeness, document_rules, screening_checks, workflow
 from .models import (
