@@ -236,7 +236,10 @@ def firm_certified(history: FirmHistory, submitted_at: dt.datetime, day: dt.date
 
 
 def fee_disclosure(
-    disclosure: Mapping[str, Any], confirmed_by: str | None, confirmed_at: dt.datetime | None
+    disclosure: Mapping[str, Any],
+    confirmed_by: str | None,
+    confirmed_at: dt.datetime | None,
+    timing_labels: Mapping[str, str] | None = None,
 ) -> Finding:
     """The applicant confirmed the advisor's fee disclosure as submitted: the snapshot records
     the revision confirmed; the application records who confirmed it and when."""
@@ -244,9 +247,10 @@ def fee_disclosure(
     if revision is None or not confirmed_by:
         return Finding(False, [_("申請者による報酬・独立性の開示の確認が、提出された版にありません。")])
     amount = disclosure.get("fee_amount_yen")
+    timing = disclosure.get("fee_timing") or ""
+    timing_shown = (timing_labels or {}).get(timing, timing) or "-"
     evidence = [
-        _("報酬 %(amount)s円（%(timing)s）")
-        % {"amount": _yen(amount), "timing": disclosure.get("fee_timing") or "-"},
+        _("報酬 %(amount)s円（%(timing)s）") % {"amount": _yen(amount), "timing": timing_shown},
         _("%(who)sが%(at)sに確認（開示の第%(revision)s版）")
         % {"who": confirmed_by, "at": _stamp(confirmed_at), "revision": revision},
     ]

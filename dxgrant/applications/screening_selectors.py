@@ -28,6 +28,7 @@ from .models import (
     Application,
     ApplicationDocument,
     ApplicationVersion,
+    FeeTiming,
     ScreeningCheck,
     ScreeningDecision,
     ScreeningOutcome,
@@ -187,7 +188,9 @@ class _Facts:
             .values_list("disclosure_confirmed_by__email", "disclosure_confirmed_at")
             .first()
         ) or (None, None)
-        return screening_checks.fee_disclosure(self.snapshot.get("disclosure") or {}, *confirmed)
+        labels = {value: str(label) for value, label in FeeTiming.choices}
+        by, at = confirmed
+        return screening_checks.fee_disclosure(self.snapshot.get("disclosure") or {}, by, at, labels)
 
     @cached_property
     def judges(self) -> dict[str, Any]:

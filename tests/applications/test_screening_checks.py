@@ -169,6 +169,7 @@ def test_fee_disclosure_confirmed_by_the_applicant(programme: Programme) -> None
     assert found.met is True
     assert application.disclosure_confirmed_by is not None
     assert application.disclosure_confirmed_by.email in found.evidence[1]
+    assert "支援金の交付後" in found.evidence[0]  # the timing as the applicant read it
 
 
 def test_fee_disclosure_unconfirmed_in_the_version_fails(programme: Programme) -> None:
