@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxgrant.core.i18n import localised
 from dxgrant.programs.models import ApplicationStatus
 
 from . import completeness, workflow
-from .models import Application, ApplicationVersion
+from .models import Application, ApplicationVersion, ScreeningCheck
 
 
 class NotReady(ValidationError):
@@ -92,12 +93,34 @@ def _has_filed_version(facts: Facts) -> ValidationError | None:
     return None
 
 
+def _screening_confirmed(facts: Facts) -> ValidationError | None:
+    # Every item of the round's checklist confirmed as met for the latest submitted version.
+    version = facts.latest_version
+    items = list(facts.application.round.rules.review.screening)
+    confirmed: set[str] = set()
+    if version is not None:
+        confirmed = set(
+            ScreeningCheck.objects.filter(version=version, met=True).values_list("code", flat=True)
+        )
+    missing = [localised(item, "label") for item in items if item.code not in confirmed]
+    if missing or not items:
+        return ValidationError(
+            _(
+                "形式審査のすべての項目を「満たす」と確認するまで、交付審査へ進められません。未確認の項目：%(items)s"
+            )
+            % {"items": "、".join(missing) or "-"},
+            code="screening_unconfirmed",
+        )
+    return None
+
+
 GUARDS: dict[str, Callable[[Facts], ValidationError | None]] = {
     workflow.READY_TO_SUBMIT: _ready_to_submit,
     workflow.WINDOW_OPEN: _window_open,
     workflow.CORRECTION_NOT_OVERDUE: _correction_not_overdue,
     workflow.HAS_FILED_VERSION: _has_filed_version,
     workflow.SUPPORT_REQUIREMENTS_MET: _support_requirements_met,
+    workflow.SCREENING_CONFIRMED: _screening_confirmed,
 }
 
 

@@ -304,3 +304,83 @@ class RefusedDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_key} @ {self.round_id}"
+
+
+class DocumentOpening(models.Model):
+    """A staff member downloaded one of the application's files: the screening's evidence that
+    the secretariat opened each required document. One row per person and file (the first
+    opening); `last_opened_at` moves with each download."""
+
+    document = models.ForeignKey(ApplicationDocument, on_delete=models.CASCADE, related_name="openings")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_opened_at = models.DateTimeField()
+    last_opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["first_opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "opened_by"], name="document_opening_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} by {self.opened_by_id}"
+
+
+class ScreeningCheck(models.Model):
+    """One item of the round's screening checklist (round.rules.review.screening) for one
+    submitted version: the system's finding with its evidence when the item is automatic, and
+    the secretariat's confirmation (met or not, with a note), with who and when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="screening_checks")
+    version = models.ForeignKey(ApplicationVersion, on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(max_length=50)
+    kind = models.CharField(max_length=30)  # the item's `check` (which automatic check, or manual)
+    # {"met": true|false|null, "evidence": [text, ...]} as the system found it when confirmed.
+    finding = models.JSONField(default=dict)
+    met = models.BooleanField(_("要件を満たす"))
+    note = models.TextField(_("メモ"), blank=True, max_length=2000)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="screening_check_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} v{self.version_id} {self.code}"
+
+
+class ScreeningOutcome(models.TextChoices):
+    PASSED = "passed", _("形式審査を通過")
+    REJECTED = "rejected", _("要件を満たさないため不採択")
+
+
+class ScreeningDecision(models.Model):
+    """The outcome of the formal screening of one version: passed to review, or rejected as
+    ineligible with reasons the applicant reads. `findings` are the checklist as decided."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="screening_decisions")
+    version = models.ForeignKey(ApplicationVersion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=ScreeningOutcome.choices)
+    reasons = models.TextField(_("不採択の理由"), blank=True, max_length=4000)
+    findings = models.JSONField(default=list)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    # When the applicant's people and the lead advisor were emailed a rejection: the email
+    # task's claim (tasks.send_screening_rejection).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version"], name="screening_decided_once_per_version"),
+            status_constraint("outcome", ScreeningOutcome.values, "screening_outcome_known"),
+            models.CheckConstraint(
+                condition=~Q(outcome="rejected") | ~Q(reasons=""), name="screening_rejection_has_reasons"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.outcome}"

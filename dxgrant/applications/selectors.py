@@ -43,6 +43,7 @@ from .policies import (
 )
 from .presentation import present_snapshot
 from .returns import return_sections
+from .screening_selectors import screening_rejection
 from .snapshot import Snapshot, build_snapshot, digest
 
 
@@ -186,7 +187,11 @@ class ApplicationPage:
         """The task list page: also the submitted versions and an open return's comments."""
         application = self.application
         versions = list(application.versions.order_by("number").only("number", "submitted_at"))
-        return self.task_context() | {"versions": versions, "open_return": open_return(application)}
+        return self.task_context() | {
+            "versions": versions,
+            "open_return": open_return(application),
+            "screening_rejection": screening_rejection(application),
+        }
 
     def full_context(self) -> dict[str, Any]:
         """Check-your-answers and confirm: the task list facts and the whole application."""

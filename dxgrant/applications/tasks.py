@@ -15,7 +15,7 @@ from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
 from . import workflow
-from .models import Application, ApplicationVersion, ReturnRequest
+from .models import Application, ApplicationVersion, ReturnRequest, ScreeningDecision
 from .returns import return_sections
 
 
@@ -111,6 +111,40 @@ def send_return_notice(return_request_id: int) -> None:
             actor=None,
             action="application.return_notified",
             obj=request,
+            changes={"recipients": [u.email for u in recipients]},
+        )
+
+
+@task()
+def send_screening_rejection(decision_id: int) -> None:
+    """Tell the applicant's people and the lead advisor that the formal screening rejected the
+    application, with the reasons and a link to the application (where the reasons stay).
+    Claims ScreeningDecision.notified_at; the audit entry "application.screening_rejection_notified"
+    records who was told."""
+    with transaction.atomic():
+        decision = (
+            ScreeningDecision.objects.select_related(
+                "application__round", "application__engagement__lead_advisor"
+            )
+            .filter(pk=decision_id, outcome="rejected")
+            .first()
+        )
+        if decision is None or not notify.claim(ScreeningDecision, decision.pk, "notified_at"):
+            return
+        application = decision.application
+        people = _applicants_people(application)
+        lead = application.engagement.lead_advisor
+        if lead is not None and lead.is_active:
+            people.append(lead)
+        recipients = list({p.pk: p for p in people}.values())
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
+        for user in recipients:
+            context = {"application": application, "decision": decision, "link": link, "user": user}
+            notify.send_email("applications/staff/email/screening_rejected", context, to=user)
+        audit_record(
+            actor=None,
+            action="application.screening_rejection_notified",
+            obj=decision,
             changes={"recipients": [u.email for u in recipients]},
         )
 

@@ -73,6 +73,8 @@ CORRECTION_NOT_OVERDUE = "correction_not_overdue"  # a correction by the due dat
 HAS_FILED_VERSION = "has_filed_version"  # a return comments on a submitted version
 # The round's conditions of submission: a confirmed hearing, the training hours, the quiz.
 SUPPORT_REQUIREMENTS_MET = "support_requirements_met"
+# Every item of the round's screening checklist confirmed as met for the latest version.
+SCREENING_CONFIRMED = "screening_confirmed"
 
 LIFECYCLE = Lifecycle.of(
     "application",
@@ -104,9 +106,27 @@ LIFECYCLE = Lifecycle.of(
         transition(
             "return", {SUBMITTED, SCREENING}, RETURNED, {SECRETARIAT}, _("差戻し"), guards=[HAS_FILED_VERSION]
         ),
-        transition("pass_screening", {SCREENING}, IN_REVIEW, {SECRETARIAT}, _("交付審査へ")),
+        transition(
+            "pass_screening",
+            {SCREENING},
+            IN_REVIEW,
+            {SECRETARIAT},
+            _("交付審査へ"),
+            guards=[HAS_FILED_VERSION, SCREENING_CONFIRMED],
+        ),
+        # The formal screening's refusal: the reasons the applicant reads are required
+        # (services.screening.reject_as_ineligible) and kept on a ScreeningDecision.
+        transition(
+            "reject_ineligible",
+            {SCREENING},
+            REJECTED,
+            {SECRETARIAT},
+            _("要件を満たさないため不採択"),
+            guards=[HAS_FILED_VERSION],
+        ),
         transition("award", {IN_REVIEW}, AWARDED, {SECRETARIAT}, _("採択")),
-        transition("reject", {IN_REVIEW, SCREENING}, REJECTED, {SECRETARIAT}, _("不採択")),
+        # The committee's refusal after review; from screening it is reject_ineligible.
+        transition("reject", {IN_REVIEW}, REJECTED, {SECRETARIAT}, _("不採択")),
         transition("notify", {AWARDED}, NOTIFIED, {SECRETARIAT}, _("交付通知")),
         transition("accept", {NOTIFIED}, ACCEPTED, {APPLICANT}, _("受諾")),
         transition("pay", {ACCEPTED}, PAID, {SECRETARIAT}, _("交付")),

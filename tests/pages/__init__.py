@@ -1,9 +1,29 @@
 """All pages, merged from the per-app registries."""
 
-from . import advisors, applications, applications_plan, decisions, firm, public, staff_applications, support
+from . import (
+    advisors,
+    applications,
+    applications_plan,
+    decisions,
+    firm,
+    public,
+    screening,
+    staff_applications,
+    support,
+)
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
-_MODULES = [public, firm, support, advisors, applications, applications_plan, staff_applications, decisions]
+_MODULES = [
+    public,
+    firm,
+    support,
+    advisors,
+    applications,
+    applications_plan,
+    staff_applications,
+    screening,
+    decisions,
+]
 
 PAGES: dict[str, Page] = {}
 EXPECTED: dict[str, dict[str, int]] = {}

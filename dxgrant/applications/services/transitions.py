@@ -3,6 +3,9 @@ changes `Application.status`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import transaction
 
 from dxgrant.accounts.models import User
@@ -15,14 +18,21 @@ from ..policies import can_fire
 
 @transaction.atomic
 def transition(
-    application: Application, *, name: str, actor: User, note: str = "", facts: guards.Facts | None = None
+    application: Application,
+    *,
+    name: str,
+    actor: User,
+    note: str = "",
+    facts: guards.Facts | None = None,
+    changes: Mapping[str, Any] | None = None,
 ) -> Application:
     """Fire workflow transition `name` after checking the actor's side and the source state
     (PermissionDenied) and every guard the table names for it (ValidationError).
 
     Locks the row so two requests cannot both fire (the second sees the new state and is
     refused). `facts` are what the caller already computed for the guards (the page's task
-    list); without them the guards read the locked row.
+    list); without them the guards read the locked row. `changes` are added to the audit
+    entry's (the screening's checklist findings, for example).
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     can_fire(actor, locked, name).require()
@@ -35,7 +45,7 @@ def transition(
         actor=actor,
         action=f"application.{name}",
         obj=locked,
-        changes={"from": before, "to": target, **({"note": note} if note else {})},
+        changes={"from": before, "to": target, **({"note": note} if note else {}), **(changes or {})},
     )
     application.status = target
     return locked

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dxgrant.accounts.policies import is_staff_reader
 from dxgrant.core.forms import add_errors
 from dxgrant.core.uploads import named_as
 
@@ -21,6 +22,7 @@ from ..forms.plan import DocumentUploadForm
 from ..models import Application, ApplicationDocument
 from ..policies import can_edit_content
 from ..services import documents as docs
+from ..services import screening
 from .common import content_application, user_of
 
 
@@ -84,6 +86,8 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
     """A file of the application, only to those who may see the application (404 otherwise)."""
     application = content_application(request, pk)
     document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=application)
+    if is_staff_reader(request.user):  # the screening shows which files the secretariat opened
+        screening.record_document_opening(actor=user_of(request), document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
