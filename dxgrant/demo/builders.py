@@ -85,6 +85,7 @@ def open_round(
             "programme_period_starts": opens,
             "programme_period_ends": period_ends,
             "max_award_yen": template.max_award_yen,
+            "budget_yen": template.budget_yen,
             "is_demo": is_demo,
             "eligibility": template.eligibility,
             "rubric": template.rubric,
@@ -92,6 +93,7 @@ def open_round(
             "documents": template.documents,
             "training": template.training,
             "application_rules": template.application_rules,
+            "review_rules": template.review_rules,
             "texts": template.texts
             | {
                 "schedule": [

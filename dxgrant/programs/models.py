@@ -90,6 +90,7 @@ class Round(models.Model):
     programme_period_starts = models.DateField(_("対象期間の開始日"))
     programme_period_ends = models.DateField(_("対象期間の終了日"))
     max_award_yen = models.PositiveBigIntegerField(_("支援金額の上限（円）"))
+    budget_yen = models.PositiveBigIntegerField(_("予算額（円）"))
     is_demo = models.BooleanField(_("デモ用"), default=False)
     eligibility = models.JSONField(_("申請要件"), default=dict)
     rubric = models.JSONField(_("審査基準"), default=list)
@@ -97,6 +98,7 @@ class Round(models.Model):
     documents = models.JSONField(_("必要書類"), default=list)
     training = models.JSONField(_("申請者向け研修"), default=dict)
     application_rules = models.JSONField(_("申請の作成ルール"), default=dict)
+    review_rules = models.JSONField(_("審査のルール"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True
@@ -118,6 +120,7 @@ class Round(models.Model):
                 condition=Q(programme_period_ends__gte=F("programme_period_starts")),
                 name="round_programme_period_ordered",
             ),
+            models.CheckConstraint(condition=Q(budget_yen__gt=0), name="round_budget_positive"),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +145,7 @@ class Round(models.Model):
             documents=self.documents,
             training=self.training,
             application=self.application_rules,
+            review=self.review_rules,
         )
 
     @property

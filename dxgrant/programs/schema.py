@@ -7,22 +7,16 @@ an operator editing the file needs to see.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import Field, StringConstraints, TypeAdapter, model_validator
 
 from dxgrant.japan.corporate_number import is_valid as is_valid_corporate_number
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")]
-FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,48}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Operator = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"]
-Scalar = str | int | bool | None
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from .review_schema import Level, ReviewRules, check_levels
+from .schema_base import Code, FieldName, Operator, Scalar, Strict, Text, unique_codes
 
 
 class TitledText(Strict):
@@ -145,6 +139,22 @@ class Criterion(Strict):
     weight: int = Field(gt=0, le=100)
     description_ja: Text
     description_en: Text
+    # The level descriptors of this criterion; empty: the round's review.levels apply.
+    levels: list[Level] = []
+
+
+class ScoreBand(Strict):
+    """From `min_score` (total out of 100) upwards, until the next band, this rate applies."""
+
+    min_score: Decimal = Field(ge=0, le=100)
+    rate_numerator: int = Field(gt=0)
+    rate_denominator: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _rate(self) -> ScoreBand:
+        if self.rate_numerator > self.rate_denominator:
+            raise ValueError("rate_numerator: 助成率が100%を超えています")
+        return self
 
 
 class AmountRule(Strict):
@@ -155,6 +165,9 @@ class AmountRule(Strict):
     rounding_unit_yen: int = Field(gt=0)
     rounding: Literal["down", "nearest"]
     pass_score: int = Field(ge=0, le=100)
+    # Where the round defines bands, the rate is the band's for the total score (the band with
+    # the highest min_score at or below it); without bands, the single rate above.
+    bands: list[ScoreBand] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> AmountRule:
@@ -162,6 +175,14 @@ class AmountRule(Strict):
             raise ValueError("floor_yen: 下限額が上限額を超えています")
         if self.rate_numerator > self.rate_denominator:
             raise ValueError("rate_numerator: 助成率が100%を超えています")
+        minima = [band.min_score for band in self.bands]
+        if any(low >= high for low, high in zip(minima, minima[1:], strict=False)):
+            raise ValueError("bands: 点数帯は min_score の小さい順に、重複なく並べてください")
+        if minima and minima[0] > self.pass_score:
+            raise ValueError(
+                "bands: 最初の点数帯の min_score は合格点（pass_score）以下にしてください"
+                "（合格点以上のどの点数にも助成率が決まるように）"
+            )
         return self
 
 
@@ -202,12 +223,6 @@ class QuizQuestion(Strict):
         return self
 
 
-def _unique_codes(items: list[Any], what: str) -> None:
-    codes = [item.code for item in items]
-    if len(set(codes)) != len(codes):
-        raise ValueError(f"{what}: コードが重複しています")
-
-
 class CertificationDocument(Strict):
     code: FieldName
     name_ja: Text
@@ -226,7 +241,7 @@ class AdvisorCertification(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> AdvisorCertification:
-        _unique_codes(self.documents, "documents")
+        unique_codes(self.documents, "documents")
         keys = [d.key for d in self.declarations]
         if len(set(keys)) != len(keys):
             raise ValueError("declarations: 同じ宣誓項目が重複しています")
@@ -249,8 +264,8 @@ class AdvisorCourse(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> AdvisorCourse:
-        _unique_codes(self.modules, "modules")
-        _unique_codes(self.quiz, "quiz")
+        unique_codes(self.modules, "modules")
+        unique_codes(self.quiz, "quiz")
         return self
 
 
@@ -272,8 +287,8 @@ class Training(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Training:
-        _unique_codes(self.curriculum, "curriculum")
-        _unique_codes(self.quiz, "quiz")
+        unique_codes(self.curriculum, "curriculum")
+        unique_codes(self.quiz, "quiz")
         return self
 
 
@@ -318,7 +333,7 @@ class ApplicationRules(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> ApplicationRules:
-        _unique_codes(self.plan_sections, "plan_sections")
+        unique_codes(self.plan_sections, "plan_sections")
         return self
 
 
@@ -344,6 +359,8 @@ class RoundFacts(Strict):
     programme_period_starts: dt.date
     programme_period_ends: dt.date
     max_award_yen: int = Field(gt=0)
+    # The round's budget (予算額): the committee funds proposals in rank order within it.
+    budget_yen: int = Field(gt=0)
     schedule_note_ja: Text
     schedule_note_en: Text
     data_notes: list[str] = []
@@ -356,6 +373,7 @@ class RoundFacts(Strict):
     declarations: list[Declaration] = []
     training: Training
     application: ApplicationRules
+    review: ReviewRules = ReviewRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:
@@ -367,6 +385,15 @@ class RoundFacts(Strict):
             raise ValueError("rubric: 審査基準の配点（weight）の合計は100である必要があります")
         if self.amount_rule.cap_yen > self.max_award_yen:
             raise ValueError("amount_rule.cap_yen: 算定上限が支援金額の上限を超えています")
+        if self.budget_yen < self.amount_rule.floor_yen:
+            raise ValueError("budget_yen: 予算額が算定ルールの下限額より小さく、どの申請にも交付できません")
+        for criterion in self.rubric:
+            check_levels(
+                criterion.levels,
+                self.review.scale_min,
+                self.review.scale_max,
+                f"rubric.{criterion.code}.levels",
+            )
         keys = [(d.key, d.version) for d in self.declarations]
         if len(set(keys)) != len(keys):
             raise ValueError("declarations: 同じ宣誓項目・版が重複しています")
@@ -419,6 +446,7 @@ class RoundRules:
         documents: Any,
         training: Any,
         application: Any,
+        review: Any,
     ) -> None:
         self._raw = {
             "eligibility": eligibility,
@@ -427,6 +455,7 @@ class RoundRules:
             "documents": documents,
             "training": training,
             "application": application,
+            "review": review,
         }
 
     @cached_property
@@ -452,3 +481,7 @@ class RoundRules:
     @cached_property
     def application(self) -> ApplicationRules:
         return ApplicationRules.model_validate(self._raw["application"])
+
+    @cached_property
+    def review(self) -> ReviewRules:
+        return ReviewRules.model_validate(self._raw["review"])

@@ -81,7 +81,7 @@ def test_a_factory_certified_firm_agrees_with_one_certified_through_the_services
     assert made["admin may act"][0] is (state == "active")
 
 
-RULES = ("eligibility", "rubric", "amount_rule", "documents", "training", "application_rules")
+RULES = ("eligibility", "rubric", "amount_rule", "documents", "training", "application_rules", "review_rules")
 # A made round's schedule and data notes are its own (its dates, no notes on past data).
 OWN_TEXTS = ("schedule", "data_notes")
 
@@ -95,6 +95,7 @@ def as_read(round_obj: Round) -> dict[str, object]:
         ),
         "texts": {key: text for key, text in round_obj.texts.items() if key not in OWN_TEXTS},
         "max_award_yen": round_obj.max_award_yen,
+        "budget_yen": round_obj.budget_yen,
         "programme": round_obj.programme_id,
     }
 

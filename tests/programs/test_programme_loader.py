@@ -125,3 +125,15 @@ def test_the_command_loads_and_then_reports_unchanged(capsys):
     out = capsys.readouterr().out
     assert "loaded (rounds created: dx-2025-r1" in out
     assert out.strip().endswith("dx-management: unchanged")
+
+
+def test_the_file_gives_a_new_round_its_budget_and_a_reload_keeps_the_secretariats_figure():
+    load(SOURCE)
+    round1 = Round.objects.get(code="dx-2025-r1")
+    assert round1.budget_yen == 3_000_000_000
+    assert round1.rules.review.reviewers_per_application == 3
+    Round.objects.filter(pk=round1.pk).update(budget_yen=2_500_000_000)
+    load(SOURCE.replace(b"application_closes = 2026-04-30", b"application_closes = 2026-05-15"))
+    round1.refresh_from_db()
+    assert round1.budget_yen == 2_500_000_000
+    assert round1.application_closes == dt.date(2026, 5, 15)

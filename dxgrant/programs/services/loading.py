@@ -62,12 +62,14 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "programme_period_starts": facts.programme_period_starts,
         "programme_period_ends": facts.programme_period_ends,
         "max_award_yen": facts.max_award_yen,
+        "budget_yen": facts.budget_yen,
         "eligibility": dumped["eligibility"],
         "rubric": dumped["rubric"],
         "amount_rule": dumped["amount_rule"],
         "documents": dumped["documents"],
         "training": dumped["training"],
         "application_rules": dumped["application"],
+        "review_rules": dumped["review"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")
@@ -124,8 +126,13 @@ def load_programme(*, raw: bytes, source_name: str, actor: User | None) -> LoadR
         if existing is not None and existing.is_demo:
             raise DefinitionError([f"rounds.{round_facts.code}: デモ用の公募回と同じコードです"])
         values = round_values(round_facts) | {"definition_version": version}
+        # The file gives a new round its budget; from then on the secretariat edits it (with an
+        # audit entry), so loading the file again leaves the budget as it is.
         round_obj, round_created = Round.objects.update_or_create(
-            code=round_facts.code, programme=programme, defaults=values
+            code=round_facts.code,
+            programme=programme,
+            defaults={key: value for key, value in values.items() if key != "budget_yen"},
+            create_defaults=values,
         )
         (created_codes if round_created else updated_codes).append(round_obj.code)
         for declaration in round_facts.declarations:
