@@ -18,6 +18,8 @@ urlpatterns = [
     path("support/", include("dxgrant.support.urls")),
     path("applications/", include("dxgrant.applications.urls")),
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
+    path("staff/review/", include("dxgrant.review.staff_urls")),
+    path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("dxgrant.public.urls")),
 ]

@@ -37,7 +37,8 @@ def new_seed() -> int:
 
 
 def due_on(round_obj: Round) -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=round_obj.rules.review.scoring_days)
+    days: int = round_obj.rules.review.scoring_days
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 def _pool(round_obj: Round) -> list[int]:
