@@ -1,9 +1,9 @@
 """All pages, merged from the per-app registries."""
 
-from . import advisors, applications, applications_plan, firm, public, staff_applications, support
+from . import advisors, applications, applications_plan, firm, public, review, staff_applications, support
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
-_MODULES = [public, firm, support, advisors, applications, applications_plan, staff_applications]
+_MODULES = [public, firm, support, advisors, applications, applications_plan, staff_applications, review]
 
 PAGES: dict[str, Page] = {}
 EXPECTED: dict[str, dict[str, int]] = {}
