@@ -8,6 +8,7 @@ from django.test import Client
 from dxgrant.accounts.models import Role
 from tests.factories import InquiryFactory
 from tests.pages import ANON, EVERYONE, EXPECTED, PAGES, SIGNED_IN, STAFF_READ, WRITES, make_objects
+from tests.pages.base import posted
 from tests.test_query_counts import our_url_names
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,9 @@ def test_page_access(name, who, client_for, programme):
     url = page.url.format(**objects)
     if page.method == "post":
         response = (
-            client.post(url, page.data, content_type="application/json")
+            client.post(url, posted(page, objects), content_type="application/json")
             if url.startswith("/api/")
-            else client.post(url, page.data)
+            else client.post(url, posted(page, objects))
         )
     else:
         response = client.get(url)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import InquiryFactory
 from tests.factories.rounds import open_round
 from tests.pages import NAMESPACES, PAGES, Page, make_objects
+from tests.pages.base import posted
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,8 @@ def request(client_for, client, page: Page, **fmt):
     c.get("/robots-warmup-404")
     with CaptureQueriesContext(connection) as ctx:
         if page.method == "post":
-            body = json.dumps(page.data) if url.startswith("/api/") else page.data
+            data = posted(page, fmt)
+            body = json.dumps(data) if url.startswith("/api/") else data
             kwargs = {"content_type": "application/json"} if url.startswith("/api/") else {}
             response = getattr(c, page.method)(url, body, **kwargs)
         else:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
     path("", include("dxgrant.decisions.public_urls")),
+    path("staff/review/", include("dxgrant.review.staff_urls")),
+    path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("dxgrant.public.urls")),
 ]

@@ -35,6 +35,7 @@ _STAFF_ITEMS = [
     NavItem("advisors:review_queue", _("認定事業者の審査")),
     NavItem("support:staff_engagements", _("支援先")),
     NavItem("staff:inquiry_inbox", _("お問い合わせ")),
+    NavItem("staff_review:rounds", _("交付審査")),
 ]
 
 MENUS: dict[str, tuple[Any, list[NavItem]]] = {
@@ -43,7 +44,7 @@ MENUS: dict[str, tuple[Any, list[NavItem]]] = {
         [*_STAFF_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定"))],
     ),
     Role.AUDITOR: (_("監査（閲覧のみ）"), _STAFF_ITEMS),
-    Role.REVIEWER: (_("審査員の業務"), [NavItem("accounts:home", _("担当する審査"))]),
+    Role.REVIEWER: (_("審査員の業務"), [NavItem("review:queue", _("担当する審査"))]),
     Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払"))]),
 }
 

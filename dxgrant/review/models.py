@@ -162,6 +162,8 @@ class Score(models.Model):
     # The last reopening by the secretariat (the full history is in the audit log).
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopened_reason = models.TextField(blank=True)
+    # Claim column of the "your score was reopened" email (core.notify); cleared by each reopening.
+    reopen_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("評点")

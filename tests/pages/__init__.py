@@ -7,6 +7,7 @@ from . import (
     decisions,
     firm,
     public,
+    review,
     screening,
     staff_applications,
     support,
@@ -22,6 +23,7 @@ _MODULES = [
     applications_plan,
     staff_applications,
     screening,
+    review,
     decisions,
 ]
 

@@ -24,6 +24,15 @@ class Page:
     user: str | None = None
 
 
+def posted(page: Page, objects: dict[str, object]) -> dict:
+    """The page's form data, with "{name}" in a value filled from make_objects() (ids of rows
+    the form names, such as a reviewer or an application)."""
+    return {
+        key: value.format(**objects) if isinstance(value, str) and "{" in value else value
+        for key, value in page.data.items()
+    }
+
+
 ANON = "anonymous"
 EVERYONE = [ANON, *Role.values]
 PUBLIC = {who: 200 for who in EVERYONE}

@@ -1,0 +1,14 @@
+"""/review/: the reviewer's pages (views/reviewer.py)."""
+
+from django.urls import URLPattern, path
+
+from .views import reviewer
+
+app_name = "review"
+
+urlpatterns: list[URLPattern] = [
+    path("", reviewer.queue, name="queue"),
+    path("rounds/<slug:code>/terms/", reviewer.terms, name="terms"),
+    path("assignments/<int:pk>/declare/", reviewer.declare, name="declare"),
+    path("assignments/<int:pk>/", reviewer.score, name="score"),
+]
