@@ -21,6 +21,7 @@ from dxgrant.applications.services.submission import mark_ready, submit_applicat
 from dxgrant.applications.services.transitions import transition
 from tests.factories import UserFactory
 from tests.factories.applications import complete, drafting
+from tests.factories.rounds import open_round
 
 pytestmark = pytest.mark.django_db
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -214,3 +215,18 @@ def test_the_task_list_shows_what_to_correct_and_by_when(ready):
     assert "事務局から修正の依頼があります" in page
     assert "資本金を確認してください。" in page and "会社概要" in page
     assert f"{app.returned_until.year}年{app.returned_until.month}月{app.returned_until.day}日" in page
+
+
+def test_two_rounds_with_one_receipt_prefix_number_their_receipts_apart(programme):
+    """The receipt number names the prefix and the year, not the round: two rounds sharing a
+    prefix (the file's rounds all use "DX") must not both issue DX-<year>-000001 (the second
+    submission failed on the unique receipt number before the counter was kept per prefix)."""
+    numbers = []
+    for code in ("dx-first", "dx-second"):
+        s = drafting(programme, firm_name=f"{code}支援合同会社", round_obj=open_round(programme, code))
+        complete(s.application)
+        mark_ready(application=s.application, actor=s.advisor)
+        submit_application(application=s.application, actor=s.applicant, submission_token=uuid.uuid4())
+        numbers.append(Application.objects.get(pk=s.application.pk).receipt_number)
+    year = dt.datetime.now(TOKYO).year
+    assert numbers == [f"DX-{year}-000001", f"DX-{year}-000002"]

@@ -182,7 +182,9 @@ def submit_application(
     if not locked.receipt_number:
         year = timezone.localdate(now).year
         prefix = locked.round.rules.application.receipt_prefix
-        number = next_number(f"receipt-{locked.round.code}", year)
+        # One series per prefix and year: the number does not name the round, and rounds may
+        # share a prefix.
+        number = next_number(f"receipt-{prefix}", year)
         locked.receipt_number = f"{prefix}-{year}-{number:06d}"
     locked.submitted_at = now
     locked.returned_until = None
