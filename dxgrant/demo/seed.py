@@ -19,12 +19,13 @@ from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support.models import Engagement, TrainingFormat
 from dxgrant.support.services import hearings, training
 
-from . import builders, review
+from . import builders, clock, review
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DemoAccount, account, demo_user, require_demo
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
 
 DEMO_ROUND_CODE = "dx-demo-open"
+FIRM_CERTIFIED_DAYS_AGO = dt.timedelta(days=150)
 # The demo firm's second advisor, who has passed the advisor course and leads its support (the
 # demo advisor, its administrator, has not taken the course yet: try it).
 LEAD_ADVISOR = DemoAccount(f"advisor-lead@{DEMO_DOMAIN}", Role.ADVISOR, "小林 さくら（DX支援合同会社）")
@@ -73,7 +74,7 @@ def seed_demo(*, today: dt.date | None = None, decided_round: bool = False) -> l
     for spec in DEMO_ACCOUNTS:
         demo_user(spec.email, spec.role, spec.name)
     secretariat = account(f"secretariat@{DEMO_DOMAIN}")
-    _seed_demo_firm(programme, demo_round, secretariat)
+    _seed_demo_firm(programme, demo_round, secretariat, today)
     # The lead advisor joined through the firm's invitation; their role needs an authenticator,
     # enrolled with the demo secret so `dxgrant demo-otp` can print its code.
     lead = demo_user(LEAD_ADVISOR.email, LEAD_ADVISOR.role, LEAD_ADVISOR.name)
@@ -89,7 +90,9 @@ def seed_demo(*, today: dt.date | None = None, decided_round: bool = False) -> l
     return [*DEMO_ACCOUNTS, LEAD_ADVISOR, *review.REVIEWERS[1:]]
 
 
-def _seed_demo_firm(programme: Programme, demo_round: Round, secretariat: User) -> AdvisorFirm:
+def _seed_demo_firm(
+    programme: Programme, demo_round: Round, secretariat: User, today: dt.date
+) -> AdvisorFirm:
     """The demo advisor administers a certified firm; its lead advisor supports the demo
     applicant's company (application begun, a hearing record to confirm, a training session
     running now so check-in can be tried) and a second company whose application is submitted."""
@@ -97,20 +100,22 @@ def _seed_demo_firm(programme: Programme, demo_round: Round, secretariat: User) 
     membership = FirmMembership.objects.filter(user=admin, is_active=True).select_related("firm").first()
     if membership is not None:
         return membership.firm
-    firm = builders.certified_firm(
-        programme=programme,
-        admin=admin,
-        secretariat=secretariat,
-        fields=DEMO_FIRM,
-        advisors=[
-            {"name": "佐藤 一郎", "email": admin.email, "qualifications": "中小企業診断士"},
-            {"name": "小林 さくら", "email": LEAD_ADVISOR.email, "qualifications": "ITコーディネータ"},
-        ],
-    )
-    lead = builders.joined_advisor(
-        firm=firm, admin=admin, email=LEAD_ADVISOR.email, name=LEAD_ADVISOR.name, password=DEMO_PASSWORD
-    )
-    builders.course_passed(advisor=lead, programme=programme)
+    # Certified, joined and trained months ago: before the past demo round's applications.
+    with clock.as_of(today - FIRM_CERTIFIED_DAYS_AGO):
+        firm = builders.certified_firm(
+            programme=programme,
+            admin=admin,
+            secretariat=secretariat,
+            fields=DEMO_FIRM,
+            advisors=[
+                {"name": "佐藤 一郎", "email": admin.email, "qualifications": "中小企業診断士"},
+                {"name": "小林 さくら", "email": LEAD_ADVISOR.email, "qualifications": "ITコーディネータ"},
+            ],
+        )
+        lead = builders.joined_advisor(
+            firm=firm, admin=admin, email=LEAD_ADVISOR.email, name=LEAD_ADVISOR.name, password=DEMO_PASSWORD
+        )
+        builders.course_passed(advisor=lead, programme=programme)
     applicant = account(f"applicant@{DEMO_DOMAIN}")
     engagement = builders.supported_company(
         advisor=lead, round_obj=demo_round, company_name="株式会社やまだ製作所", representative=applicant

@@ -1,0 +1,61 @@
+"""The demo's review and decision: the published round anyone can read and recompute, and the
+reviewer's assignments waiting in the open round, all written through the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from dxgrant.applications import workflow
+from dxgrant.applications.models import Application
+from dxgrant.decisions.models import Decision, Override, RoundDecision
+from dxgrant.demo.review import DECIDED_ROUND_CODE
+from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
+from dxgrant.integrity.services import verify_audit_chain
+from dxgrant.review import lifecycle
+from dxgrant.review.models import Assignment, ReviewerMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_decided_demo_round_is_published_with_every_kind_of_outcome(programme):
+    seed_demo(decided_round=True)
+    decision = RoundDecision.objects.get(round__code=DECIDED_ROUND_CODE)
+    assert decision.published_at is not None
+    entries = list(Decision.objects.filter(round_decision=decision).order_by("rank"))
+    outcomes = [e.outcome for e in entries]
+    assert len(entries) >= 30
+    assert outcomes.count("awarded") >= 10
+    assert outcomes.count("disqualified") >= 1
+    # Rejected for the budget: fundable by the rule, not awarded.
+    passed_over = [e for e in entries if e.outcome == "rejected" and e.proposed_yen > 0]
+    assert passed_over
+    assert sum(e.amount_yen for e in entries) <= decision.budget_yen
+    override = Override.objects.get(application__round__code=DECIDED_ROUND_CODE)
+    assert override.reason
+    assert Decision.objects.get(application=override.application).override_reason == override.reason
+    # The applications moved at publication, through the workflow.
+    statuses = set(Application.objects.filter(round__code=DECIDED_ROUND_CODE).values_list("status", flat=True))
+    assert statuses == {workflow.AWARDED, workflow.REJECTED}
+    # The public results answer, and the audit chain holds.
+    response = Client().get(f"/api/v1/rounds/{DECIDED_ROUND_CODE}/results")
+    assert response.status_code == 200
+    assert len(response.json()["entries"]) == len(entries)
+    assert verify_audit_chain().ok
+
+
+def test_the_demo_reviewer_has_assignments_waiting_in_the_open_round(programme):
+    seed_demo()
+    seed_demo()  # twice changes nothing
+    mine = Assignment.objects.filter(
+        reviewer__email="reviewer@demo.dxgrant.jp", application__round__code=DEMO_ROUND_CODE
+    )
+    assert mine.exists()
+    assert set(mine.values_list("status", flat=True)) == {lifecycle.AWAITING_DECLARATION}
+    # The terms are theirs to accept.
+    membership = ReviewerMembership.objects.get(
+        reviewer__email="reviewer@demo.dxgrant.jp", round__code=DEMO_ROUND_CODE
+    )
+    assert membership.terms_accepted_at is None
+    # Someone is still waiting for screening: the secretariat has that to try too.
+    assert Application.objects.filter(round__code=DEMO_ROUND_CODE, status=workflow.SUBMITTED).exists()
