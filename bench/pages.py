@@ -44,10 +44,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import Generator, analyse  # noqa: E402
 from dxgrant.accounts.models import Role, User  # noqa: E402
+from dxgrant.applications import workflow  # noqa: E402
 from dxgrant.applications.models import Application  # noqa: E402
 from dxgrant.programs.models import Programme  # noqa: E402
 from dxgrant.programs.services.loading import load_programme_file  # noqa: E402
 from dxgrant.public.models import Inquiry, InquiryStatus  # noqa: E402
+from dxgrant.review.models import ReviewerMembership  # noqa: E402
+from dxgrant.review.services import draws  # noqa: E402
 from tests.factories.accounts import signed_in  # noqa: E402
 from tests.factories.applications import fill_application, make_application  # noqa: E402
 from tests.factories.rounds import open_round  # noqa: E402
@@ -196,6 +199,39 @@ def application_rows(client: Client, public: Client, args: argparse.Namespace) -
     }
 
 
+DRAW_APPLICATIONS, DRAW_REVIEWERS = 10_000, 100
+
+
+def draw_measure(staff: User) -> dict[str, Any]:
+    """The secretariat's draw (review.services.draws.run_draw) of 3 reviewers for each of 10,000
+    applications in review across a pool of 100: the whole service, with its reads, its bulk
+    writes and its one audit entry. One run (a second would find every place filled)."""
+    round_obj = Application.objects.order_by("pk").first().round  # type: ignore[union-attr]
+    reviewers = User.objects.bulk_create(
+        User(email=f"bench-reviewer-{i}@example.jp", role=Role.REVIEWER, display_name=f"審査員 {i}")
+        for i in range(DRAW_REVIEWERS)
+    )
+    ReviewerMembership.objects.bulk_create(ReviewerMembership(round=round_obj, reviewer=r) for r in reviewers)
+    chosen = list(
+        Application.objects.filter(round=round_obj)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:DRAW_APPLICATIONS]
+    )
+    Application.objects.filter(pk__in=chosen).update(status=workflow.IN_REVIEW)
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        run = draws.run_draw(actor=staff, round_obj=round_obj, seed=20261130)
+        ms = (time.perf_counter() - start) * 1000
+    assert run.created == len(chosen) * 3, run.created
+    return {
+        "applications": len(chosen),
+        "reviewers": DRAW_REVIEWERS,
+        "pairs": run.created,
+        "ms": ms,
+        "queries": len(ctx),
+    }
+
+
 def public_rows(public: Client) -> tuple[list[tuple[str, Measure, Measure]], int]:
     home = timed(public, "/")
     schedule = timed(public, "/schedule/")
@@ -247,6 +283,7 @@ def main() -> None:
     rows = inquiry_rows(client, staff)
     applications = application_rows(client, public, args)
     rows += applications.pop("rows")
+    draw = draw_measure(staff)
     more, guidelines_peak = public_rows(public)
     rows += more
     result = {
@@ -255,6 +292,7 @@ def main() -> None:
         "repeats": REPEATS,
         "rows": [[label, list(a), list(b)] for label, a, b in rows],
         "guidelines_pdf_peak": guidelines_peak,
+        "draw": draw,
         **applications,
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -66,9 +66,16 @@ def table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def review_section(review: dict[str, Any]) -> list[str]:
-    """The review's pure arithmetic (bench/review.py): no database, median of five runs."""
+def review_section(review: dict[str, Any], draws: dict[str, dict[str, Any]]) -> list[str]:
+    """The review's pure arithmetic (bench/review.py): no database, median of five runs; and the
+    draw service on each database (bench/pages.py), one run, with its writes."""
     a, r = review["assignment"], review["ranking"]
+    services = [
+        f"| the draw service on {database}: {d['applications']:,} applications in review × 3 across "
+        f"{d['reviewers']} reviewers ({d['pairs']:,} places written, {d['queries']} queries, one audit entry) "
+        f"| {d['ms']:.0f} |"
+        for database, d in draws.items()
+    ]
     return [
         "## Review",
         "",
@@ -79,6 +86,7 @@ def review_section(review: dict[str, Any]) -> list[str]:
         f"| assignment of 10,000 applications × 3 reviewers across 100 reviewers ({a['pairs']:,} pairs, "
         f"loads within {a['load_spread']}) | {a['ms']:.0f} |",
         f"| ranking of {r['entries']:,} reviewed applications within the budget | {r['ms']:.0f} |",
+        *services,
         "",
     ]
 
@@ -141,7 +149,7 @@ def main() -> None:
         "",
         *table(sqlite),
         "",
-        *review_section(review),
+        *review_section(review, {"PostgreSQL": postgres["draw"], "SQLite": sqlite["draw"]}),
     ]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")
