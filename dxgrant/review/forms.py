@@ -92,6 +92,9 @@ class ScoreForm(forms.Form):
         self.fields[OVERALL] = forms.CharField(
             label=_("総評"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000, required=False
         )
+        # Required to submit, not to save a draft: not labelled optional.
+        for field in self.fields.values():
+            field.conditional = True  # type: ignore[attr-defined]
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[s], self[c]) for _criterion, s, c in self.criteria]

@@ -83,7 +83,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.get_assignment_for(request.user, pk)
     if assignment.status != lifecycle.AWAITING_DECLARATION:
         return redirect("review:score", pk=assignment.pk)
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         conflict = form.cleaned_data["conflict"] == "yes"
         try:
