@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from dxgrant.accounts.models import Visitor
 from dxgrant.advisors.models import FirmMembership
 from dxgrant.applications import workflow
-from dxgrant.applications.models import Application
+from dxgrant.applications.models import Application, ScreeningDecision, ScreeningOutcome
 from dxgrant.japan.search import normalise
 from dxgrant.programs.models import Round
 from dxgrant.support.models import EngagementMember
 
-from . import lifecycle, policies
+from . import lifecycle, policies, scoring
 from .models import Assignment, AssignmentRun, ConflictExclusion, ReviewerMembership, Score
 
 # {application id: [(reviewer id, {criterion code: score}), ...]}
@@ -116,6 +116,8 @@ class Workload:
 
 @dataclass(frozen=True)
 class Progress:
+    screened: int  # applications whose screening was decided (passed or rejected)
+    screening_rejected: int
     in_review: int
     assigned: int  # applications in review with at least one place
     full: int  # applications in review with every place filled
@@ -123,6 +125,8 @@ class Progress:
     scoring: int
     submitted: int
     conflicts: int
+    scored: int  # applications in review with every place's score submitted
+    flagged: int  # of those, reviewers disagreeing beyond the round's thresholds
     workloads: list[Workload]
     runs: list[AssignmentRun]
 
@@ -170,8 +174,32 @@ def progress(round_obj: Round) -> Progress:
     def total(status: str) -> int:
         return sum(n for (_reviewer, s), n in by_status.items() if s == status)
 
+    screened = dict(
+        ScreeningDecision.objects.filter(application__round=round_obj)
+        .values("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
+    )
+    in_review_ids = set(in_review.values_list("pk", flat=True))
+    scored = {
+        app: dict(rows)
+        for app, rows in submitted_scores(round_obj).items()
+        if app in in_review_ids and len(rows) >= per
+    }
+    rules = round_obj.rules
+    aggregates = (
+        scoring.aggregate(
+            scored, rubric=rules.rubric, review=rules.review, pass_score=rules.amount_rule.pass_score
+        )
+        if scored
+        else {}
+    )
     return Progress(
-        in_review=in_review.count(),
+        screened=sum(screened.values()),
+        screening_rejected=screened.get(ScreeningOutcome.REJECTED, 0),
+        scored=len(scored),
+        flagged=sum(1 for agg in aggregates.values() if agg.disagreement.flagged),
+        in_review=len(in_review_ids),
         assigned=len(place_counts),
         full=sum(1 for n in place_counts if n >= per),
         awaiting=total(lifecycle.AWAITING_DECLARATION),

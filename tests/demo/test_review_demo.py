@@ -35,7 +35,9 @@ def test_the_decided_demo_round_is_published_with_every_kind_of_outcome(programm
     assert override.reason
     assert Decision.objects.get(application=override.application).override_reason == override.reason
     # The applications moved at publication, through the workflow.
-    statuses = set(Application.objects.filter(round__code=DECIDED_ROUND_CODE).values_list("status", flat=True))
+    statuses = set(
+        Application.objects.filter(round__code=DECIDED_ROUND_CODE).values_list("status", flat=True)
+    )
     assert statuses == {workflow.AWARDED, workflow.REJECTED}
     # The public results answer, and the audit chain holds.
     response = Client().get(f"/api/v1/rounds/{DECIDED_ROUND_CODE}/results")

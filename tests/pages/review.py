@@ -37,9 +37,10 @@ WRITE = "audit lock (PostgreSQL only); audit head; audit insert"
 PLACE = "the reviewer's assignment with application, round, firm and score (terms accepted in a subquery)"
 ROUND = "round by code"
 PROGRESS = (
-    "applications in review (count); places per application (grouped); places per reviewer and "
-    "state (grouped); exclusions per reviewer (grouped); the pool with reviewers; the last draws "
-    "with who ran them"
+    "applications in review (ids); places per application (grouped); places per reviewer and "
+    "state (grouped); exclusions per reviewer (grouped); the pool with reviewers; screening "
+    "decisions per outcome (grouped); submitted scores (for the scored and flagged counts); the "
+    "last draws with who ran them"
 )
 EMAIL = "the email task runs on commit, after the count"
 
@@ -78,7 +79,7 @@ PAGES: dict[str, Page] = {
     ),
     "staff_review:round": Page(
         "/staff/review/rounds/{review_round}/",
-        10,
+        12,
         Role.SECRETARIAT,
         why=f"{SEEN}; {ROUND}; {PROGRESS}; {HEADER}",
     ),
