@@ -29,6 +29,8 @@ LABELS = {
     "application.return_notified": _("差戻しをメールで通知"),
     "application.submission_code_refused": _("提出の確認コードが誤り"),
     "application.quote_chosen": _("採用する見積書を選択"),
+    "application.screening_item_confirmed": _("形式審査の項目を確認"),
+    "application.screening_rejection_notified": _("形式審査での不採択をメールで通知"),
 }
 
 

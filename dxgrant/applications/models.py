@@ -308,10 +308,12 @@ class RefusedDuplicate(models.Model):
 
 class DocumentOpening(models.Model):
     """A staff member downloaded one of the application's files: the screening's evidence that
-    the secretariat opened each required document. One row per person and file (the first
-    opening); `last_opened_at` moves with each download."""
+    the secretariat opened each document of the submitted version. Kept by the file's SHA-256
+    (as the version's snapshot names it), so the record outlives a file removed in a later
+    correction. One row per person and file; `last_opened_at` moves with each download."""
 
-    document = models.ForeignKey(ApplicationDocument, on_delete=models.CASCADE, related_name="openings")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_openings")
+    sha256 = models.CharField(max_length=64)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     first_opened_at = models.DateTimeField()
     last_opened_at = models.DateTimeField()
@@ -319,11 +321,13 @@ class DocumentOpening(models.Model):
     class Meta:
         ordering = ["first_opened_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "opened_by"], name="document_opening_once_per_person")
+            models.UniqueConstraint(
+                fields=["application", "sha256", "opened_by"], name="document_opening_once_per_person"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.document_id} by {self.opened_by_id}"
+        return f"{self.sha256[:12]} by {self.opened_by_id}"
 
 
 class ScreeningCheck(models.Model):

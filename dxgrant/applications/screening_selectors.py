@@ -26,8 +26,8 @@ from dxgrant.programs.review_schema import ScreeningItem
 from . import completeness, document_rules, screening_checks, workflow
 from .models import (
     Application,
-    ApplicationDocument,
     ApplicationVersion,
+    DocumentOpening,
     FeeTiming,
     ScreeningCheck,
     ScreeningDecision,
@@ -127,19 +127,13 @@ class _Facts:
             (spec.code, localised(spec, "name"))
             for spec in document_rules.upload_specs(self.application.round)
         ]
-        files = (
-            ApplicationDocument.objects.filter(application=self.application, budget_line__isnull=True)
-            .prefetch_related("openings__opened_by")
-            .only("id", "sha256")
-        )
-        openings = {
-            d.sha256: [
-                screening_checks.Opening(o.opened_by.email, o.first_opened_at)
-                for o in d.openings.all()
-                if o.opened_by.role == Role.SECRETARIAT
-            ]
-            for d in files
-        }
+        openings: dict[str, list[screening_checks.Opening]] = {}
+        for opening in DocumentOpening.objects.filter(
+            application=self.application, opened_by__role=Role.SECRETARIAT
+        ).select_related("opened_by"):
+            openings.setdefault(opening.sha256, []).append(
+                screening_checks.Opening(opening.opened_by.email, opening.first_opened_at)
+            )
         submitted = [
             screening_checks.SubmittedDocument(
                 d.get("code", ""), d.get("name", ""), openings.get(d.get("sha256"), [])

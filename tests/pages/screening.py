@@ -21,12 +21,13 @@ from .base import ANON, STAFF_READ, Page
 
 SEEN = "session; user"
 AUDIT = 3 if connection.vendor == "postgresql" else 2
+WRITE = "audit lock (PostgreSQL only); audit head; audit insert"
 HEADER = "programme (header)"
 APPLICATION = "application with round, firm, engagement and lead advisor (visibility in a subquery)"
 CHECKLIST = (
-    "latest version; confirmations with who; the decision; documents with their openings and who "
-    "opened them (two); the round's declaration texts; the support record (four); the firm's "
-    "history; who confirmed the disclosure"
+    "latest version; the secretariat's openings of its files with who; the round's declaration "
+    "texts; the support record (four); the firm's history; who confirmed the disclosure; "
+    "confirmations with who; the decision"
 )
 
 PAGES: dict[str, Page] = {
@@ -39,35 +40,36 @@ PAGES: dict[str, Page] = {
     ),
     "staff_applications:screening": Page(
         "/staff/applications/{screening_application}/screening/",
-        15,
+        14,
         Role.AUDITOR,
         why=f"{SEEN}; {APPLICATION}; {CHECKLIST}; {HEADER}",
     ),
     "staff_applications:screening_confirm": Page(
         "/staff/applications/{screening_application}/screening/items/eligibility/",
-        19 + 2 * AUDIT,
+        18 + 2 * AUDIT,
         Role.SECRETARIAT,
         method="post",
         data={"eligibility-answer": "met", "eligibility-note": ""},
-        why=f"{SEEN}; {APPLICATION}; application locked; begin screening (lock, update, audit); "
-        "the checklist judged again; the confirmation saved; audit entry",
+        why=f"{SEEN}; {APPLICATION}; application locked; begin screening (lock, update, {WRITE}); "
+        f"the checklist judged again ({CHECKLIST}); the confirmation saved (select, insert); {WRITE}",
     ),
     "staff_applications:screening_pass": Page(
         "/staff/applications/{screening_ready}/screening/pass/",
-        20 + AUDIT,
+        19 + AUDIT,
         Role.SECRETARIAT,
         method="post",
-        why=f"{SEEN}; {APPLICATION}; application locked; the checklist; transition (lock, guards, "
-        "update, audit); the decision saved",
+        why=f"{SEEN}; {APPLICATION}; application locked; the checklist ({CHECKLIST}); transition "
+        f"(lock, latest version, confirmed codes, update, {WRITE}); the decision saved",
     ),
     "staff_applications:screening_reject": Page(
         "/staff/applications/{screening_reject}/screening/reject/",
-        21 + 2 * AUDIT,
+        20 + 2 * AUDIT,
         Role.SECRETARIAT,
         method="post",
         data={"reasons": "従業員数が申請要件を超えています。"},
-        why=f"{SEEN}; {APPLICATION}; application locked; begin screening; the checklist; transition; "
-        "the decision saved; the email task enqueued on commit",
+        why=f"{SEEN}; {APPLICATION}; application locked; begin screening (lock, update, {WRITE}); "
+        f"the checklist ({CHECKLIST}); transition (lock, latest version, update, {WRITE}); the "
+        "decision saved; the email task enqueued on commit",
     ),
 }
 

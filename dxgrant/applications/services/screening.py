@@ -230,7 +230,10 @@ def record_document_opening(*, actor: User, document: ApplicationDocument) -> Do
         return None
     now = timezone.now()
     opening, created = DocumentOpening.objects.get_or_create(
-        document=document, opened_by=actor, defaults={"first_opened_at": now, "last_opened_at": now}
+        application_id=document.application_id,
+        sha256=document.sha256,
+        opened_by=actor,
+        defaults={"first_opened_at": now, "last_opened_at": now},
     )
     if not created:
         DocumentOpening.objects.filter(pk=opening.pk).update(last_opened_at=now)
