@@ -253,6 +253,78 @@ def published_entries(decision: RoundDecision) -> list[dict[str, Any]]:
 
 def decision_visible_to(application: Application) -> Decision | None:
     """The application's decision for its people: none before publication."""
-    return Decision.objects.filter(
-        application=application, round_decision__published_at__isnull=False
-    ).first()
+    return (
+        Decision.objects.filter(application=application, round_decision__published_at__isnull=False)
+        .select_related("round_decision")
+        .first()
+    )
+
+
+# --- The result on the application's page ------------------------------------------------------
+
+# The application's states once its round's results are published (award, then the award's
+# own course; or rejection). Before these, no query is made and nothing is shown.
+AFTER_PUBLICATION = frozenset(
+    {
+        workflow.AWARDED,
+        workflow.REJECTED,
+        workflow.NOTIFIED,
+        workflow.ACCEPTED,
+        workflow.PAID,
+        workflow.REPORTING,
+        workflow.COMPLETED,
+        workflow.CANCELLED,
+        workflow.REPAYMENT_DUE,
+        workflow.REPAID,
+    }
+)
+
+# Why an application was not awarded, in the words the applicant reads (template
+# applications/_result.html names each).
+COMMITTEE = "committee"
+CRITERION_FLOOR = "criterion_floor"
+UNDER_THE_BAR = "below_pass_score"
+BELOW_FLOOR = "below_floor"
+BUDGET = "budget"
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """The published decision as the applicant and the advisor read it."""
+
+    decision: Decision
+    results_code: str
+    criterion_floor: Any = None
+
+    @property
+    def awarded(self) -> bool:
+        return self.decision.outcome == figures.AWARDED
+
+    @property
+    def why_not(self) -> str:
+        """For a rejection: the committee's reason, a criterion at the floor, the score below
+        the pass score, the rule's amount below the floor, or passed over for the budget."""
+        if self.awarded:
+            return ""
+        sheet = self.decision.sheet
+        if self.decision.override_reason:
+            return COMMITTEE
+        if sheet.get("disqualified"):
+            return CRITERION_FLOOR
+        if sheet.get("outcome_by_rule") == UNDER_THE_BAR:
+            return UNDER_THE_BAR
+        if sheet.get("outcome_by_rule") == BELOW_FLOOR:
+            return BELOW_FLOOR
+        return CRITERION_FLOOR if self.decision.outcome == figures.DISQUALIFIED else BUDGET
+
+
+def published_result(application: Application) -> PublishedResult | None:
+    """The application's result for its people once the round's results are published: none
+    before (and no query unless the application is past the decision)."""
+    if application.status not in AFTER_PUBLICATION:
+        return None
+    decision = decision_visible_to(application)
+    if decision is None:
+        return None
+    rules = application.round.rules
+    return PublishedResult(decision, application.round.code, rules.review.criterion_floor)

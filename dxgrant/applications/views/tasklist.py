@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dxgrant.accounts.policies import is_staff_reader
+from dxgrant.decisions.selectors import published_result
 from dxgrant.support import policies as support_policies
 from dxgrant.support.models import Engagement, EngagementStatus
 
@@ -69,7 +70,8 @@ def from_engagement(request: HttpRequest, engagement_pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The task list (申請の作成状況): each section with its status and what is left."""
     page = application_page(request.user, pk)
-    return render(request, "applications/detail.html", page.detail_context())
+    context = page.detail_context() | {"result": published_result(page.application)}
+    return render(request, "applications/detail.html", context)
 
 
 @login_required
