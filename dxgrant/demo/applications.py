@@ -127,6 +127,9 @@ def seed_submitted_application(
         round_obj=round_obj,
         company_name=company.name,
         corporate_number=company.corporate_number,
+        # A demo account of its own when it has one (the demo applicant's company applied to the
+        # past round too); otherwise the invitation creates the representative's account.
+        representative=User.objects.filter(email=company.representative_email).first(),
         representative_email=company.representative_email,
         representative_name=company.representative_name,
         password=DEMO_PASSWORD,

@@ -88,8 +88,26 @@ def _corporate_number(serial: int) -> str:
     return f"{check_digit(body)}{body}"
 
 
+# The demo applicant's company applied to the past round too, and was awarded: applicant@ reads
+# the published result on that application's page.
+YAMADA = DemoCompany(
+    name="株式会社やまだ製作所",
+    kana="ヤマダセイサクショ",
+    corporate_number="",
+    prefecture="東京都",
+    city="大田区",
+    representative_email=f"applicant@{DEMO_DOMAIN}",
+    representative_name="山田 花子",
+    representative_kana="ヤマダ ハナコ",
+    employees=42,
+    system_yen=_SYSTEM_YEN[1],
+    documents_for="見本（デモ用の書類）",
+)
+
+
 def decided_companies() -> Iterator[DemoCompany]:
-    for i in range(DECIDED_COMPANIES):
+    yield dataclasses.replace(YAMADA, corporate_number=_corporate_number(0))
+    for i in range(1, DECIDED_COMPANIES):
         word, word_kana = _WORDS[i % len(_WORDS)]
         trade, trade_kana = _TRADES[(i // len(_WORDS)) % len(_TRADES)]
         prefecture, city = _PLACES[i % len(_PLACES)]

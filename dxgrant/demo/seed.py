@@ -19,7 +19,8 @@ from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support.models import Engagement, TrainingFormat
 from dxgrant.support.services import hearings, training
 
-from . import builders, clock, review
+from . import builders, clock
+from . import review as demo_review
 from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DemoAccount, account, demo_user, require_demo
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
@@ -55,11 +56,12 @@ DEMO_FIRM = {
 
 
 @transaction.atomic
-def seed_demo(*, today: dt.date | None = None, decided_round: bool = False) -> list[DemoAccount]:
+def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[DemoAccount]:
     """Seed everything once; running it again changes nothing but the demo round's dates.
 
-    `decided_round` adds the past round that was reviewed, decided and published (32
-    applications through every service: `make run` seeds it; most tests do without it)."""
+    `review` adds the review: the open round's applications drawn for the demo reviewers, and
+    the past round that was reviewed, decided and published (32 applications through every
+    service, about a minute: `make run` seeds it; most tests do without it)."""
     require_demo()
     today = today or timezone.localdate()
     programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
@@ -79,15 +81,15 @@ def seed_demo(*, today: dt.date | None = None, decided_round: bool = False) -> l
     # enrolled with the demo secret so `dxgrant demo-otp` can print its code.
     lead = demo_user(LEAD_ADVISOR.email, LEAD_ADVISOR.role, LEAD_ADVISOR.name)
     seed_demo_firms(programme, secretariat=secretariat, today=today)
-    reviewers = review.demo_reviewers()
-    review.seed_open_round_review(
-        round_obj=demo_round, secretariat=secretariat, advisor=lead, reviewers=reviewers
-    )
-    if decided_round:
-        review.seed_decided_round(
+    reviewers = demo_review.demo_reviewers()
+    if review:
+        demo_review.seed_open_round_review(
+            round_obj=demo_round, secretariat=secretariat, advisor=lead, reviewers=reviewers
+        )
+        demo_review.seed_decided_round(
             programme, today=today, secretariat=secretariat, advisor=lead, reviewers=reviewers
         )
-    return [*DEMO_ACCOUNTS, LEAD_ADVISOR, *review.REVIEWERS[1:]]
+    return [*DEMO_ACCOUNTS, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
 
 
 def _seed_demo_firm(

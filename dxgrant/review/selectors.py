@@ -181,7 +181,7 @@ def progress(round_obj: Round) -> Progress:
         .values_list("outcome", "n")
     )
     in_review_ids = set(in_review.values_list("pk", flat=True))
-    scored = {
+    scored: scoring.Scores = {
         app: dict(rows)
         for app, rows in submitted_scores(round_obj).items()
         if app in in_review_ids and len(rows) >= per

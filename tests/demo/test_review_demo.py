@@ -18,8 +18,9 @@ from dxgrant.review.models import Assignment, ReviewerMembership
 pytestmark = pytest.mark.django_db
 
 
-def test_the_decided_demo_round_is_published_with_every_kind_of_outcome(programme):
-    seed_demo(decided_round=True)
+def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
+    seed_demo(review=True)
+    seed_demo(review=True)  # twice changes nothing
     decision = RoundDecision.objects.get(round__code=DECIDED_ROUND_CODE)
     assert decision.published_at is not None
     entries = list(Decision.objects.filter(round_decision=decision).order_by("rank"))
@@ -44,11 +45,15 @@ def test_the_decided_demo_round_is_published_with_every_kind_of_outcome(programm
     assert response.status_code == 200
     assert len(response.json()["entries"]) == len(entries)
     assert verify_audit_chain().ok
-
-
-def test_the_demo_reviewer_has_assignments_waiting_in_the_open_round(programme):
-    seed_demo()
-    seed_demo()  # twice changes nothing
+    # The demo applicant's company was among them, awarded: its page shows the result.
+    yamada = Application.objects.get(
+        round__code=DECIDED_ROUND_CODE, engagement__members__user__email="applicant@demo.dxgrant.jp"
+    )
+    assert yamada.status == workflow.AWARDED
+    client = Client()
+    client.force_login(yamada.engagement.members.get().user)
+    assert "採択" in client.get(f"/applications/{yamada.pk}/").content.decode()
+    # The open round: the demo reviewer has assignments waiting.
     mine = Assignment.objects.filter(
         reviewer__email="reviewer@demo.dxgrant.jp", application__round__code=DEMO_ROUND_CODE
     )

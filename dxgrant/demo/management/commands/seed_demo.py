@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Load the programme, the demo round, demo accounts and demo data (development only). Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        accounts = seed_demo(decided_round=True)
+        accounts = seed_demo(review=True)
         self.stdout.write(f"Demo round '{DEMO_ROUND_CODE}' is open for applications today.")
         self.stdout.write(
             f"Demo round '{DECIDED_ROUND_CODE}' has been reviewed, decided and published: "
