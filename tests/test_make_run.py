@@ -25,6 +25,13 @@ from pathlib import Path
 
 import pytest
 
+# `make run` serves its own SQLite database in a fresh var/, whatever database the suite uses:
+# it runs in the SQLite pass of `make test` and would only repeat itself in the PostgreSQL one.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DXGRANT_DATABASE_URL", "").startswith("postgres"),
+    reason="make run serves SQLite; checked once, in the SQLite pass",
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 420  # migrations, collectstatic and the demo data (PDFs rendered) on a busy machine
 DEBUG_PAGE_MARKERS = ("URLconf", "Django tried these URL patterns", "DEBUG = True", "Traceback")
@@ -117,6 +124,9 @@ def test_served_by_gunicorn_with_debug_off(served: Served):
     assert home.status == 200
     assert home.headers.get("Server", "").startswith("gunicorn")
     assert "デモ公募回" in home.body  # the demo data is there
+    # with the past round reviewed, decided and published
+    results = served.get("/rounds/dx-demo-decided/results/")
+    assert results.status == 200 and "株式会社やまだ製作所" in results.body
     assert_our_404(served.get("/no-such-page/"))
 
 

@@ -30,20 +30,25 @@ class RoleNav:
     items: list[tuple[str, Any, bool]]  # (url, label, is the current page)
 
 
-_STAFF_ITEMS = [
+# In the order of the work: applications, their screening, the review, the committee (the
+# secretariat's only), then the firms, the supported companies and the inquiries.
+_APPLICATION_ITEMS = [
     NavItem("staff_applications:list", _("申請")),
+    NavItem("staff_applications:screening_queue", _("形式審査")),
+    NavItem("staff_review:rounds", _("交付審査")),
+]
+_OTHER_ITEMS = [
     NavItem("advisors:review_queue", _("認定事業者の審査")),
     NavItem("support:staff_engagements", _("支援先")),
     NavItem("staff:inquiry_inbox", _("お問い合わせ")),
-    NavItem("staff_review:rounds", _("交付審査")),
 ]
 
 MENUS: dict[str, tuple[Any, list[NavItem]]] = {
     Role.SECRETARIAT: (
         _("事務局の業務"),
-        [*_STAFF_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定"))],
+        [*_APPLICATION_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定")), *_OTHER_ITEMS],
     ),
-    Role.AUDITOR: (_("監査（閲覧のみ）"), _STAFF_ITEMS),
+    Role.AUDITOR: (_("監査（閲覧のみ）"), [*_APPLICATION_ITEMS, *_OTHER_ITEMS]),
     Role.REVIEWER: (_("審査員の業務"), [NavItem("review:queue", _("担当する審査"))]),
     Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払"))]),
 }

@@ -27,10 +27,15 @@ def links(nav: str) -> list[str]:
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.AUDITOR])
 def test_secretariat_and_auditor_have_the_back_office_on_every_page(client_for, programme, role):
     client = client_for(role)
+    # The committee is the secretariat's alone; the auditor reads the rest.
+    committee = ["/staff/decisions/"] if role == Role.SECRETARIAT else []
     for path in ("/me/", "/staff/applications/", "/", "/advisors/review/"):
         nav = role_nav(client.get(path).content.decode())
         assert links(nav) == [
             "/staff/applications/",
+            "/staff/applications/screening/",
+            "/staff/review/",
+            *committee,
             "/advisors/review/",
             "/support/staff/",
             "/staff/inquiries/",
@@ -47,19 +52,20 @@ def test_the_auditors_links_are_headed_as_reading_not_as_the_secretariats_work(c
 
 
 @pytest.mark.parametrize(
-    ("role", "title", "nothing_yet"),
+    ("role", "title", "nothing_yet", "work"),
     [
-        (Role.REVIEWER, "審査員の業務", "担当する申請はまだありません。"),
-        (Role.FINANCE, "経理の業務", "承認を待つ支払はまだありません。"),
+        # The reviewer's work is their queue of assignments.
+        (Role.REVIEWER, "審査員の業務", "担当する申請はまだありません。", "/review/"),
+        (Role.FINANCE, "経理の業務", "承認を待つ支払はまだありません。", "/me/"),
     ],
 )
 def test_reviewer_and_finance_have_a_home_that_says_nothing_is_assigned_yet(
-    client_for, programme, role, title, nothing_yet
+    client_for, programme, role, title, nothing_yet, work
 ):
     client = client_for(role)
     home = client.get("/me/").content.decode()
     assert title in role_nav(home)
-    assert links(role_nav(home)) == ["/me/"]
+    assert links(role_nav(home)) == [work]
     assert nothing_yet in home
     for path in ("/me/", "/applications/"):
         assert "申請は、支援先のページから作成します。" not in client.get(path).content.decode()

@@ -11,13 +11,22 @@ from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 class Command(BaseCommand):
     help = "Load the programme, the demo round, demo accounts and demo data (development only). Idempotent."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        accounts = seed_demo(review=True)
-        self.stdout.write(f"Demo round '{DEMO_ROUND_CODE}' is open for applications today.")
-        self.stdout.write(
-            f"Demo round '{DECIDED_ROUND_CODE}' has been reviewed, decided and published: "
-            f"/rounds/{DECIDED_ROUND_CODE}/results/"
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--without-review",
+            action="store_true",
+            help="Leave out the review (the open round's draw and the past round that was decided): "
+            "a quicker seed for tests.",
         )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = seed_demo(review=not options["without_review"])
+        self.stdout.write(f"Demo round '{DEMO_ROUND_CODE}' is open for applications today.")
+        if not options["without_review"]:
+            self.stdout.write(
+                f"Demo round '{DECIDED_ROUND_CODE}' has been reviewed, decided and published: "
+                f"/rounds/{DECIDED_ROUND_CODE}/results/"
+            )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             mfa = f"  (one-time code: .venv/bin/dxgrant demo-otp {account.email})"
