@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,14 +12,22 @@ from dxgrant.core.forms import YenIntegerField
 from .models import Outcome
 
 
+def _yen(**kwargs: Any) -> YenIntegerField:
+    """A yen amount typed as text ("8,000,000", full-width digits): a number input would refuse
+    them in the browser. The numeric keyboard on phones, as the application's budget fields."""
+    return YenIntegerField(
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}), **kwargs
+    )
+
+
 class BudgetForm(forms.Form):
-    budget_yen = YenIntegerField(label=_("予算額（円）"), min_value=1)
+    budget_yen = _yen(label=_("予算額（円）"), min_value=1)
 
 
 class WhatIfForm(forms.Form):
     """A budget to try on the committee page (GET): shows the cut-off, saves nothing."""
 
-    budget = YenIntegerField(label=_("仮の予算額（円）"), min_value=1, required=False)
+    budget = _yen(label=_("仮の予算額（円）"), min_value=1, required=False)
 
 
 class MeetingForm(forms.Form):
@@ -32,5 +42,5 @@ class OverrideForm(forms.Form):
         choices=[("", _("変更しない")), (Outcome.AWARDED, _("採択")), (Outcome.REJECTED, _("不採択"))],
         required=False,
     )
-    decided_yen = YenIntegerField(label=_("減額後の金額（円）"), min_value=0, required=False)
+    decided_yen = _yen(label=_("減額後の金額（円）"), min_value=0, required=False)
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

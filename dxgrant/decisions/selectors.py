@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.accounts.policies import is_staff_reader
@@ -140,6 +141,66 @@ class Committee:
     @cached_property
     def decision(self) -> RoundDecision | None:
         return RoundDecision.objects.filter(round=self.round).first()
+
+
+def round_decision(round_obj: Round) -> RoundDecision | None:
+    """The round's decision, if it is decided."""
+    return RoundDecision.objects.filter(round=round_obj).first()
+
+
+@dataclass(frozen=True)
+class DecidedRow:
+    """One Decision row as recorded, with the awarded amounts summed down the ranking."""
+
+    entry: Decision
+    running_total_yen: int
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.entry.sheet.get("flagged"))
+
+    @property
+    def passed_over(self) -> bool:
+        """Fundable by the rule, not changed by the committee, and rejected: the budget ran out."""
+        e = self.entry
+        return (
+            e.outcome == figures.REJECTED
+            and not e.override_reason
+            and e.sheet.get("outcome_by_rule") == "fundable"
+        )
+
+
+class DecidedCommittee:
+    """The committee page once the round is decided: the Decision rows as recorded (rank order),
+    the budget and awarded total of the RoundDecision. Publication moves the applications out of
+    review, so the live ranking (Committee) no longer applies; the record does."""
+
+    def __init__(self, round_obj: Round, decision: RoundDecision) -> None:
+        self.round = round_obj
+        self.decision = decision
+        self.budget_yen = decision.budget_yen
+        self.awarded_total_yen = decision.awarded_total_yen
+        self.decided_on = timezone.localdate(decision.decided_at)
+        self.published_on = timezone.localdate(decision.published_at) if decision.published_at else None
+
+    @cached_property
+    def rows(self) -> list[DecidedRow]:
+        total = 0
+        rows = []
+        for entry in self.decision.entries.select_related("application").order_by("rank"):
+            total += entry.amount_yen if entry.outcome == figures.AWARDED else 0
+            rows.append(DecidedRow(entry, total))
+        return rows
+
+    @cached_property
+    def cut_off(self) -> DecidedRow | None:
+        """The last application awarded in the decision."""
+        awarded = [r for r in self.rows if r.entry.outcome == figures.AWARDED]
+        return awarded[-1] if awarded else None
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        return list(Meeting.objects.filter(round=self.round).select_related("recorded_by"))
 
 
 @dataclass(frozen=True)

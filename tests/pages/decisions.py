@@ -40,6 +40,14 @@ PAGES: dict[str, Page] = {
         Role.SECRETARIAT,
         why=f"{SEEN}; {ROUND}; {RANKING}; meetings; the round's decision; {HEADER}",
     ),
+    # The same page once the round is decided (and here published): the Decision rows as
+    # recorded, not the live ranking (not a URL name of its own: counted, not in the matrix).
+    "decisions:committee (decided)": Page(
+        "/staff/decisions/{published_round}/",
+        7,
+        Role.SECRETARIAT,
+        why=f"{SEEN}; {ROUND}; the round's decision; meetings; entries with applications; {HEADER}",
+    ),
     "decisions:budget": Page(
         "/staff/decisions/{committee_round}/budget/", 4, Role.SECRETARIAT, why=f"{SEEN}; {ROUND}; {HEADER}"
     ),
@@ -78,6 +86,12 @@ PAGES: dict[str, Page] = {
         7,
         Role.SECRETARIAT,
         why=f"{SEEN}; {ROUND}; the round's decision; {RANKING}",
+    ),
+    "decisions:export (decided)": Page(
+        "/staff/decisions/{published_round}/export/decisions.csv",
+        5,
+        Role.SECRETARIAT,
+        why=f"{SEEN}; {ROUND}; the round's decision; entries with applications",
     ),
     "results:round": Page(
         "/rounds/{published_round}/results/",

@@ -38,13 +38,25 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @secretariat
 def committee(request: HttpRequest, code: str) -> HttpResponse:
+    """Before the decision: the live ranking, with a "what if" budget. Once decided: the
+    decision as recorded, read-only (a "what if" is not offered and is ignored)."""
     round_obj = selectors.get_round_for_staff(request.user, code)
+    decision = selectors.round_decision(round_obj)
+    if decision is not None:
+        context = {
+            "round": round_obj,
+            "page": selectors.DecidedCommittee(round_obj, decision),
+            "decision": decision,
+            "awarded": figures.AWARDED,
+        }
+        return render(request, "decisions/committee_decided.html", context)
     form = WhatIfForm(request.GET or None)
     what_if = form.cleaned_data["budget"] if form.is_bound and form.is_valid() else None
     page = selectors.Committee(round_obj, budget_yen=what_if)
     context = {
         "round": round_obj,
         "page": page,
+        "decision": None,
         "form": form,
         "what_if": what_if,
         "awarded": figures.AWARDED,
