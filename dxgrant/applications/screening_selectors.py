@@ -236,6 +236,17 @@ def screening_rejection(application: Application) -> ScreeningDecision | None:
     )
 
 
+def oldest_waiting_round_id() -> int | None:
+    """The round of the application that has waited longest for screening (the queue opens on
+    it), or None when nothing waits. One query, on the status index."""
+    return (
+        Application.objects.filter(status__in=QUEUE_STATES)
+        .order_by("submitted_at", "id")
+        .values_list("round_id", flat=True)
+        .first()
+    )
+
+
 def queue(round_obj: Round) -> QuerySet[Application]:
     """The round's applications waiting for screening, with how many items of the latest
     version are confirmed as met (`confirmed`). Ordered by submission, then id (the view pages

@@ -18,6 +18,7 @@ from dxgrant.applications.views import screening as views
 from dxgrant.programs.models import Programme
 from tests.factories import UserFactory
 from tests.factories.applications import fill_application, make_application, make_version
+from tests.factories.rounds import open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,15 @@ def test_other_roles_cannot_reach_the_checklist(
     )
     assert response.status_code == 403
     assert not ScreeningCheck.objects.exists()
+
+
+def test_the_queue_opens_on_the_round_where_applications_wait(
+    programme: Programme, client_for: Callable[[str], Client]
+) -> None:
+    """A round made after the one with submissions (a past round, or the next one) must not hide
+    the waiting applications behind an empty default (it opened on the newest round)."""
+    waiting = submitted(programme, "待っている株式会社", 5)
+    open_round(programme, "dx-made-later", closed=True)
+    page = client_for(Role.SECRETARIAT).get(QUEUE).content.decode()
+    assert "待っている株式会社" in page
+    assert waiting.round.code != "dx-made-later"

@@ -33,9 +33,9 @@ CHECKLIST = (
 PAGES: dict[str, Page] = {
     "staff_applications:screening_queue": Page(
         "/staff/applications/screening/",
-        5,
+        6,
         Role.SECRETARIAT,
-        why=f"{SEEN}; rounds (the chooser); one page of the round's queue with firm and each one's "
+        why=f"{SEEN}; rounds (the chooser); the round of the oldest application waiting (the default); one page of the round's queue with firm and each one's "
         f"confirmed items counted in a subquery (keyset on submission time and id); {HEADER}",
     ),
     "staff_applications:screening": Page(

@@ -40,10 +40,14 @@ def _cursor(application: Application) -> str:
 @require_GET
 @staff_reader
 def screening_queue(request: HttpRequest) -> HttpResponse:
-    """?round=<code> (default: the newest round); ?after=<cursor> for the next page."""
+    """?round=<code> (default: the round of the oldest application waiting, else the newest
+    round); ?after=<cursor> for the next page."""
     rounds = list(Round.objects.order_by("-id"))  # whole rows: the chosen one's rules are read
     code = request.GET.get("round", "")
-    chosen = next((r for r in rounds if r.code == code), rounds[0] if rounds else None)
+    chosen = next((r for r in rounds if r.code == code), None)
+    if chosen is None:
+        waiting = screening_selectors.oldest_waiting_round_id()
+        chosen = next((r for r in rounds if r.pk == waiting), rounds[0] if rounds else None)
     rows: list[Application] = []
     next_after = None
     total = 0
