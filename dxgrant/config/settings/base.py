@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dxgrant.applications",
     "dxgrant.review",
     "dxgrant.decisions",
+    "dxgrant.awards",
     "dxgrant.api",
 ]
 

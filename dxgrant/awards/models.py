@@ -1,0 +1,1 @@
+"""The records that follow a decision (notices, acceptance, payee accounts, payments)."""
