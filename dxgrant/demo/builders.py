@@ -96,6 +96,7 @@ def open_round(
             "training": template.training,
             "application_rules": template.application_rules,
             "review_rules": template.review_rules,
+            "award_rules": template.award_rules,
             "texts": template.texts
             | {
                 "schedule": [

@@ -99,6 +99,7 @@ class Round(models.Model):
     training = models.JSONField(_("申請者向け研修"), default=dict)
     application_rules = models.JSONField(_("申請の作成ルール"), default=dict)
     review_rules = models.JSONField(_("審査のルール"), default=dict)
+    award_rules = models.JSONField(_("交付のルール"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True
@@ -146,6 +147,7 @@ class Round(models.Model):
             training=self.training,
             application=self.application_rules,
             review=self.review_rules,
+            awards=self.award_rules,
         )
 
     @property

@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, TypeAdapter, model_validator
 
 from dxgrant.japan.corporate_number import is_valid as is_valid_corporate_number
 
+from .award_schema import AwardRules
 from .review_schema import Level, ReviewRules, check_levels
 from .schema_base import Code, FieldName, Operator, Scalar, Strict, Text, unique_codes
 
@@ -374,6 +375,7 @@ class RoundFacts(Strict):
     training: Training
     application: ApplicationRules
     review: ReviewRules = ReviewRules()
+    awards: AwardRules = AwardRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:
@@ -447,6 +449,7 @@ class RoundRules:
         training: Any,
         application: Any,
         review: Any,
+        awards: Any,
     ) -> None:
         self._raw = {
             "eligibility": eligibility,
@@ -456,6 +459,7 @@ class RoundRules:
             "training": training,
             "application": application,
             "review": review,
+            "awards": awards,
         }
 
     @cached_property
@@ -485,3 +489,7 @@ class RoundRules:
     @cached_property
     def review(self) -> ReviewRules:
         return ReviewRules.model_validate(self._raw["review"])
+
+    @cached_property
+    def awards(self) -> AwardRules:
+        return AwardRules.model_validate(self._raw["awards"])

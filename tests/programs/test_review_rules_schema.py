@@ -58,12 +58,26 @@ def test_the_programme_file_gives_the_round_a_budget_and_the_default_review():
 def test_round_rules_read_the_stored_review_and_an_empty_one_is_the_defaults():
     stored = ReviewRules(reviewers_per_application=2, standardise=True).model_dump(mode="json")
     rules = RoundRules(
-        eligibility={}, rubric=[], amount_rule={}, documents=[], training={}, application={}, review=stored
+        eligibility={},
+        rubric=[],
+        amount_rule={},
+        documents=[],
+        training={},
+        application={},
+        review=stored,
+        awards={},
     )
     assert rules.review.reviewers_per_application == 2 and rules.review.standardise is True
     assert rules.review.criterion_floor == Decimal("1.5")  # stored as "1.5", read as a Decimal
     empty = RoundRules(
-        eligibility={}, rubric=[], amount_rule={}, documents=[], training={}, application={}, review={}
+        eligibility={},
+        rubric=[],
+        amount_rule={},
+        documents=[],
+        training={},
+        application={},
+        review={},
+        awards={},
     )
     assert empty.review == ReviewRules()
 

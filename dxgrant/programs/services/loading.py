@@ -70,6 +70,7 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "training": dumped["training"],
         "application_rules": dumped["application"],
         "review_rules": dumped["review"],
+        "award_rules": dumped["awards"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")
