@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -14,6 +15,7 @@ from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
 from tests.factories.accounts import force_login_as_the_sign_in_does, signed_in
+from tests.pages import make_objects
 
 # Property tests check results, never speed: on a shared 2-core machine a first example can take
 # longer than hypothesis's 200 ms deadline for reasons that say nothing about the code (speed is
@@ -68,3 +70,25 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str], Client]:
         return signed_in(make_user(role))
 
     return make
+
+
+@pytest.fixture(scope="module")
+def page_objects(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[dict[str, object]]:
+    """The programme and every registered page's objects, made once per test module
+    that asks for it (the authorisation matrix's ~900 cases, the query counts).
+
+    Made inside an outer transaction that is rolled back when the module ends, as Django's
+    `TestCase.setUpTestData` does: each case runs in a savepoint of it (the `db` fixture), so what a
+    case writes is undone, and the next case finds the objects as they were made.
+    """
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None)
+            yield make_objects()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from dxgrant.accounts.models import Role
 from tests.factories import InquiryFactory
-from tests.pages import ANON, EVERYONE, EXPECTED, PAGES, SIGNED_IN, STAFF_READ, WRITES, make_objects
+from tests.pages import ANON, EVERYONE, EXPECTED, PAGES, SIGNED_IN, STAFF_READ, WRITES
 from tests.pages.base import posted
 from tests.test_query_counts import our_url_names
 
@@ -20,8 +20,8 @@ def test_every_page_is_in_the_matrix():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 @pytest.mark.parametrize("who", EVERYONE)
-def test_page_access(name, who, client_for, programme):
-    objects = make_objects()
+def test_page_access(name, who, client_for, page_objects):
+    objects = page_objects
     client = Client() if who == ANON else client_for(who)
     page = PAGES[name]
     url = page.url.format(**objects)

@@ -27,10 +27,14 @@ import pytest
 
 # `make run` serves its own SQLite database in a fresh var/, whatever database the suite uses:
 # it runs in the SQLite pass of `make test` and would only repeat itself in the PostgreSQL one.
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DXGRANT_DATABASE_URL", "").startswith("postgres"),
-    reason="make run serves SQLite; checked once, in the SQLite pass",
-)
+# One worker serves it for every test here (`--dist loadgroup`): each worker would start its own.
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get("DXGRANT_DATABASE_URL", "").startswith("postgres"),
+        reason="make run serves SQLite; checked once, in the SQLite pass",
+    ),
+    pytest.mark.xdist_group("make-run"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 420  # migrations, collectstatic and the demo data (PDFs rendered) on a busy machine

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import InquiryFactory
 from tests.factories.rounds import open_round
-from tests.pages import NAMESPACES, PAGES, Page, make_objects
+from tests.pages import NAMESPACES, PAGES, Page
 from tests.pages.base import posted
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,8 @@ def request(client_for, client, page: Page, **fmt):
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_query_count(name, client, client_for, programme):
-    objects = make_objects()
+def test_query_count(name, client, client_for, page_objects):
+    objects = page_objects
     page = PAGES[name]
     # Savepoints (the per-request transaction inside the test's own) are not counted.
     ctx = request(client_for, client, page, **objects)
@@ -100,9 +100,9 @@ GROWS = {
 
 
 @pytest.mark.parametrize("name", sorted(GROWS))
-def test_list_pages_stay_flat_as_data_grows(name, client, client_for, programme, make_user):
+def test_list_pages_stay_flat_as_data_grows(name, client, client_for, page_objects, programme, make_user):
     page = PAGES[name]
-    objects = make_objects()
+    objects = page_objects
     small = len(request(client_for, client, page, **objects))
     GROWS[name](programme, make_user)
     large = len(request(client_for, client, page, **objects))

@@ -178,3 +178,11 @@ def shot(page: object, artifacts_dir: Path, request: pytest.FixtureRequest):  # 
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (`-m "not e2e"` leaves them out), marked or not."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
