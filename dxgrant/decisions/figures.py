@@ -34,6 +34,8 @@ class Aggregate:
     flagged: bool
     disqualified: bool  # by the criterion floor (the pass score is the amount rule's)
     disqualified_because: list[str] = field(default_factory=list)  # criterion codes, or "pass_score"
+    # each reviewer's z behind `standardised`, with the pool's mean and deviation (None: not used)
+    standardisation: scoring.Standardisation | None = None
 
 
 def aggregate_round(
@@ -63,6 +65,7 @@ def aggregate_round(
             flagged=agg.disagreement.flagged,
             disqualified=any(d.rule == "criterion_floor" for d in agg.disqualifications),
             disqualified_because=because,
+            standardisation=agg.standardisation,
         )
     return out
 

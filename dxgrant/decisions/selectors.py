@@ -22,6 +22,7 @@ from dxgrant.applications.models import Application, ApplicationVersion
 from dxgrant.programs.models import Round
 from dxgrant.review import lifecycle as review_lifecycle
 from dxgrant.review.models import Score
+from dxgrant.review.scoring import ReviewerZ
 
 from . import figures
 from .models import Decision, Meeting, Override, RoundDecision
@@ -220,6 +221,14 @@ class ApplicationFigures:
             (c, [(s.scores.get(c.code), s.comments.get(c.code, "")) for s in self.scores], means.get(c.code))
             for c in rubric
         ]
+
+    def reviewer_z(self) -> list[ReviewerZ | None]:
+        """Each reviewer's z figures, in the order of `scores` (empty unless the round
+        standardises)."""
+        behind = self.aggregate.standardisation if self.aggregate else None
+        if behind is None:
+            return []
+        return [behind.reviewers.get(s.assignment.reviewer_id) for s in self.scores]
 
 
 def application_figures(round_obj: Round, pk: int) -> ApplicationFigures:

@@ -24,7 +24,10 @@ deviation), and averaged per application. Two cases are defined:
   kept as given;
 - a reviewer whose totals are all equal (deviation 0) on two or more applications: the reviewer
   did not tell the applications apart, so each of those totals counts as the pool mean (z = 0).
-The standardised total is clamped to 0–100.
+The standardised total is clamped to 0–100. Each reviewer's figures behind it (the reviewer's
+mean and deviation across their applications, the z-score, the mapped total) and the pool's mean
+and deviation are kept (`Standardisation`), so the aggregation page can show them and anyone can
+recompute the standardised total by hand.
 
 **Disagreement** (評価のばらつき): the range (highest − lowest reviewer total) and the
 population standard deviation of the reviewer totals, flagged when either is above the round's
@@ -110,6 +113,28 @@ class Disqualification:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewerZ:
+    """One reviewer's standardisation of their total for one application, as shown."""
+
+    total: Decimal  # the reviewer's weighted total for this application
+    mean: Decimal  # the reviewer's mean total across their applications
+    stdev: Decimal  # the population deviation of those totals
+    applications: int  # how many applications the reviewer's totals span
+    z: Decimal | None  # (total − mean) ÷ stdev; 0 when stdev is 0; None for a single application
+    mapped: Decimal  # pool mean + z × pool deviation; the total as given for a single application
+
+
+@dataclass(frozen=True, slots=True)
+class Standardisation:
+    """The figures behind an application's standardised total: the pool's mean and deviation
+    (every reviewer's total on every application of the round) and each reviewer's z."""
+
+    pool_mean: Decimal
+    pool_stdev: Decimal
+    reviewers: dict[ReviewerId, ReviewerZ]
+
+
+@dataclass(frozen=True, slots=True)
 class Aggregate:
     reviewer_totals: dict[ReviewerId, Decimal]
     criterion_means: dict[str, Decimal]
@@ -118,13 +143,39 @@ class Aggregate:
     total: Decimal  # the score of the application: standardised where the round uses it
     disagreement: Disagreement
     disqualifications: tuple[Disqualification, ...]
+    standardisation: Standardisation | None = None  # None unless the round standardises
 
     @property
     def disqualified(self) -> bool:
         return bool(self.disqualifications)
 
 
-def _standardised(exact: Mapping[AppId, Mapping[ReviewerId, Fraction]]) -> dict[AppId, Fraction]:
+@dataclass(frozen=True, slots=True)
+class _Exact:
+    """A reviewer's exact figures for one application (see ReviewerZ)."""
+
+    total: Fraction
+    mean: Fraction
+    stdev: Fraction
+    applications: int
+    z: Fraction | None
+    mapped: Fraction
+
+    def shown(self) -> ReviewerZ:
+        return ReviewerZ(
+            total=shown(self.total),
+            mean=shown(self.mean),
+            stdev=shown(self.stdev),
+            applications=self.applications,
+            z=None if self.z is None else shown(self.z),
+            mapped=shown(self.mapped),
+        )
+
+
+def _standardised(
+    exact: Mapping[AppId, Mapping[ReviewerId, Fraction]],
+) -> tuple[dict[AppId, Fraction], dict[AppId, Standardisation]]:
+    """The standardised total of every application, exact, and the figures behind each."""
     by_reviewer: dict[ReviewerId, list[Fraction]] = defaultdict(list)
     for per_reviewer in exact.values():
         for reviewer, total in per_reviewer.items():
@@ -135,19 +186,28 @@ def _standardised(exact: Mapping[AppId, Mapping[ReviewerId, Fraction]]) -> dict[
     stats = {
         reviewer: (mean(totals), pstdev(totals), len(totals)) for reviewer, totals in by_reviewer.items()
     }
-    result: dict[AppId, Fraction] = {}
+    totals: dict[AppId, Fraction] = {}
+    figures: dict[AppId, Standardisation] = {}
     for app, per_reviewer in exact.items():
-        mapped = []
+        rows: dict[ReviewerId, _Exact] = {}
         for reviewer, total in per_reviewer.items():
             r_mean, r_sd, count = stats[reviewer]
-            if count < 2:
-                mapped.append(total)
-            elif r_sd == 0:
-                mapped.append(pool_mean)
+            z: Fraction | None
+            if count < 2:  # nothing to compare it with: kept as given
+                z, mapped = None, total
+            elif r_sd == 0:  # the reviewer did not tell the applications apart
+                z, mapped = Fraction(0), pool_mean
             else:
-                mapped.append(pool_mean + (total - r_mean) / r_sd * pool_sd)
-        result[app] = min(max(mean(mapped), Fraction(0)), Fraction(100))
-    return result
+                z = (total - r_mean) / r_sd
+                mapped = pool_mean + z * pool_sd
+            rows[reviewer] = _Exact(total, r_mean, r_sd, count, z, mapped)
+        totals[app] = min(max(mean([row.mapped for row in rows.values()]), Fraction(0)), Fraction(100))
+        figures[app] = Standardisation(
+            pool_mean=shown(pool_mean),
+            pool_stdev=shown(pool_sd),
+            reviewers={reviewer: row.shown() for reviewer, row in rows.items()},
+        )
+    return totals, figures
 
 
 def _disagreement(totals: Sequence[Fraction], review: ReviewRules) -> Disagreement:
@@ -171,7 +231,7 @@ def aggregate(
         for app, per_reviewer in scores.items()
         if per_reviewer
     }
-    standardised = _standardised(exact) if review.standardise and exact else {}
+    standardised, behind = _standardised(exact) if review.standardise and exact else ({}, {})
     floor = review.criterion_floor
     result: dict[AppId, Aggregate] = {}
     for app, totals in exact.items():
@@ -199,5 +259,6 @@ def aggregate(
             total=total_shown,
             disagreement=_disagreement(list(totals.values()), review),
             disqualifications=tuple(disqualifications),
+            standardisation=behind.get(app),
         )
     return result

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dxgrant.accounts.models import Role
 from dxgrant.decisions.models import Decision, Meeting, RoundDecision
 from dxgrant.programs.models import Programme
+from dxgrant.programs.review_schema import ReviewRules
 from tests.decisions.builders import all_at, reviewed, reviewers
 from tests.factories import UserFactory
 from tests.factories.rounds import open_round
@@ -74,6 +75,15 @@ PAGES: dict[str, Page] = {
         Role.AUDITOR,
         why=f"{SEEN}; {ROUND}; the application with its eligible cost; its submitted scores with reviewers; "
         "override; decision; {HEADER}",
+    ),
+    # The same page where the round standardises: each reviewer's z needs the reviewer's other
+    # applications, so the round's submitted scores are read too (not a URL name of its own).
+    "decisions:aggregation (standardised)": Page(
+        "/staff/decisions/{standardised_round}/applications/{standardised_application}/",
+        9,
+        Role.AUDITOR,
+        why=f"{SEEN}; {ROUND}; the application with its eligible cost; its submitted scores with reviewers; "
+        f"the round's submitted scores; override; decision; {HEADER}",
     ),
     "decisions:override": Page(
         "/staff/decisions/{committee_round}/applications/{committee_application}/override/",
@@ -136,6 +146,18 @@ def make_objects() -> dict[str, object]:
         people=people,
         secretariat=secretariat,
     )
+    standardised = open_round(programme, "dx-standardised-review")
+    standardised.review_rules = ReviewRules(standardise=True).model_dump(mode="json")
+    standardised.save(update_fields=["review_rules"])
+    for level in (3, 4):
+        scored = reviewed(
+            programme,
+            standardised,
+            eligible_yen=9_000_000,
+            scores=[all_at(standardised, level)] * 3,
+            people=people,
+            secretariat=secretariat,
+        )
     published = open_round(programme, "dx-published-results", closed=True)
     winner = reviewed(
         programme,
@@ -166,4 +188,6 @@ def make_objects() -> dict[str, object]:
         "committee_round": round_obj.code,
         "committee_application": application.pk,
         "published_round": published.code,
+        "standardised_round": standardised.code,
+        "standardised_application": scored.pk,
     }

@@ -131,6 +131,26 @@ def render_aggregates(review: ReviewRules) -> str:
     return "\n".join(lines)
 
 
+def render_standardisation(app: str) -> str:
+    """The figures behind one application's standardised total, reviewer by reviewer."""
+    agg = scoring.aggregate(SCORES, rubric=RUBRIC, review=STANDARDISED, pass_score=60)[app]
+    behind = agg.standardisation
+    assert behind is not None
+    lines = [
+        f"Pool: mean {behind.pool_mean}, standard deviation {behind.pool_stdev}.",
+        "",
+        "| reviewer | total | reviewer's mean | reviewer's deviation | applications | z | standardised |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for reviewer, z in behind.reviewers.items():
+        lines.append(
+            f"| {reviewer} | {z.total} | {z.mean} | {z.stdev} | {z.applications} | "
+            f"{'—' if z.z is None else z.z} | {z.mapped} |"
+        )
+    lines.append(f"| mean |  |  |  |  |  | {agg.standardised_total} |")
+    return "\n".join(lines)
+
+
 # --- Ranking ----------------------------------------------------------------------------------
 
 T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)

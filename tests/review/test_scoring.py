@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 from dxgrant.programs.review_schema import ReviewRules
 from dxgrant.review import scoring
 
-from .examples import CODES, PLAIN, RUBRIC, SCORES, STANDARDISED, _scores, doc, render_aggregates
+from .examples import (
+    CODES,
+    PLAIN,
+    RUBRIC,
+    SCORES,
+    STANDARDISED,
+    _scores,
+    doc,
+    render_aggregates,
+    render_standardisation,
+)
 
 
 def run(scores, review=PLAIN, pass_score=60):
@@ -23,6 +33,80 @@ def run(scores, review=PLAIN, pass_score=60):
 @pytest.mark.parametrize("review", [PLAIN, STANDARDISED], ids=["plain", "standardised"])
 def test_the_documents_worked_examples_are_what_the_code_computes(review):
     assert render_aggregates(review) in doc()
+
+
+def test_the_documents_per_reviewer_z_scores_are_what_the_code_computes():
+    assert render_standardisation("P") in doc()
+
+
+def test_each_reviewers_z_agrees_with_an_independent_computation():
+    by_reviewer: dict[str, list[float]] = {}
+    for per_reviewer in SCORES.values():
+        for reviewer, s in per_reviewer.items():
+            by_reviewer.setdefault(reviewer, []).append(sum(c.weight * s[c.code] for c in RUBRIC) / 5)
+    pool = [t for totals in by_reviewer.values() for t in totals]
+    result = run(SCORES, STANDARDISED)
+    for agg in result.values():
+        behind = agg.standardisation
+        assert behind is not None
+        assert float(behind.pool_mean) == pytest.approx(statistics.mean(pool), abs=0.005)
+        assert float(behind.pool_stdev) == pytest.approx(statistics.pstdev(pool), abs=0.005)
+        assert set(behind.reviewers) == {"harsh", "fair", "lenient"}
+        for reviewer, z in behind.reviewers.items():
+            totals = by_reviewer[reviewer]
+            exact_z = (float(z.total) - statistics.mean(totals)) / statistics.pstdev(totals)
+            assert z.total == agg.reviewer_totals[reviewer] and z.applications == 4
+            assert float(z.mean) == pytest.approx(statistics.mean(totals), abs=0.005)
+            assert float(z.stdev) == pytest.approx(statistics.pstdev(totals), abs=0.005)
+            assert float(z.z) == pytest.approx(exact_z, abs=0.005)
+            expected = statistics.mean(pool) + exact_z * statistics.pstdev(pool)
+            assert float(z.mapped) == pytest.approx(expected, abs=0.005)
+        # the standardised total is the mean of the reviewers' standardised totals
+        mapped = [z.mapped for z in behind.reviewers.values()]
+        assert abs(sum(mapped) / len(mapped) - agg.standardised_total) <= Decimal("0.01")
+
+
+def test_a_reviewer_with_one_application_has_no_z_and_one_who_scores_all_alike_has_z_0():
+    scores = {
+        "A": {"solo": _scores(5, 5, 5, 5, 5, 5), "flat": _scores(3, 3, 3, 3, 3, 3)},
+        "B": {"flat": _scores(3, 3, 3, 3, 3, 3), "other": _scores(4, 4, 4, 4, 4, 4)},
+        "C": {"other": _scores(2, 2, 2, 2, 2, 2)},
+    }
+    result = run(scores, STANDARDISED)
+    a = result["A"].standardisation
+    assert a is not None and (a.pool_mean, a.pool_stdev) == (Decimal("68.00"), Decimal("20.40"))
+    # "solo" has nothing to compare its total with: no z, the total kept as given.
+    assert a.reviewers["solo"] == scoring.ReviewerZ(
+        total=Decimal("100.00"),
+        mean=Decimal("100.00"),
+        stdev=Decimal("0.00"),
+        applications=1,
+        z=None,
+        mapped=Decimal("100.00"),
+    )
+    # "flat" gave 60 twice: deviation 0, z = 0, the pool mean.
+    assert a.reviewers["flat"] == scoring.ReviewerZ(
+        total=Decimal("60.00"),
+        mean=Decimal("60.00"),
+        stdev=Decimal("0.00"),
+        applications=2,
+        z=Decimal("0.00"),
+        mapped=Decimal("68.00"),
+    )
+    assert result["B"].standardisation.reviewers["flat"] == a.reviewers["flat"]
+    # "other" gave 80 and 40: mean 60, deviation 20, z = ±1, the pool mean ± its deviation.
+    other_b = result["B"].standardisation.reviewers["other"]
+    assert (other_b.mean, other_b.stdev, other_b.z, other_b.mapped) == (
+        Decimal("60.00"),
+        Decimal("20.00"),
+        Decimal("1.00"),
+        Decimal("88.40"),
+    )
+    assert result["C"].standardisation.reviewers["other"].z == Decimal("-1.00")
+
+
+def test_without_standardisation_there_are_no_z_scores():
+    assert all(agg.standardisation is None for agg in run(SCORES).values())
 
 
 def test_a_reviewers_total_is_the_weighted_sum_over_the_top_of_the_scale():
@@ -133,6 +217,11 @@ def test_totals_stay_on_the_scale_and_the_mean_lies_between_the_reviewers(scores
         assert min(totals) <= agg.mean_total <= max(totals)
         assert Decimal(0) <= agg.total <= Decimal(100)
         assert agg.disagreement.range == max(totals) - min(totals)
+        behind = agg.standardisation
+        assert (behind is not None) == standardise
+        if behind is not None:
+            assert set(behind.reviewers) == set(agg.reviewer_totals)
+            assert all(z.total == agg.reviewer_totals[r] for r, z in behind.reviewers.items())
 
 
 def test_standardising_removes_a_harsh_or_lenient_reviewers_bias():

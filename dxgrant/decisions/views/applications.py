@@ -35,6 +35,7 @@ def aggregation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ]
         if facts.aggregate
         else [],
+        "reviewer_z": facts.reviewer_z(),
         "review": round_obj.rules.review,
         "rule": round_obj.rules.amount_rule,
         "may_override": policies.can_run_committee(request.user),
