@@ -102,7 +102,9 @@ def invite_reviewer(
         invited_by=actor,
     )
     _issue_link(invitation)
-    invitation.full_clean(exclude=["round", "invited_by"])
+    # The fields' own rules (address, lengths); the token's uniqueness and the one open
+    # invitation per address are the database's constraints (and the query above).
+    invitation.full_clean(exclude=["round", "invited_by"], validate_unique=False, validate_constraints=False)
     invitation.save()
     audit_record(
         actor=actor,
