@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Visitor
-from dxgrant.core.tokens import hash_token
 from dxgrant.advisors.models import FirmMembership
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ScreeningDecision, ScreeningOutcome
+from dxgrant.core.tokens import hash_token
 from dxgrant.japan.search import normalise
 from dxgrant.programs.models import Round
 from dxgrant.support.models import EngagementMember
@@ -337,7 +337,7 @@ def invitation_problem(invitation: ReviewerInvitation | None) -> str:
     if invitation.accepted_at is not None:
         return _("この審査員への招待はすでに承諾されています。ログインしてご利用ください。")
     if invitation.expires_at <= timezone.now():
-        return _(
-            "この招待リンクは有効期限（%(when)s）が切れています。事務局に再送を依頼してください。"
-        ) % {"when": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")}
+        return _("この招待リンクは有効期限（%(when)s）が切れています。事務局に再送を依頼してください。") % {
+            "when": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")
+        }
     return ""

@@ -18,7 +18,7 @@ from dxgrant.programs.models import Programme, Round
 from dxgrant.review.models import ReviewerInvitation, ReviewerMembership
 from dxgrant.review.services import invitations
 from tests.factories import UserFactory
-from tests.factories.accounts import signed_in
+from tests.factories.accounts import enrol_on_the_page, signed_in
 from tests.factories.rounds import open_round
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,11 @@ def round_obj(programme: Programme) -> Round:
 @pytest.fixture
 def invitation(secretariat: User, round_obj: Round) -> ReviewerInvitation:
     made = invitations.invite_reviewer(
-        actor=secretariat, round_obj=round_obj, email="invitee@univ.example.jp", name="招待 花子", organisation="例示大学"
+        actor=secretariat,
+        round_obj=round_obj,
+        email="invitee@univ.example.jp",
+        name="招待 花子",
+        organisation="例示大学",
     )
     assert isinstance(made, ReviewerInvitation)
     return made
@@ -55,7 +59,9 @@ def test_the_secretariat_invites_from_the_round_page_and_sees_it_listed(secretar
     nameless = client.post(url, {"email": "new@univ.example.jp"})
     assert nameless.status_code == 400 and "氏名を入力してください" in nameless.content.decode()
     assert not ReviewerInvitation.objects.exists()
-    response = client.post(url, {"email": "new@univ.example.jp", "name": "新 一郎", "organisation": "例示大学"})
+    response = client.post(
+        url, {"email": "new@univ.example.jp", "name": "新 一郎", "organisation": "例示大学"}
+    )
     assert response.status_code == 302
     invitation = ReviewerInvitation.objects.get()
     assert invitation.organisation == "例示大学"
@@ -121,22 +127,30 @@ def test_the_invitee_creates_the_account_enrols_the_second_factor_first_then_mee
     assert user.role == Role.REVIEWER
     assert ReviewerMembership.objects.filter(round=round_obj, reviewer=user).exists()
     # Nothing but enrolment until the second factor is set up, then the terms.
-    for path in (terms, "/review/", "/me/"):
+    for path in (terms, "/review/", "/me/", _link(invitation)):
         refused = client.get(path)
         assert refused.status_code == 302
         assert refused["Location"] == reverse("mfa_activate_totp") + f"?next={path}"
-    # The link is spent: opening it again leads the new reviewer to the round's terms.
+    # The password typed on the link's page is not asked again; once enrolled, the terms.
+    enrol_on_the_page(client, password=PASSWORD)
+    assert client.get(terms).status_code == 200
     assert client.get(_link(invitation))["Location"] == terms
+    # The link is spent.
     stranger = Client().get(_link(invitation))
     assert stranger.status_code == 410 and "すでに承諾されています" in stranger.content.decode()
 
 
 def test_a_dead_link_explains_itself_in_japanese_and_english(invitation) -> None:
-    ReviewerInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    ReviewerInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(hours=1)
+    )
     client = Client()
     expired = client.get(_link(invitation))
     assert expired.status_code == 410
-    assert "有効期限" in expired.content.decode() and "事務局に再送を依頼してください" in expired.content.decode()
+    assert (
+        "有効期限" in expired.content.decode()
+        and "事務局に再送を依頼してください" in expired.content.decode()
+    )
     posted = client.post(
         _link(invitation), {"display_name": "招待 花子", "password1": PASSWORD, "password2": PASSWORD}
     )
@@ -170,7 +184,9 @@ def test_a_reviewer_account_with_the_address_signs_in_and_accepts(invitation, ro
     client = signed_in(reviewer)
     assert client.get(_link(invitation)).status_code == 200
     response = client.post(_link(invitation))
-    assert response.status_code == 302 and response["Location"] == reverse("review:terms", args=[round_obj.code])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "review:terms", args=[round_obj.code]
+    )
     assert ReviewerMembership.objects.get(reviewer=reviewer).organisation == "例示大学"
 
 

@@ -94,9 +94,7 @@ def test_an_address_of_a_reviewer_account_is_added_to_the_pool_as_before(
     assert len(mail.outbox) == 1 and "/review/rounds/" in mail.outbox[0].body
 
 
-@pytest.mark.parametrize(
-    "role", [Role.ADVISOR, Role.APPLICANT, Role.SECRETARIAT, Role.FINANCE, Role.AUDITOR]
-)
+@pytest.mark.parametrize("role", [Role.ADVISOR, Role.APPLICANT, Role.SECRETARIAT, Role.FINANCE, Role.AUDITOR])
 def test_an_address_of_another_role_is_refused_and_never_made_a_reviewer(
     secretariat, round_obj, role: str
 ) -> None:
@@ -201,7 +199,9 @@ def test_the_link_works_once(secretariat, round_obj) -> None:
 
 def test_an_expired_or_revoked_link_changes_nothing(secretariat, round_obj) -> None:
     expired = _invite(secretariat, round_obj)
-    ReviewerInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    ReviewerInvitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     revoked = _invite(secretariat, round_obj, email="other@example.jp")
     invitations.revoke_invitation(actor=secretariat, invitation=revoked)
     before = _state()
@@ -218,7 +218,9 @@ def test_a_weak_password_is_refused_and_nothing_is_kept(secretariat, round_obj) 
     invitation = _invite(secretariat, round_obj)
     before = _state()
     with pytest.raises(ValidationError):
-        invitations.accept_invitation_with_new_account(invitation=invitation, display_name="", password="12345")
+        invitations.accept_invitation_with_new_account(
+            invitation=invitation, display_name="", password="12345"
+        )
     assert _state() == before
     invitation.refresh_from_db()
     assert invitation.is_usable
@@ -229,7 +231,9 @@ def test_an_account_of_another_role_made_meanwhile_is_never_made_a_reviewer(secr
     advisor = UserFactory(role=Role.ADVISOR, email="sensei@univ.example.jp")
     before = _state()
     with pytest.raises(ValidationError) as refused:
-        invitations.accept_invitation_with_new_account(invitation=invitation, display_name="", password=PASSWORD)
+        invitations.accept_invitation_with_new_account(
+            invitation=invitation, display_name="", password=PASSWORD
+        )
     assert "審査員以外のアカウント" in refused.value.messages[0]
     with pytest.raises(PermissionDenied):
         invitations.accept_invitation(actor=advisor, invitation=invitation)

@@ -79,7 +79,10 @@ def invite_reviewer(
     number = pool.checked_corporate_number(organisation_corporate_number)
     if not name.strip():
         raise ValidationError(
-            {"name": _("%(email)s のアカウントはまだありません。招待するには氏名を入力してください。") % {"email": address}}
+            {
+                "name": _("%(email)s のアカウントはまだありません。招待するには氏名を入力してください。")
+                % {"email": address}
+            }
         )
     if ReviewerInvitation.objects.filter(
         round=round_obj, email=address, accepted_at__isnull=True, revoked_at__isnull=True
@@ -210,7 +213,9 @@ def accept_invitation(*, actor: User, invitation: ReviewerInvitation) -> Reviewe
         )
     if actor.role != Role.REVIEWER:
         raise PermissionDenied(
-            _("このアカウントは審査員用ではないため、審査員への招待を承諾できません。事務局にお問い合わせください。")
+            _(
+                "このアカウントは審査員用ではないため、審査員への招待を承諾できません。事務局にお問い合わせください。"
+            )
         )
     problem = selectors.invitation_problem(invitation)
     if problem:

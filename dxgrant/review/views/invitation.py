@@ -61,7 +61,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         context["mode"] = "sign_in" if existing.role == Role.REVIEWER else "taken"
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "review/invitation_accept.html", context)
-    form = NewAccountForm(request.POST or None, email=invitation.email, initial={"display_name": invitation.name})
+    form = NewAccountForm(
+        request.POST or None, email=invitation.email, initial={"display_name": invitation.name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new_user = invitations.accept_invitation_with_new_account(

@@ -74,16 +74,23 @@ def add_reviewer(request: HttpRequest, code: str) -> HttpResponse:
     form = AddReviewerForm(request.POST)
     if form.is_valid():
         try:
-            added = invitations.invite_reviewer(actor=user_of(request), round_obj=round_obj, **form.cleaned_data)
+            added = invitations.invite_reviewer(
+                actor=user_of(request), round_obj=round_obj, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             if isinstance(added, ReviewerInvitation):
                 text = _(
                     "%(email)s にはまだアカウントがないため、審査員への招待メールを送りました（有効期限 %(when)s）。"
-                ) % {"email": added.email, "when": timezone.localtime(added.expires_at).strftime("%Y-%m-%d %H:%M")}
+                ) % {
+                    "email": added.email,
+                    "when": timezone.localtime(added.expires_at).strftime("%Y-%m-%d %H:%M"),
+                }
             else:
-                text = _("%(email)s を審査員に追加し、メールで知らせました。") % {"email": added.reviewer.email}
+                text = _("%(email)s を審査員に追加し、メールで知らせました。") % {
+                    "email": added.reviewer.email
+                }
             messages.success(request, text)
             return redirect("staff_review:round", code=round_obj.code)
     return _round_page(request, round_obj, add_form=form, draw_form=DrawForm(), status=400)
