@@ -30,7 +30,7 @@ from dxgrant.programs.models import Programme, Round
 from dxgrant.review import lifecycle as assignment_states
 from dxgrant.review.models import Assignment
 from dxgrant.review.selectors import terms_sha256
-from dxgrant.review.services import conflicts, draws, pool, scores
+from dxgrant.review.services import conflicts, draws, invitations, pool, scores
 
 from . import builders, clock
 from .accounts import DEMO_DOMAIN, DemoAccount, demo_user
@@ -47,6 +47,8 @@ REVIEWERS = [
     DemoAccount(f"reviewer4@{DEMO_DOMAIN}", Role.REVIEWER, "森 真理子（審査員・税理士）"),
 ]
 ORGANISATIONS = ["鈴木経営研究所", "中村診断士事務所", "小川ITコンサルティング", "森税理士事務所"]
+# A person without an account, invited to the open round's pool (the invitation waits).
+INVITED_REVIEWER = (f"reviewer-invited@{DEMO_DOMAIN}", "高橋 彩（招待中の審査員）", "高橋デザイン研究所")
 
 _PLACES = [
     ("北海道", "札幌市中央区"),
@@ -244,7 +246,8 @@ def seed_open_round_review(
     *, round_obj: Round, secretariat: User, advisor: User, reviewers: list[User]
 ) -> None:
     """Two more companies of the open round submitted and passed through screening, and the
-    reviewers drawn onto them; `reviewer@` has not yet accepted the round's terms (try it)."""
+    reviewers drawn onto them; `reviewer@` has not yet accepted the round's terms (try it); one
+    person without an account invited to the pool (the secretariat can resend or revoke it)."""
     if Application.objects.filter(round=round_obj, status=workflow.IN_REVIEW).exists():
         return
     for i, company in enumerate(list(decided_companies())[:2]):
@@ -264,3 +267,7 @@ def seed_open_round_review(
         if i > 0:
             pool.accept_terms(actor=reviewer, round_obj=round_obj, terms_sha256=terms_sha256(round_obj))
     draws.run_draw(actor=secretariat, round_obj=round_obj, seed=DRAW_SEED)
+    email, name, organisation = INVITED_REVIEWER
+    invitations.invite_reviewer(
+        actor=secretariat, round_obj=round_obj, email=email, name=name, organisation=organisation
+    )

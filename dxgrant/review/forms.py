@@ -16,7 +16,16 @@ from .services.scores import OVERALL, comment_field, score_field
 
 
 class AddReviewerForm(forms.Form):
+    """An address with a reviewer account is added to the pool; any other address is invited
+    (the name is then required: services/invitations.invite_reviewer)."""
+
     email = HalfWidthEmailField(label=_("審査員のメールアドレス"))
+    name = forms.CharField(
+        label=_("氏名"),
+        max_length=100,
+        required=False,
+        help_text=_("審査員のアカウントがまだない方を招待するときに入力してください。"),
+    )
     organisation = forms.CharField(label=_("所属"), max_length=200, required=False)
     organisation_corporate_number = HalfWidthCharField(
         label=_("所属先の法人番号"), max_length=20, required=False, help_text=_("13桁。わかる場合のみ。")

@@ -11,9 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.lifecycle import status_constraint
+from dxgrant.core.tokens import token_from_nonce
 
 from . import lifecycle
 
@@ -49,6 +51,71 @@ class ReviewerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} @ {self.round_id}"
+
+
+INVITATION_LINK_PURPOSE = "reviewer-invitation"
+
+
+class ReviewerInvitation(models.Model):
+    """The secretariat's invitation of a person without an account to a round's reviewer pool.
+
+    Accepting it creates the reviewer's account (password, then the second factor before any
+    page) and the membership, with the organisation given here. Only the hash of the link's
+    token is stored; the token is derived from the secret key and `token_nonce` (core.tokens),
+    so the email task rebuilds the link from the id. Resending draws a new nonce: the old link
+    stops working at once. A link works once, until `expires_at`, unless revoked."""
+
+    round = models.ForeignKey("programs.Round", on_delete=models.PROTECT, related_name="reviewer_invitations")
+    email = models.EmailField(_("メールアドレス"))
+    name = models.CharField(_("氏名"), max_length=100)
+    organisation = models.CharField(_("所属"), max_length=200, blank=True)
+    organisation_corporate_number = models.CharField(_("所属先の法人番号"), max_length=13, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_nonce = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    send_count = models.PositiveIntegerField(default=1)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Claim column of the invitation email (core.notify); cleared by each resend.
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("審査員への招待")
+        verbose_name_plural = _("審査員への招待")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="review_one_open_invitation_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="review_invitation_accepted_or_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.round_id}"
+
+    def link_token(self) -> str:
+        """The raw token of the current link (only the email task and tests need it)."""
+        return token_from_nonce(INVITATION_LINK_PURPOSE, self.token_nonce)
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_open and self.expires_at > timezone.now()
 
 
 class ConflictSource(models.TextChoices):

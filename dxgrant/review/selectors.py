@@ -8,18 +8,27 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.advisors.models import FirmMembership
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ScreeningDecision, ScreeningOutcome
+from dxgrant.core.tokens import hash_token
 from dxgrant.japan.search import normalise
 from dxgrant.programs.models import Round
 from dxgrant.support.models import EngagementMember
 
 from . import lifecycle, policies, scoring
-from .models import Assignment, AssignmentRun, ConflictExclusion, ReviewerMembership, Score
+from .models import (
+    Assignment,
+    AssignmentRun,
+    ConflictExclusion,
+    ReviewerInvitation,
+    ReviewerMembership,
+    Score,
+)
 
 # {application id: [(reviewer id, {criterion code: score}), ...]}
 SubmittedScores = dict[int, list[tuple[int, dict[str, int]]]]
@@ -297,3 +306,38 @@ def suggested_conflicts(round_obj: Round) -> list[Suggestion]:
                     entry[1].append(why)
         suggestions += [Suggestion(membership, a, reasons) for a, reasons in found.values()]
     return suggestions
+
+
+# --- Invitations of people without an account ---------------------------------------------------
+
+
+def open_invitations(round_obj: Round) -> list[ReviewerInvitation]:
+    """The round's invitations neither accepted nor revoked (expired ones included: the
+    secretariat resends or revokes them), newest first."""
+    return list(
+        ReviewerInvitation.objects.filter(round=round_obj, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-id")
+    )
+
+
+def find_invitation(raw_token: str) -> ReviewerInvitation | None:
+    """The invitation a link points at, whatever its state (the page explains the state)."""
+    if not raw_token or len(raw_token) > 100:
+        return None
+    return ReviewerInvitation.objects.select_related("round").filter(token_hash=hash_token(raw_token)).first()
+
+
+def invitation_problem(invitation: ReviewerInvitation | None) -> str:
+    """Why a link cannot be used, or "" if it can."""
+    if invitation is None:
+        return _("この招待リンクは無効です。アドレスを最後まで正しく開いたかご確認ください。")
+    if invitation.revoked_at is not None:
+        return _("この審査員への招待は取り消されました。事務局にお問い合わせください。")
+    if invitation.accepted_at is not None:
+        return _("この審査員への招待はすでに承諾されています。ログインしてご利用ください。")
+    if invitation.expires_at <= timezone.now():
+        return _("この招待リンクは有効期限（%(when)s）が切れています。事務局に再送を依頼してください。") % {
+            "when": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return ""

@@ -12,7 +12,7 @@ from dxgrant.accounts.models import User
 from dxgrant.core import notify
 
 from . import lifecycle
-from .models import Assignment, ReviewerMembership, Score
+from .models import Assignment, ReviewerInvitation, ReviewerMembership, Score
 
 
 @task()
@@ -28,6 +28,27 @@ def send_pool_invitation(membership_id: int) -> None:
         link = notify.site_url(reverse("review:terms", args=[membership.round.code]))
         context = {"membership": membership, "round": membership.round, "link": link}
         notify.send_email("review/email/pool_invitation", context, to=membership.reviewer)
+
+
+@task()
+def send_reviewer_invitation(invitation_id: int) -> None:
+    """Email a person without an account the link to become a reviewer of the round. Claims
+    ReviewerInvitation.sent_at (cleared by each resend); an accepted or revoked invitation is not
+    sent. The link is rebuilt from the stored nonce (the raw token is stored nowhere)."""
+    with transaction.atomic():
+        invitation = (
+            ReviewerInvitation.objects.select_related("round")
+            .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        )
+        if invitation is None or not notify.claim(ReviewerInvitation, invitation.pk, "sent_at"):
+            return
+        context = {
+            "invitation": invitation,
+            "round": invitation.round,
+            "link": notify.site_url(reverse("review:invitation_accept", args=[invitation.link_token()])),
+        }
+        notify.send_email("review/email/reviewer_invitation", context, to=invitation.email)
 
 
 @task()

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import reviewer
+from .views import invitation, reviewer
 
 app_name = "review"
 
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("rounds/<slug:code>/terms/", reviewer.terms, name="terms"),
     path("assignments/<int:pk>/declare/", reviewer.declare, name="declare"),
     path("assignments/<int:pk>/", reviewer.score, name="score"),
+    path("invitations/<str:token>/", invitation.accept, name="invitation_accept"),
 ]

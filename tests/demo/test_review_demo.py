@@ -13,7 +13,7 @@ from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 from dxgrant.integrity.services import verify_audit_chain
 from dxgrant.review import lifecycle
-from dxgrant.review.models import Assignment, ReviewerMembership
+from dxgrant.review.models import Assignment, ReviewerInvitation, ReviewerMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -64,5 +64,8 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
         reviewer__email="reviewer@demo.dxgrant.jp", round__code=DEMO_ROUND_CODE
     )
     assert membership.terms_accepted_at is None
+    # One person without an account is invited to the open round's pool, the link still usable.
+    [invited] = ReviewerInvitation.objects.filter(round__code=DEMO_ROUND_CODE)
+    assert invited.is_usable and invited.organisation
     # Someone is still waiting for screening: the secretariat has that to try too.
     assert Application.objects.filter(round__code=DEMO_ROUND_CODE, status=workflow.SUBMITTED).exists()

@@ -19,12 +19,13 @@ from dxgrant.applications import workflow
 from dxgrant.programs.models import Programme
 from dxgrant.review import lifecycle
 from dxgrant.review.models import Score
+from dxgrant.review.services import invitations
 from tests.factories import UserFactory
 from tests.factories.applications import fill_application, make_application, make_version
 from tests.factories.review import assign, full_marks, reviewer_in_pool, scored
 from tests.factories.rounds import open_round
 
-from .base import ANON, STAFF_READ, Page
+from .base import ANON, EVERYONE, STAFF_READ, Page
 
 NAMESPACES = {"review", "staff_review"}
 
@@ -79,9 +80,9 @@ PAGES: dict[str, Page] = {
     ),
     "staff_review:round": Page(
         "/staff/review/rounds/{review_round}/",
-        12,
+        13,
         Role.SECRETARIAT,
-        why=f"{SEEN}; {ROUND}; {PROGRESS}; {HEADER}",
+        why=f"{SEEN}; {ROUND}; {PROGRESS}; open invitations with who sent them; {HEADER}",
     ),
     "staff_review:add_reviewer": Page(
         "/staff/review/rounds/{review_round}/reviewers/",
@@ -91,6 +92,35 @@ PAGES: dict[str, Page] = {
         data={"email": "review-pages-new@example.jp", "organisation": "例示大学"},
         why=f"{SEEN}; {ROUND}; the account by email; already in the pool?; membership insert; "
         f"{WRITE} ({EMAIL})",
+    ),
+    # An address without an account: an invitation, not a membership.
+    "staff_review:add_reviewer (invited)": Page(
+        "/staff/review/rounds/{review_round}/reviewers/",
+        6 + AUDIT,
+        Role.SECRETARIAT,
+        method="post",
+        data={"email": "review-pages-invitee@example.jp", "name": "招待 一郎", "organisation": "例示研究所"},
+        why=f"{SEEN}; {ROUND}; the account by email (none); an open invitation already?; invitation "
+        f"insert; {WRITE} ({EMAIL})",
+    ),
+    "staff_review:invitation_resend": Page(
+        "/staff/review/invitations/{review_invitation}/resend/",
+        5 + AUDIT,
+        Role.SECRETARIAT,
+        method="post",
+        why=f"{SEEN}; invitation with round; invitation locked; update; {WRITE} ({EMAIL})",
+    ),
+    "staff_review:invitation_revoke": Page(
+        "/staff/review/invitations/{review_invitation}/revoke/",
+        5 + AUDIT,
+        Role.SECRETARIAT,
+        method="post",
+        why=f"{SEEN}; invitation with round; invitation locked; update; {WRITE}",
+    ),
+    "review:invitation_accept": Page(
+        "/review/invitations/{review_invite_token}/",
+        3,
+        why=f"invitation with round; an account with the address?; {HEADER}",
     ),
     "staff_review:draw": Page(
         "/staff/review/rounds/{review_round}/draw/",
@@ -171,6 +201,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "staff_review:round": STAFF_READ,
     "staff_review:add_reviewer": ACT,
     "staff_review:draw": ACT,
+    "staff_review:invitation_resend": ACT,
+    "staff_review:invitation_revoke": ACT,
+    # The link is the secret: anyone holding it sees the invitation (signed-in people are told
+    # when it is not for their account).
+    "review:invitation_accept": {who: 200 for who in EVERYONE},
     "staff_review:conflicts": STAFF_READ,
     "staff_review:exclude": ACT,
     "staff_review:application": STAFF_READ,
@@ -183,8 +218,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 def make_objects() -> dict[str, object]:
     """A round with three applications in review: one awaiting the reviewer's declaration, one
     being scored (with a submitted version), one whose score another reviewer submitted; a
-    reviewer who has not accepted the terms yet; a spare reviewer in the pool; and an account
-    with the reviewer role that is in no pool (the one the pool page adds)."""
+    reviewer who has not accepted the terms yet; a spare reviewer in the pool; an account
+    with the reviewer role that is in no pool (the one the pool page adds); and an open
+    invitation of a person without an account."""
     programme = Programme.objects.get()
     round_obj = open_round(programme)
     secretariat = UserFactory(role=Role.SECRETARIAT)
@@ -206,8 +242,17 @@ def make_objects() -> dict[str, object]:
         in_review("審査ページ提出済み株式会社"), other, status=lifecycle.SCORING, by=secretariat
     )
     scored(submitted, full_marks(round_obj))
+    invitation = invitations.invite_reviewer(
+        actor=secretariat,
+        round_obj=round_obj,
+        email="review-pages-invited@example.jp",
+        name="招待 花子",
+        organisation="審査ページ用の研究所",
+    )
     return {
         "review_round": round_obj.code,
+        "review_invitation": invitation.pk,
+        "review_invite_token": invitation.link_token(),
         "review_awaiting": awaiting.pk,
         "review_scoring": scoring.pk,
         "review_scoring_application": being_scored.pk,

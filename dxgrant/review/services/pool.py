@@ -1,6 +1,6 @@
 """The reviewer pool of a round: the secretariat adds reviewers (existing accounts with the
-reviewer role), and each reviewer accepts the round's confidentiality terms once before seeing
-any assignment."""
+reviewer role; people without an account are invited, services/invitations.py), and each
+reviewer accepts the round's confidentiality terms once before seeing any assignment."""
 
 from __future__ import annotations
 
@@ -47,6 +47,46 @@ def add_reviewer(
                 % {"email": address}
             }
         )
+    return add_account(
+        actor=actor,
+        round_obj=round_obj,
+        user=user,
+        organisation=organisation,
+        organisation_corporate_number=organisation_corporate_number,
+    )
+
+
+def checked_corporate_number(raw: str) -> str:
+    """The organisation's 法人番号 normalised, "" when not given; refused (keyed to the form's
+    field) when it is not 13 digits with a valid check digit."""
+    number = corporate_number.normalize(raw or "")
+    if number and not corporate_number.is_valid(number):
+        raise ValidationError(
+            {
+                "organisation_corporate_number": _(
+                    "所属先の法人番号は13桁の数字で入力してください（チェックデジットが一致しません）。"
+                )
+            }
+        )
+    return number
+
+
+@transaction.atomic
+def add_account(
+    *,
+    actor: User,
+    round_obj: Round,
+    user: User,
+    organisation: str = "",
+    organisation_corporate_number: str = "",
+) -> ReviewerMembership:
+    """Add this existing account to the round's pool and email them (`add_reviewer` once the
+    account is found; `invitations.invite_reviewer` for an address that has one).
+
+    Callers: the secretariat. Refused: an account of another role (never given the reviewer
+    role); a reviewer already in the pool; a bad 法人番号."""
+    policies.can_act_as_secretariat(actor).require()
+    address = user.email
     if user.role != Role.REVIEWER:
         raise ValidationError(
             {
@@ -57,15 +97,7 @@ def add_reviewer(
                 % {"email": address, "role": user.get_role_display()}
             }
         )
-    number = corporate_number.normalize(organisation_corporate_number or "")
-    if number and not corporate_number.is_valid(number):
-        raise ValidationError(
-            {
-                "organisation_corporate_number": _(
-                    "所属先の法人番号は13桁の数字で入力してください（チェックデジットが一致しません）。"
-                )
-            }
-        )
+    number = checked_corporate_number(organisation_corporate_number)
     if ReviewerMembership.objects.filter(round=round_obj, reviewer=user).exists():
         raise ValidationError({"email": _("%(email)s はすでにこの公募回の審査員です。") % {"email": address}})
     membership = ReviewerMembership.objects.create(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,9 +20,9 @@ from dxgrant.programs.models import Round
 
 from .. import lifecycle, selectors
 from ..forms import AddByHandForm, AddReviewerForm, DrawForm, ExcludeForm, ReasonForm
-from ..models import Assignment, ReviewerMembership
+from ..models import Assignment, ReviewerInvitation, ReviewerMembership
 from ..policies import can_act_as_secretariat, can_read_as_staff
-from ..services import conflicts, draws, pool, scores
+from ..services import conflicts, draws, invitations, scores
 from .common import user_of
 
 staff_reader = requires(can_read_as_staff)
@@ -43,6 +44,7 @@ def _round_page(
     context = {
         "round": round_obj,
         "progress": selectors.progress(round_obj),
+        "invitations": selectors.open_invitations(round_obj),
         "add_form": add_form,
         "draw_form": draw_form,
         "per_application": round_obj.rules.review.reviewers_per_application,
@@ -72,17 +74,60 @@ def add_reviewer(request: HttpRequest, code: str) -> HttpResponse:
     form = AddReviewerForm(request.POST)
     if form.is_valid():
         try:
-            membership = pool.add_reviewer(actor=user_of(request), round_obj=round_obj, **form.cleaned_data)
+            added = invitations.invite_reviewer(
+                actor=user_of(request), round_obj=round_obj, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(email)s を審査員に追加し、メールで知らせました。")
-                % {"email": membership.reviewer.email},
-            )
+            if isinstance(added, ReviewerInvitation):
+                text = _(
+                    "%(email)s にはまだアカウントがないため、審査員への招待メールを送りました（有効期限 %(when)s）。"
+                ) % {
+                    "email": added.email,
+                    "when": timezone.localtime(added.expires_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            else:
+                text = _("%(email)s を審査員に追加し、メールで知らせました。") % {
+                    "email": added.reviewer.email
+                }
+            messages.success(request, text)
             return redirect("staff_review:round", code=round_obj.code)
     return _round_page(request, round_obj, add_form=form, draw_form=DrawForm(), status=400)
+
+
+def _invitation(pk: int) -> ReviewerInvitation:
+    return get_object_or_404(ReviewerInvitation.objects.select_related("round"), pk=pk)
+
+
+@require_POST
+@secretariat
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    try:
+        invitations.resend_invitation(actor=user_of(request), invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(email)s に新しい招待リンクを送りました。以前のリンクは使えなくなりました。")
+            % {"email": invitation.email},
+        )
+    return redirect("staff_review:round", code=invitation.round.code)
+
+
+@require_POST
+@secretariat
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    try:
+        invitations.revoke_invitation(actor=user_of(request), invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(email)s への招待を取り消しました。") % {"email": invitation.email})
+    return redirect("staff_review:round", code=invitation.round.code)
 
 
 @require_POST
