@@ -63,6 +63,7 @@ def operator_signer() -> signers.SimpleSigner:
 
 def sign_pdf(pdf: bytes, *, reason: str = "", location: str = "") -> bytes:
     """The PDF with a PAdES (baseline B-B) signature of the operator appended."""
+    signer = operator_signer()
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -70,7 +71,7 @@ def sign_pdf(pdf: bytes, *, reason: str = "", location: str = "") -> bytes:
         reason=reason or None,
         location=location or None,
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=operator_signer())
+    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
     return out.getvalue()  # type: ignore[no-any-return]
 
 
