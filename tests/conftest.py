@@ -26,7 +26,7 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("dxgrant")
 
 # Fixtures shared by the transactional tests (browser, threads).
-pytest_plugins = ["tests.audit_triggers"]
+pytest_plugins = ["tests.audit_triggers", "tests.awards.notice_builders"]
 
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
 # happen in another thread, and Django's async-safety check would refuse the test's own.

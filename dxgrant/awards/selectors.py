@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.applications.policies import get_application_for
@@ -62,7 +62,9 @@ def verify_pdf(data: bytes, *, expected: str | None = None) -> Verification:
             ),
         )
     if expected is not None and notice.number != expected:
-        return Verification(False, notice, _("別の通知書（%(number)s）のファイルです。") % {"number": notice.number})
+        return Verification(
+            False, notice, _("別の通知書（%(number)s）のファイルです。") % {"number": notice.number}
+        )
     if notice.status != "valid":
         return Verification(False, notice, _("発行した通知書と同一ですが、この通知書は取り消されています。"))
     return Verification(True, notice, _("発行した通知書と同一のファイルです。"))
@@ -122,8 +124,10 @@ def issuing_progress(round_obj: Round) -> IssuingProgress:
 
 
 def round_notices(round_obj: Round) -> QuerySet[Notice]:
-    return Notice.objects.filter(application__round=round_obj).select_related("decision").order_by(
-        "decision__rank"
+    return (
+        Notice.objects.filter(application__round=round_obj)
+        .select_related("decision")
+        .order_by("decision__rank")
     )
 
 

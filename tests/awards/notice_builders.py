@@ -23,7 +23,10 @@ def published_round(programme: Programme, secretariat: User) -> tuple[Round, dic
     people = reviewers(3)
     high = all_at(round_obj, 5) | {"scale": 4, "regional": 4} | {"feasibility": 5}
     specs = {
-        "A": (9_000_000, [all_at(round_obj, 5), high, all_at(round_obj, 4) | {"feasibility": 5, "effect": 5}]),
+        "A": (
+            9_000_000,
+            [all_at(round_obj, 5), high, all_at(round_obj, 4) | {"feasibility": 5, "effect": 5}],
+        ),
         "B": (7_500_000, [all_at(round_obj, 4)] * 3),
         "C": (4_500_000, [all_at(round_obj, 3) | {"feasibility": 5}] * 3),
         "D": (4_500_000, [all_at(round_obj, 5) | {"scale": 1}] * 3),

@@ -16,18 +16,23 @@ from dxgrant.awards import notice_pdf, signing
 from dxgrant.awards.services import issuing
 from dxgrant.decisions.models import Decision
 from dxgrant.japan import wareki
-from tests.awards.notice_builders import published, secretariat  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 
 def text_of(data: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
+    return (
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        .replace(" ", "")
+        .replace("\n", "")
+    )
 
 
 def issued(published, secretariat, name):
     _round, apps = published
-    notice = issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps[name]).pk)
+    notice = issuing.issue_notice(
+        actor=secretariat, decision_id=Decision.objects.get(application=apps[name]).pk
+    )
     return notice, notice.pdf.open("rb").read()
 
 

@@ -17,7 +17,6 @@ from dxgrant.awards.models import Notice, NoticeRun, NoticeStatus
 from dxgrant.awards.services import cancelling, issuing
 from dxgrant.decisions.models import Decision
 from dxgrant.integrity.models import AuditEntry
-from tests.awards.notice_builders import published, secretariat  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,9 @@ def test_rejection_notice_has_no_amount_and_keeps_the_status(published, secretar
 
 def test_numbers_are_a_yearly_series(published, secretariat):
     _round, apps = published
-    numbers = [issuing.issue_notice(actor=secretariat, decision_id=decision_of(a).pk).number for a in apps.values()]
+    numbers = [
+        issuing.issue_notice(actor=secretariat, decision_id=decision_of(a).pk).number for a in apps.values()
+    ]
     tails = [int(n.rsplit("-", 1)[1]) for n in numbers]
     assert tails == list(range(tails[0], tails[0] + 4))
 
@@ -96,7 +97,12 @@ def test_the_round_job_issues_all_once(published, secretariat, django_capture_on
     assert run.finished_at is not None and run.issued == 4
     assert Notice.objects.filter(application__round=round_obj).count() == 4
     statuses = dict(Application.objects.filter(round=round_obj).values_list("company_name", "status"))
-    assert statuses == {"株式会社A": "notified", "株式会社B": "rejected", "株式会社C": "notified", "株式会社D": "rejected"}
+    assert statuses == {
+        "株式会社A": "notified",
+        "株式会社B": "rejected",
+        "株式会社C": "notified",
+        "株式会社D": "rejected",
+    }
     with pytest.raises(ValidationError, match="発行済み"):
         issuing.start_issuing(actor=secretariat, round_obj=round_obj)
     # The job run again anyway (a second worker, a retry): nothing issued twice.

@@ -155,4 +155,3 @@ def issue_round_notices(run_id: int) -> None:
     NoticeRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
     issue_pending(run)
     NoticeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
-
