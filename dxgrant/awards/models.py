@@ -46,7 +46,7 @@ class Notice(models.Model):
     issued_on = models.DateField(_("通知日"))
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amount_yen = models.PositiveBigIntegerField(_("交付決定額（円）"))
+    amount_yen = models.PositiveBigIntegerField(_("交付決定額"))
     company_name = models.CharField(_("会社名・屋号"), max_length=200)
     corporate_number = models.CharField(_("法人番号"), max_length=13, blank=True)
     pdf = models.FileField(upload_to=notice_upload_to, max_length=200)

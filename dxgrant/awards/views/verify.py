@@ -14,9 +14,9 @@ from ..forms import VerifyNoticeForm
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     notice = selectors.public_notice(number)
-    form = VerifyNoticeForm(request.POST or None, request.FILES or None)
+    form = VerifyNoticeForm(request.POST, request.FILES) if request.method == "POST" else VerifyNoticeForm()
     result = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         result = selectors.verify_pdf(form.cleaned_data["file"], expected=notice.number)
     context = {
         "notice": notice,
