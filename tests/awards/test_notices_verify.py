@@ -125,3 +125,18 @@ def test_page_in_english(client, notices):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/verify/notice/{award.number}").content.decode()
     assert "Check a notice" in page
+
+
+def test_published_results_carry_the_notice_number(client, published, secretariat):
+    round_obj, apps = published
+    body = client.get(f"/api/v1/rounds/{round_obj.code}/results").json()
+    assert all("notice_number" not in e for e in body["entries"])
+    award = issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps["A"]).pk)
+    issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps["B"]).pk)
+    body = client.get(f"/api/v1/rounds/{round_obj.code}/results").json()
+    numbers = {e.get("company_name"): e.get("notice_number") for e in body["entries"]}
+    assert numbers["株式会社A"] == award.number
+    assert numbers["株式会社C"] is None  # awarded, notice not issued yet
+    assert None in numbers and numbers[None] is None  # rejected entries name nothing
+    page = client.get(f"/rounds/{round_obj.code}/results/").content.decode()
+    assert f'href="/verify/notice/{award.number}"' in page
