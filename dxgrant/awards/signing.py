@@ -41,7 +41,7 @@ def _signer(cert: str, key: str, passphrase: str, chain: str) -> signers.SimpleS
     for path in (cert, key, *([chain] if chain else [])):
         if not Path(path).is_file():
             raise SigningNotConfigured(path)
-    signer = signers.SimpleSigner.load(
+    signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
         key,
         cert,
         ca_chain_files=(chain,) if chain else None,
@@ -49,7 +49,7 @@ def _signer(cert: str, key: str, passphrase: str, chain: str) -> signers.SimpleS
     )
     if signer is None:
         raise SigningNotConfigured(f"{cert}, {key}")
-    return signer
+    return signer  # type: ignore[no-any-return]
 
 
 def operator_signer() -> signers.SimpleSigner:

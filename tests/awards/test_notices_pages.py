@@ -38,7 +38,7 @@ def test_progress_refreshes_while_running(client, published, secretariat):
     NoticeRun.objects.create(round=round_obj, requested_by=secretariat)
     client.force_login(secretariat)
     page = client.get(f"/staff/awards/{round_obj.code}/notices/").content.decode()
-    assert 'http-equiv="refresh"' in page and "発行中です" in page
+    assert 'hx-trigger="every 2s"' in page and "発行中です" in page
 
 
 def test_auditor_reads_but_cannot_issue(client, published, make_user):
@@ -65,6 +65,10 @@ def test_applicant_and_advisor_see_and_download_their_notice(client, published, 
         data = b"".join(response.streaming_content)
         assert hashlib.sha256(data).hexdigest() == notice.sha256
         assert notice.number in response["Content-Disposition"]
+    client.force_login(applicant)
+    detail = client.get(f"/applications/{apps['A'].pk}/").content.decode()
+    assert f'href="/applications/{apps["A"].pk}/notice/"' in detail and notice.number in detail
+    assert "あらためてお送りします" not in detail
     other = apps["C"].engagement.members.first().user
     client.force_login(other)
     assert client.get(f"/applications/{apps['A'].pk}/notice/").status_code == 404

@@ -131,7 +131,9 @@ def test_published_results_carry_the_notice_number(client, published, secretaria
     round_obj, apps = published
     body = client.get(f"/api/v1/rounds/{round_obj.code}/results").json()
     assert all("notice_number" not in e for e in body["entries"])
-    award = issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps["A"]).pk)
+    award = issuing.issue_notice(
+        actor=secretariat, decision_id=Decision.objects.get(application=apps["A"]).pk
+    )
     issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps["B"]).pk)
     body = client.get(f"/api/v1/rounds/{round_obj.code}/results").json()
     numbers = {e.get("company_name"): e.get("notice_number") for e in body["entries"]}
