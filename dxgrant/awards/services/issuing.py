@@ -49,7 +49,7 @@ def issue_notice(*, actor: User, decision_id: int) -> Notice:
     Callers: the secretariat (the round's job runs as the person who started it). Refused: the
     round's results not published."""
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("round_decision__round", "application")
         .get(pk=decision_id)
     )
