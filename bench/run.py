@@ -91,6 +91,26 @@ def review_section(review: dict[str, Any], draws: dict[str, dict[str, Any]]) -> 
     ]
 
 
+def notices_section(notices: dict[str, Any]) -> list[str]:
+    """Issuing signed notices (bench/notices.py): one process, the job's own loop."""
+    return [
+        "## Notices",
+        "",
+        "`bench/notices.py`: one worker issues a published round's notices through the job's own loop",
+        "(number, WeasyPrint render, PAdES signature with pyHanko and an RSA 2048 key, stored PDF,",
+        f"transition, audit entry), on {notices['database']}.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| signed notices per second per worker | {notices['per_second']:.2f} "
+        f"({notices['notices']} in {notices['seconds']:.1f} s) |",
+        f"| render one notice (median of five) | {notices['render_ms']:.0f} ms |",
+        f"| sign one notice (median of five) | {notices['sign_ms']:.0f} ms |",
+        f"| size of a signed notice | {notices['pdf_bytes']:,} bytes |",
+        "",
+    ]
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dxgrant-bench-"))
     sqlite_out, pg_out = work / "sqlite.json", work / "postgresql.json"
@@ -111,6 +131,9 @@ def main() -> None:
     review_out = work / "review.json"
     subprocess.run([PYTHON, "bench/review.py", "--out", str(review_out)], check=True, cwd=ROOT)
     review = json.loads(review_out.read_text(encoding="utf-8"))
+    notices_out = work / "notices.json"
+    subprocess.run([PYTHON, "bench/notices.py", "--out", str(notices_out)], check=True, cwd=ROOT)
+    notices = json.loads(notices_out.read_text(encoding="utf-8"))
     lines = [
         "# Benchmarks",
         "",
@@ -150,6 +173,7 @@ def main() -> None:
         *table(sqlite),
         "",
         *review_section(review, {"PostgreSQL": postgres["draw"], "SQLite": sqlite["draw"]}),
+        *notices_section(notices),
     ]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")

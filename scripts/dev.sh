@@ -9,6 +9,8 @@ export DXGRANT_SITE_URL="${DXGRANT_SITE_URL:-http://127.0.0.1:${PORT}}"
 mkdir -p "${DXGRANT_VAR_DIR:-var}"
 DX=".venv/bin/python manage.py"
 $DX migrate --noinput -v0
+# The demo's own self-signed certificate for signing notices (var/), made once.
+$DX signing-cert
 $DX seed-demo
 $DX db_worker --interval 1 &
 worker=$!

@@ -32,6 +32,8 @@ DX="$BIN/python manage.py"
 $DX migrate --noinput -v0
 $DX createcachetable
 $DX collectstatic --noinput -v0
+# The demo's own self-signed certificate for signing notices (var/), made once.
+$DX signing-cert
 $DX seed-demo
 echo
 echo "Sign in at http://127.0.0.1:${PORT}/accounts/login/"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from dxgrant.accounts.models import Role, User
+from dxgrant.awards import signing
 from dxgrant.programs.models import Programme
 from dxgrant.programs.services.loading import load_programme_file
 from tests.factories import UserFactory
@@ -26,11 +28,26 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("dxgrant")
 
 # Fixtures shared by the transactional tests (browser, threads).
-pytest_plugins = ["tests.audit_triggers"]
+pytest_plugins = ["tests.audit_triggers", "tests.awards.notice_builders"]
 
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
 # happen in another thread, and Django's async-safety check would refuse the test's own.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway operator certificate for signing notices (awards/signing.py), issued by a
+    throwaway root; the root's PEM path, for tests that validate signatures."""
+    folder = tmp_path_factory.mktemp("signing")
+    root = signing.make_certificate("dxgrant test root", ca=True)
+    leaf = signing.make_certificate("dxgrant test operator", issuer=root)
+    signing.write_pem(*root, folder / "root.pem", folder / "root-key.pem")
+    signing.write_pem(*leaf, folder / "cert.pem", folder / "key.pem")
+    settings.DXGRANT_SIGNING_CERT = str(folder / "cert.pem")
+    settings.DXGRANT_SIGNING_KEY = str(folder / "key.pem")
+    settings.DXGRANT_SIGNING_CHAIN = str(folder / "root.pem")
+    return folder / "root.pem"
 
 
 @pytest.fixture(autouse=True)

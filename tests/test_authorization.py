@@ -25,7 +25,9 @@ def test_page_access(name, who, client_for, page_objects):
     client = Client() if who == ANON else client_for(who)
     page = PAGES[name]
     url = page.url.format(**objects)
-    if page.method == "post":
+    if page.body is not None:
+        response = client.post(url, page.body, content_type=page.content_type)
+    elif page.method == "post":
         response = (
             client.post(url, posted(page, objects), content_type="application/json")
             if url.startswith("/api/")

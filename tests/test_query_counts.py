@@ -54,7 +54,9 @@ def request(client_for, client, page: Page, **fmt):
     # Warm up: sign-in session, caches and lazy imports are not what we count.
     c.get("/robots-warmup-404")
     with CaptureQueriesContext(connection) as ctx:
-        if page.method == "post":
+        if page.body is not None:
+            response = c.post(url, page.body, content_type=page.content_type)
+        elif page.method == "post":
             data = posted(page, fmt)
             body = json.dumps(data) if url.startswith("/api/") else data
             kwargs = {"content_type": "application/json"} if url.startswith("/api/") else {}

@@ -17,6 +17,10 @@ from .problems import problem
 API_PREFIX = "/api/"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 JSON = "application/json"
+PDF = "application/pdf"
+# Endpoints whose body is a file rather than JSON: their media type and the setting of their size
+# limit (api/notices.py: a notice's PDF).
+FILE_BODIES = {"/api/v1/notices/verify": (PDF, "DXGRANT_NOTICE_VERIFY_MAX_BYTES")}
 
 
 class ApiRequestLimitMiddleware:
@@ -26,7 +30,8 @@ class ApiRequestLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        limit = int(settings.DXGRANT_API_MAX_BODY_BYTES)
+        file_body = FILE_BODIES.get(request.path_info)
+        limit = int(getattr(settings, file_body[1]) if file_body else settings.DXGRANT_API_MAX_BODY_BYTES)
         if declared_length(request) > limit:
             return problem(
                 request,
@@ -36,7 +41,15 @@ class ApiRequestLimitMiddleware:
                 params={"limit": f"{limit:,}"},
                 kind="payload-too-large",
             )
-        if request.method in BODY_METHODS and request.content_type != JSON:
+        if file_body and request.method in BODY_METHODS and request.content_type != file_body[0]:
+            return problem(
+                request,
+                status=415,
+                title=_("本文の形式が違います"),
+                detail=_("本文は通知書のPDFで、Content-Type: application/pdf を付けて送ってください。"),
+                kind="unsupported-media-type",
+            )
+        if not file_body and request.method in BODY_METHODS and request.content_type != JSON:
             return problem(
                 request,
                 status=415,

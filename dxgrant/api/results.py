@@ -48,6 +48,8 @@ class EntryOut(Schema):
     corporate_number: str | None = None
     prefecture: str | None = None
     receipt_number: str | None = None
+    # The award notice's number (交付決定通知書), once issued; absent before.
+    notice_number: str | None = None
 
 
 class ResultsOut(Schema):

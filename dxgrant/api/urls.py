@@ -19,7 +19,7 @@ from dxgrant.programs.eligibility import InvalidFacts, evaluate, validate_facts
 from dxgrant.programs.models import Round
 from dxgrant.programs.selectors import get_programme, get_round, public_rounds
 
-from . import results
+from . import notices, results
 from .limits import PerClientRate
 from .problems import INVALID_BODY, INVALID_BODY_DETAIL, NOT_FOUND, language_of, problem
 from .validation import fact_errors, field_errors
@@ -34,6 +34,7 @@ api = NinjaAPI(
     throttle=[PerClientRate()],
 )
 api.add_router("", results.router)
+api.add_router("", notices.router)
 
 
 class RoundOut(Schema):

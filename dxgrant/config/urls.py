@@ -16,6 +16,7 @@ urlpatterns = [
     path("advisors/", include("dxgrant.advisors.urls")),
     path("firm/", include("dxgrant.advisors.team_urls")),
     path("support/", include("dxgrant.support.urls")),
+    path("", include("dxgrant.awards.notice_urls")),
     path("applications/", include("dxgrant.applications.urls")),
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),

@@ -295,8 +295,9 @@ def published_decision(code: str) -> RoundDecision:
 
 
 def published_entries(decision: RoundDecision) -> list[dict[str, Any]]:
-    """Entries in rank order, with the company named for awarded entries only."""
-    rows = decision.entries.select_related("application").order_by("rank")
+    """Entries in rank order, with the company named for awarded entries only, and their
+    notice's number once it is issued (awards.Notice, the reverse one-to-one `notice`)."""
+    rows = decision.entries.select_related("application", "notice").order_by("rank")
     entries = []
     for d in rows:
         entry: dict[str, Any] = {
@@ -316,6 +317,7 @@ def published_entries(decision: RoundDecision) -> list[dict[str, Any]]:
                 "corporate_number": a.corporate_number,
                 "prefecture": a.prefecture,
                 "receipt_number": a.receipt_number or "",
+                "notice_number": getattr(getattr(d, "notice", None), "number", None),
             }
         entries.append(entry)
     return entries

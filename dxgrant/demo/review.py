@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from dxgrant.accounts.models import User
@@ -23,6 +25,9 @@ from dxgrant.accounts.roles import Role
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ApplicationDocument
 from dxgrant.applications.services import screening
+from dxgrant.awards import signing
+from dxgrant.awards.services import issuing
+from dxgrant.decisions.models import Decision
 from dxgrant.decisions.selectors import Committee
 from dxgrant.decisions.services import budget, deciding, meetings, overrides, publishing
 from dxgrant.japan.corporate_number import check_digit
@@ -210,6 +215,14 @@ def seed_decided_round(
         _decide(round_obj, secretariat, applications)
     with clock.as_of(today - dt.timedelta(days=30)):
         publishing.publish_round(actor=secretariat, round_obj=round_obj)
+    with clock.as_of(today - dt.timedelta(days=28)):
+        # The demo applicant's own award notice, signed with the demo's self-signed certificate
+        # (about a second: all 32 would add half a minute to the seeding). The secretariat issues
+        # the rest with the button on /staff/awards/<code>/notices/.
+        signing.ensure_self_signed(Path(settings.DXGRANT_SIGNING_CERT), Path(settings.DXGRANT_SIGNING_KEY))
+        issuing.issue_notice(
+            actor=secretariat, decision_id=Decision.objects.get(application=applications[0]).pk
+        )
     return round_obj
 
 

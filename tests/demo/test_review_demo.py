@@ -8,6 +8,7 @@ from django.test import Client
 
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
+from dxgrant.awards.models import Notice
 from dxgrant.decisions.models import Decision, Override, RoundDecision
 from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
@@ -39,7 +40,8 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
     statuses = set(
         Application.objects.filter(round__code=DECIDED_ROUND_CODE).values_list("status", flat=True)
     )
-    assert statuses == {workflow.AWARDED, workflow.REJECTED}
+    # (The demo applicant's award was notified: its notice is issued, issue 11.)
+    assert statuses == {workflow.AWARDED, workflow.NOTIFIED, workflow.REJECTED}
     # The public results answer, and the audit chain holds.
     response = Client().get(f"/api/v1/rounds/{DECIDED_ROUND_CODE}/results")
     assert response.status_code == 200
@@ -49,10 +51,16 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
     yamada = Application.objects.get(
         round__code=DECIDED_ROUND_CODE, engagement__members__user__email="applicant@demo.dxgrant.jp"
     )
-    assert yamada.status == workflow.AWARDED
+    assert yamada.status == workflow.NOTIFIED
+    notice = Notice.objects.get(application=yamada)
+    assert (
+        notice.kind == "award"
+        and Notice.objects.filter(application__round__code=DECIDED_ROUND_CODE).count() == 1
+    )
     client = Client()
     client.force_login(yamada.engagement.members.get().user)
-    assert "採択" in client.get(f"/applications/{yamada.pk}/").content.decode()
+    page = client.get(f"/applications/{yamada.pk}/").content.decode()
+    assert "採択" in page and notice.number in page
     # The open round: the demo reviewer has assignments waiting.
     mine = Assignment.objects.filter(
         reviewer__email="reviewer@demo.dxgrant.jp", application__round__code=DEMO_ROUND_CODE

@@ -22,6 +22,9 @@ class Page:
     status: tuple[int, ...] = (200, 302)
     # Sign in as this user from make_objects() (e.g. "firm_admin") instead of a new user of `role`.
     user: str | None = None
+    # A raw body posted as `content_type` instead of `data` (an API taking a file, e.g. a PDF).
+    body: bytes | None = None
+    content_type: str = ""
 
 
 def posted(page: Page, objects: dict[str, object]) -> dict:

@@ -268,3 +268,13 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Notices are signed (PAdES) with the operator's certificate and key (awards/signing.py): PEM files,
+# the key optionally protected by a passphrase, with the intermediate certificates in a chain file.
+# `make run` and `make dev` create a self-signed pair at the default paths (`dxgrant signing-cert`).
+DXGRANT_SIGNING_CERT = os.environ.get("DXGRANT_SIGNING_CERT", str(VAR_DIR / "signing-cert.pem"))
+DXGRANT_SIGNING_KEY = os.environ.get("DXGRANT_SIGNING_KEY", str(VAR_DIR / "signing-key.pem"))
+DXGRANT_SIGNING_KEY_PASSPHRASE = os.environ.get("DXGRANT_SIGNING_KEY_PASSPHRASE", "")
+DXGRANT_SIGNING_CHAIN = os.environ.get("DXGRANT_SIGNING_CHAIN", "")
+# The largest notice PDF the verification page and POST /api/v1/notices/verify accept.
+DXGRANT_NOTICE_VERIFY_MAX_BYTES = int(os.environ.get("DXGRANT_NOTICE_VERIFY_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -1,0 +1,134 @@
+"""Reads of the records that follow a decision, filtered by who may see them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dxgrant.accounts.models import Visitor
+from dxgrant.applications.policies import get_application_for
+from dxgrant.decisions.models import Decision, RoundDecision
+from dxgrant.programs.models import Round
+
+from .models import Notice, NoticeKind, NoticeRun
+
+# --- notices ---
+
+
+def public_notice(number: str) -> Notice:
+    """A notice by its number, for anyone (what the verification page prints); 404 if unknown."""
+    notice = Notice.objects.filter(number=number).first()
+    if notice is None:
+        raise Http404(number)
+    return notice
+
+
+def public_company_name(notice: Notice) -> str | None:
+    """The company is named for award notices only (as the published results name it)."""
+    return notice.company_name if notice.kind == NoticeKind.AWARD else None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether some bytes are exactly an issued notice, which one, and why not."""
+
+    valid: bool
+    notice: Notice | None
+    reason: str | Promise
+
+
+def verify_pdf(data: bytes, *, expected: str | None = None) -> Verification:
+    """Compare the SHA-256 of the bytes with the issued notices'. `expected`: the number the
+    visitor is checking (the verification page's), when another notice's file is no match.
+    A cancelled notice's exact file is not valid."""
+    if not data:
+        return Verification(False, None, _("ファイルが空です。通知書のPDFを選んでください。"))
+    if not data.startswith(b"%PDF"):
+        return Verification(False, None, _("PDFファイルではありません。通知書のPDFを選んでください。"))
+    digest = hashlib.sha256(data).hexdigest()
+    notice = Notice.objects.filter(sha256=digest).first()
+    if notice is None:
+        return Verification(
+            False,
+            None,
+            _(
+                "発行した通知書のいずれとも一致しません。"
+                "ファイルが1バイトでも変更されていると一致しません（改ざん、または別のファイルです）。"
+            ),
+        )
+    if expected is not None and notice.number != expected:
+        return Verification(
+            False, notice, _("別の通知書（%(number)s）のファイルです。") % {"number": notice.number}
+        )
+    if notice.status != "valid":
+        return Verification(False, notice, _("発行した通知書と同一ですが、この通知書は取り消されています。"))
+    return Verification(True, notice, _("発行した通知書と同一のファイルです。"))
+
+
+def notice_for(user: Visitor, application_pk: int) -> Notice:
+    """The application's notice for the people who may see the application (its applicant
+    company and advisor firm, and staff readers); 404 for missing and forbidden alike."""
+    application = get_application_for(user, application_pk)
+    notice = Notice.objects.select_related("application__round").filter(application=application).first()
+    if notice is None:
+        raise Http404("notice")
+    return notice
+
+
+def notice_numbers(decisions: QuerySet[Decision] | list[Decision]) -> dict[int, str]:
+    """{decision id: notice number} for those with a notice."""
+    return dict(Notice.objects.filter(decision__in=decisions).values_list("decision_id", "number"))
+
+
+@dataclass(frozen=True)
+class IssuingProgress:
+    round: Round
+    round_decision: RoundDecision | None
+    total: int
+    issued: int
+    awards: int
+    rejections: int
+    cancelled: int
+    last_run: NoticeRun | None
+
+    @property
+    def running(self) -> bool:
+        return self.last_run is not None and self.last_run.finished_at is None and self.issued < self.total
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.issued == self.total
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.issued // self.total if self.total else 0
+
+
+def issuing_progress(round_obj: Round) -> IssuingProgress:
+    """The staff page's facts: the round's decisions, the notices issued, the last run."""
+    round_decision = RoundDecision.objects.filter(round=round_obj).first()
+    total = round_decision.entries.count() if round_decision else 0
+    counts = Notice.objects.filter(application__round=round_obj).aggregate(
+        issued=Count("pk"),
+        awards=Count("pk", filter=Q(kind=NoticeKind.AWARD)),
+        rejections=Count("pk", filter=Q(kind=NoticeKind.REJECTION)),
+        cancelled=Count("pk", filter=Q(status="cancelled")),
+    )
+    last_run = NoticeRun.objects.filter(round=round_obj).select_related("requested_by").first()
+    return IssuingProgress(round_obj, round_decision, total, last_run=last_run, **counts)
+
+
+def round_notices(round_obj: Round) -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(application__round=round_obj)
+        .select_related("decision")
+        .order_by("decision__rank")
+    )
+
+
+# --- end notices ---

@@ -1,0 +1,49 @@
+"""Emails about notices, sent the one house way (core.notify): a service enqueues the task on
+commit with ids; the task claims the notice's `emailed_at` and sends in one transaction. The
+email carries a link to the notice's page, never the PDF. Tasks read models, never services."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django_tasks import task
+
+from dxgrant.accounts.models import User
+from dxgrant.core import notify
+from dxgrant.integrity.services import audit_record
+
+from .models import Notice, NoticeStatus
+
+
+def _people(notice: Notice) -> list[User]:
+    """The applicant company's active people and the lead advisor, one each."""
+    engagement = notice.application.engagement
+    people = [m.user for m in engagement.members.select_related("user") if m.user.is_active]
+    if engagement.lead_advisor.is_active:
+        people.append(engagement.lead_advisor)
+    return list({p.pk: p for p in people}.values())
+
+
+@task()
+def send_notice_issued(notice_id: int) -> None:
+    """Tell the applicant's people and the lead advisor that their notice is issued, with a link
+    to the notice's page. A cancelled notice is not announced."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_related("application__engagement__lead_advisor")
+            .filter(pk=notice_id, status=NoticeStatus.VALID)
+            .first()
+        )
+        if notice is None or not notify.claim(Notice, notice.pk, "emailed_at"):
+            return
+        link = notify.site_url(reverse("notices:notice", args=[notice.application_id]))
+        recipients = _people(notice)
+        for user in recipients:
+            context = {"notice": notice, "application": notice.application, "link": link, "user": user}
+            notify.send_email("awards/email/notice_issued", context, to=user)
+        audit_record(
+            actor=None,
+            action="awards.notice_emailed",
+            obj=notice,
+            changes={"recipients": [u.email for u in recipients]},
+        )
