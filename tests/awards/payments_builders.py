@@ -29,9 +29,18 @@ PAYEES: dict[int, batches.PayeeSnapshot] = {}
 
 @pytest.fixture
 def payees(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, batches.PayeeSnapshot]]:
-    """Route `_payee_snapshot` to PAYEES for the test (the one function the lead wires)."""
+    """Route `_payee_snapshots` to PAYEES for the test (the one function the lead wires): one
+    query for the whole list, as the real one will make."""
+
+    def snapshots(application_ids):
+        return {
+            pk: PAYEES[pk]
+            for pk in Application.objects.filter(pk__in=application_ids).values_list("pk", flat=True)
+            if pk in PAYEES
+        }
+
     PAYEES.clear()
-    monkeypatch.setattr(batches, "_payee_snapshot", lambda application: PAYEES.get(application.pk))
+    monkeypatch.setattr(batches, "_payee_snapshots", snapshots)
     yield PAYEES
     PAYEES.clear()
 

@@ -4,6 +4,7 @@ person approves it (four eyes), and only then is the 全銀 総合振込 file wr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
-from dxgrant.applications.models import Application
 from dxgrant.integrity.services import audit_record
 from dxgrant.japan import banks
 from dxgrant.japan.business_days import is_business_day
@@ -34,14 +34,41 @@ class PayeeSnapshot:
     holder_kana: str
 
 
-def _payee_snapshot(application: Application) -> PayeeSnapshot | None:
-    """The application's payee account ready for payment, or None (then it is not paid yet).
+def _payee_snapshots(application_ids: Collection[int]) -> dict[int, PayeeSnapshot]:
+    """The payee account ready for payment of each application that has one (the others are
+    not paid yet), in one read for a whole list.
 
     The ONE place payments read payees. The payee account (`awards.PayeeAccount`, built in
-    parallel) is wired here when merged: `selectors.current_payee(application)` filtered by
-    `payee_ready_for_payment`. Until then no application has a payee ready.
+    parallel) is wired here when merged: `selectors.current_payees(application_ids)` filtered
+    by `payee_ready_for_payment`. Until then no application has a payee ready.
     """
-    return None
+    return {}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A due instalment and whether it can be paid now: its payee, or why not."""
+
+    instalment: Instalment
+    payee: PayeeSnapshot | None
+    refusal: str | None
+
+    @property
+    def ready(self) -> bool:
+        return self.payee is not None and self.refusal is None
+
+
+def readiness(due: Sequence[Instalment]) -> list[Readiness]:
+    """Each due instalment with its payee snapshot or the reason it cannot be paid yet."""
+    payees = _payee_snapshots([instalment.application_id for instalment in due])
+    rows = []
+    for instalment in due:
+        snapshot = payees.get(instalment.application_id)
+        if snapshot is None:
+            rows.append(Readiness(instalment, None, _("振込先口座が確認されていません。")))
+        else:
+            rows.append(Readiness(instalment, snapshot, snapshot_refusal(snapshot)))
+    return rows
 
 
 def _kana_name(full_width_kana: str | None) -> str:
@@ -113,11 +140,7 @@ def prepare_batch(*, actor: User, transfer_date: dt.date) -> PaymentBatch:
         .select_related("application")
         .order_by("pk")
     )
-    chosen: list[tuple[Instalment, PayeeSnapshot]] = []
-    for instalment in due:
-        snapshot = _payee_snapshot(instalment.application)
-        if snapshot is not None and snapshot_refusal(snapshot) is None:
-            chosen.append((instalment, snapshot))
+    chosen = [(row.instalment, row.payee) for row in readiness(due) if row.ready and row.payee is not None]
     if not chosen:
         raise ValidationError(_("振込先口座が確認済みで支払可能な分割交付がありません。"))
     batch = PaymentBatch.objects.create(
