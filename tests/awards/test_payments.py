@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from dxgrant.accounts.models import Role
@@ -324,3 +326,31 @@ def test_results_only_for_an_exported_batch(programme, finance, approver, payees
     batch = batches.prepare_batch(actor=finance, transfer_date=next_business_day())
     with pytest.raises(PermissionDenied, match="振込データを出力した後"):
         settlement.record_result(actor=finance, transfer=batch.transfers.get(), result="ok")
+
+
+# --- the command line ---
+
+
+def test_the_commands_list_batches_and_write_the_file(programme, finance, approver, payees, tmp_path):
+    _ready(programme, finance, payees, amount_yen=1_000_000)
+    batch = batches.prepare_batch(actor=finance, transfer_date=next_business_day())
+    output = tmp_path / "transfers.txt"
+    with pytest.raises(CommandError, match="承認されていない"):
+        call_command("export_transfers", "--batch", str(batch.pk), "--output", str(output))
+    assert not output.exists()
+    batches.approve_batch(actor=approver, batch=batch)
+
+    listing = StringIO()
+    call_command("payment_batches", stdout=listing)
+    row = listing.getvalue().splitlines()[1].split()
+    assert row == [str(batch.pk), "approved", batch.transfer_date.isoformat(), "1", "1,000,000"]
+
+    out = StringIO()
+    call_command("export_transfers", "--batch", str(batch.pk), "--output", str(output), stdout=out)
+    parsed = zengin.read(output.read_bytes())
+    assert parsed.trailer == zengin.Trailer(count=1, total=1_000_000)
+    assert f"{4 * 122} bytes, 1 transfers, 1,000,000 yen" in out.getvalue()  # header, data, trailer, end
+    assert PaymentBatch.objects.get(pk=batch.pk).status == BatchStatus.EXPORTED
+    assert AuditEntry.objects.get(action="awards.batch_exported").actor is None
+    with pytest.raises(CommandError, match="No payment batch"):
+        call_command("export_transfers", "--batch", "999999", "--output", str(output))
