@@ -91,6 +91,25 @@ def review_section(review: dict[str, Any], draws: dict[str, dict[str, Any]]) -> 
     ]
 
 
+def zengin_section(result: dict[str, Any]) -> list[str]:
+    """The 全銀 総合振込 export (bench/zengin.py): the pure writer and reader, no database; the
+    median of five runs."""
+    return [
+        "## Payments: the 全銀 transfer file",
+        "",
+        "`bench/zengin.py`: one 総合振込 file of 10,000 transfers (120-byte Shift_JIS records, CRLF),",
+        "written from the transfers and read back field by field; no database, the median of five runs.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| transfers | {result['transfers']:,} |",
+        f"| file size | {result['bytes']:,} bytes |",
+        f"| write (build the records, encode, check the trailer) | {result['write_ms']:.0f} ms |",
+        f"| read back and check | {result['read_ms']:.0f} ms |",
+        "",
+    ]
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dxgrant-bench-"))
     sqlite_out, pg_out = work / "sqlite.json", work / "postgresql.json"
@@ -111,6 +130,9 @@ def main() -> None:
     review_out = work / "review.json"
     subprocess.run([PYTHON, "bench/review.py", "--out", str(review_out)], check=True, cwd=ROOT)
     review = json.loads(review_out.read_text(encoding="utf-8"))
+    zengin_out = work / "zengin.json"
+    subprocess.run([PYTHON, "bench/zengin.py", "--out", str(zengin_out)], check=True, cwd=ROOT)
+    zengin = json.loads(zengin_out.read_text(encoding="utf-8"))
     lines = [
         "# Benchmarks",
         "",
@@ -150,6 +172,7 @@ def main() -> None:
         *table(sqlite),
         "",
         *review_section(review, {"PostgreSQL": postgres["draw"], "SQLite": sqlite["draw"]}),
+        *zengin_section(zengin),
     ]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")

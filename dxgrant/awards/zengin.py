@@ -81,6 +81,7 @@ __all__ = [
 ]
 
 RECORD_BYTES = 120
+_DIGITS = re.compile(r"[0-9]+")
 ENCODING = "shift_jis"
 NEWLINE = b"\r\n"
 TYPE_CODE = "21"
@@ -277,21 +278,18 @@ def _decode_record(cls: type[Any], raw: bytes, line: int) -> Any:
     values: dict[str, object] = {}
     for spec in cls.LAYOUT:
         chunk = raw[spec.start - 1 : spec.start - 1 + spec.width]
-        where = _("%(line)d行目 %(label)s") % {"line": line, "label": spec.label}
         try:
             text = chunk.decode(ENCODING)
         except UnicodeDecodeError as exc:
-            raise ZenginError(
-                _("%(where)s: Shift_JIS として読めません。") % {"where": where}, field=spec.name
-            ) from exc
+            raise _unreadable(spec, line, _("Shift_JIS として読めません。")) from exc
         if spec.kind == "fixed" and text != spec.value:
-            raise ZenginError(
-                _("%(where)s: 「%(value)s」であるべきところ「%(found)s」です。")
-                % {"where": where, "value": spec.value, "found": text},
-                field=spec.name,
+            raise _unreadable(
+                spec,
+                line,
+                _("「%(value)s」であるべきところ「%(found)s」です。") % {"value": spec.value, "found": text},
             )
-        if spec.kind in ("int", "code") and not re.fullmatch(r"[0-9]+", text):
-            raise ZenginError(_("%(where)s: 数字ではありません。") % {"where": where}, field=spec.name)
+        if spec.kind in ("int", "code") and not _DIGITS.fullmatch(text):
+            raise _unreadable(spec, line, _("数字ではありません。"))
         if spec.kind == "int":
             values[spec.name] = int(text)
         elif spec.kind == "code":
@@ -299,6 +297,11 @@ def _decode_record(cls: type[Any], raw: bytes, line: int) -> Any:
         elif spec.kind == "text":
             values[spec.name] = text.rstrip(" ")
     return cls(**values)
+
+
+def _unreadable(spec: Spec, line: int, message: str) -> ZenginError:
+    where = _("%(line)d行目 %(label)s") % {"line": line, "label": spec.label}
+    return ZenginError(f"{where}: {message}", field=spec.name)
 
 
 def build(header: Header, data: Iterable[Data]) -> TransferFile:
