@@ -118,7 +118,7 @@ def make_objects() -> dict[str, object]:
     approver = UserFactory(role=Role.FINANCE)
     round_obj = open_round(programme, "dx-payments-pages", closed=True)
     made = []
-    for amount in (1_000_000, 2_000_000, 3_000_000, 4_000_000):
+    for amount in (1_000_000, 2_000_000, 3_000_000):
         application = awarded(programme, amount_yen=amount, by=preparer, round_obj=round_obj)
         made.extend(instalments.create_instalments(application))
     return {
