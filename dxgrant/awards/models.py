@@ -118,7 +118,7 @@ class PaymentBatch(models.Model):
 
 
 class TransferResult(models.TextChoices):
-    PENDING = "", _("未登録")
+    PENDING = "", _("結果未登録")
     OK = "ok", _("振込済み")
     FAILED = "failed", _("振込不能")
 

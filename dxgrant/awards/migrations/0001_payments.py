@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('account_type', models.CharField(max_length=1, verbose_name='預金種目')),
                 ('account_number', models.CharField(max_length=7, verbose_name='口座番号')),
                 ('holder_kana', models.CharField(max_length=30, verbose_name='口座名義（カナ）')),
-                ('result', models.CharField(blank=True, choices=[('', '未登録'), ('ok', '振込済み'), ('failed', '振込不能')], default='', max_length=10, verbose_name='振込結果')),
+                ('result', models.CharField(blank=True, choices=[('', '結果未登録'), ('ok', '振込済み'), ('failed', '振込不能')], default='', max_length=10, verbose_name='振込結果')),
                 ('result_code', models.CharField(blank=True, max_length=10, verbose_name='不能事由コード')),
                 ('result_recorded_at', models.DateTimeField(blank=True, null=True)),
                 ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='awards.paymentbatch')),
