@@ -91,6 +91,25 @@ def review_section(review: dict[str, Any], draws: dict[str, dict[str, Any]]) -> 
     ]
 
 
+def zengin_section(result: dict[str, Any]) -> list[str]:
+    """The 全銀 総合振込 export (bench/zengin.py): the pure writer and reader, no database; the
+    median of five runs."""
+    return [
+        "## Payments: the 全銀 transfer file",
+        "",
+        "`bench/zengin.py`: one 総合振込 file of 10,000 transfers (120-byte Shift_JIS records, CRLF),",
+        "written from the transfers and read back field by field; no database, the median of five runs.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| transfers | {result['transfers']:,} |",
+        f"| file size | {result['bytes']:,} bytes |",
+        f"| write (build the records, encode, check the trailer) | {result['write_ms']:.0f} ms |",
+        f"| read back and check | {result['read_ms']:.0f} ms |",
+        "",
+    ]
+
+
 def notices_section(notices: dict[str, Any]) -> list[str]:
     """Issuing signed notices (bench/notices.py): one process, the job's own loop."""
     return [
@@ -134,6 +153,9 @@ def main() -> None:
     notices_out = work / "notices.json"
     subprocess.run([PYTHON, "bench/notices.py", "--out", str(notices_out)], check=True, cwd=ROOT)
     notices = json.loads(notices_out.read_text(encoding="utf-8"))
+    zengin_out = work / "zengin.json"
+    subprocess.run([PYTHON, "bench/zengin.py", "--out", str(zengin_out)], check=True, cwd=ROOT)
+    zengin = json.loads(zengin_out.read_text(encoding="utf-8"))
     lines = [
         "# Benchmarks",
         "",
@@ -174,6 +196,7 @@ def main() -> None:
         "",
         *review_section(review, {"PostgreSQL": postgres["draw"], "SQLite": sqlite["draw"]}),
         *notices_section(notices),
+        *zengin_section(zengin),
     ]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")

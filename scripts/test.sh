@@ -24,6 +24,9 @@ if [ "$mode" = all ] || [ "$mode" = --lint-only ]; then
   DXGRANT_SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
     DXGRANT_MFA_ENCRYPTION_KEYS="$($BIN/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     DXGRANT_AUDIT_KEY="check-deploy-$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" \
+    DXGRANT_TRANSFER_REQUESTER_CODE=1234567890 DXGRANT_TRANSFER_REQUESTER_NAME=CHECK DXGRANT_TRANSFER_BANK_CODE=0001 \
+    DXGRANT_TRANSFER_BANK_NAME=CHECK DXGRANT_TRANSFER_BRANCH_CODE=001 DXGRANT_TRANSFER_BRANCH_NAME=CHECK \
+    DXGRANT_TRANSFER_ACCOUNT_TYPE=1 DXGRANT_TRANSFER_ACCOUNT_NUMBER=1234567 \
     DJANGO_SETTINGS_MODULE=dxgrant.config.settings.production \
     $BIN/dxgrant check --deploy --fail-level WARNING
 fi

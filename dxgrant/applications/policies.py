@@ -84,7 +84,7 @@ def _advisor_standing(user: Visitor) -> Decision:
 
 @dataclass(frozen=True)
 class Side:
-    """Who a person is to one application: workflow.APPLICANT, ADVISOR, SECRETARIAT or None
+    """Who a person is to one application: workflow.APPLICANT, ADVISOR, SECRETARIAT, FINANCE or None
     (read-only or nobody), and for an advisor whether their firm lets them act."""
 
     kind: str | None
@@ -106,6 +106,8 @@ def side_of(user: Visitor, application: Application) -> Side:
         return Side(workflow.ADVISOR, _advisor_standing(user))
     if _role(user) == Role.SECRETARIAT:
         return Side(workflow.SECRETARIAT)
+    if _role(user) == Role.FINANCE:
+        return Side(workflow.FINANCE)
     return Side(None)
 
 

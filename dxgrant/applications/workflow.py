@@ -64,6 +64,8 @@ EDITABLE = frozenset({DRAFTING, RETURNED})
 APPLICANT = "applicant"
 ADVISOR = "advisor"
 SECRETARIAT = "secretariat"
+# The association's finance staff: they pay (awards/services/payments.py).
+FINANCE = "finance"
 SYSTEM = "system"
 
 # Guards (guards.py evaluates each by name).
@@ -129,7 +131,7 @@ LIFECYCLE = Lifecycle.of(
         transition("reject", {IN_REVIEW}, REJECTED, {SECRETARIAT}, _("不採択")),
         transition("notify", {AWARDED}, NOTIFIED, {SECRETARIAT}, _("交付通知")),
         transition("accept", {NOTIFIED}, ACCEPTED, {APPLICANT}, _("受諾")),
-        transition("pay", {ACCEPTED}, PAID, {SECRETARIAT}, _("交付")),
+        transition("pay", {ACCEPTED}, PAID, {SECRETARIAT, FINANCE}, _("交付")),
         transition("start_reporting", {PAID}, REPORTING, {SECRETARIAT, SYSTEM}, _("実績報告へ")),
         transition("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
         # Support ended before submission: the unsubmitted application closes with it.

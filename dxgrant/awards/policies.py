@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import Visitor
 from dxgrant.accounts.policies import can_act_as_secretariat, can_read_as_staff
+from dxgrant.accounts.roles import Role
 from dxgrant.core.decisions import Decision
 from dxgrant.decisions.models import RoundDecision
+
+from .models import BatchStatus, PaymentBatch
 
 # --- notices ---
 
@@ -32,3 +36,55 @@ def can_cancel_notice(user: Visitor) -> Decision:
 
 
 # --- end notices ---
+
+
+# --- payments ---
+
+
+def is_finance(user: Visitor) -> bool:
+    return bool(user.is_authenticated and getattr(user, "role", None) == Role.FINANCE)
+
+
+def can_act_as_finance(user: Visitor) -> Decision:
+    """Payment batches, the transfer file and the bank's results: the association's finance staff."""
+    if is_finance(user):
+        return Decision.allow()
+    return Decision.deny(_("この画面は経理担当者のみが利用できます。"))
+
+
+def batches_visible_to(user: Visitor) -> QuerySet[PaymentBatch]:
+    if is_finance(user):
+        return PaymentBatch.objects.all()
+    return PaymentBatch.objects.none()
+
+
+def can_approve_batch(user: Visitor, batch: PaymentBatch) -> Decision:
+    """Four eyes: a finance person other than the one who prepared the batch, while it waits."""
+    finance = can_act_as_finance(user)
+    if not finance:
+        return finance
+    if batch.status != BatchStatus.PREPARED:
+        return Decision.deny(_("この支払バッチは承認待ちではありません。"))
+    if batch.prepared_by_id == user.pk:
+        return Decision.deny(
+            _("支払バッチを作成した本人は承認できません。別の経理担当者が承認してください。")
+        )
+    return Decision.allow()
+
+
+def can_export_batch(user: Visitor, batch: PaymentBatch) -> Decision:
+    finance = can_act_as_finance(user)
+    if not finance:
+        return finance
+    if batch.status == BatchStatus.PREPARED:
+        return Decision.deny(_("承認されていない支払バッチの振込データは出力できません。"))
+    return Decision.allow()
+
+
+def can_record_results(user: Visitor, batch: PaymentBatch) -> Decision:
+    finance = can_act_as_finance(user)
+    if not finance:
+        return finance
+    if batch.status != BatchStatus.EXPORTED:
+        return Decision.deny(_("振込結果は、振込データを出力した後、確定するまで登録できます。"))
+    return Decision.allow()

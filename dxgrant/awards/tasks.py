@@ -1,6 +1,6 @@
-"""Emails about notices, sent the one house way (core.notify): a service enqueues the task on
-commit with ids; the task claims the notice's `emailed_at` and sends in one transaction. The
-email carries a link to the notice's page, never the PDF. Tasks read models, never services."""
+"""Emails about notices and payments, sent the one house way (core.notify): a service enqueues the
+task on commit with ids; the task claims a column (`emailed_at`, `paid_emailed_at`) and sends in one
+transaction. Emails carry a link to the page, never the PDF. Tasks read models, never services."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dxgrant.accounts.models import User
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
-from .models import Notice, NoticeStatus
+from .models import Instalment, InstalmentStatus, Notice, NoticeStatus
 
 
 def _people(notice: Notice) -> list[User]:
@@ -45,5 +45,34 @@ def send_notice_issued(notice_id: int) -> None:
             actor=None,
             action="awards.notice_emailed",
             obj=notice,
+            changes={"recipients": [u.email for u in recipients]},
+        )
+
+
+# --- payments ---
+
+
+@task()
+def send_instalment_paid(instalment_id: int) -> None:
+    """Tell the applicant's people an instalment was transferred (amount, date), once."""
+    with transaction.atomic():
+        instalment = (
+            Instalment.objects.select_related("application__engagement")
+            .filter(pk=instalment_id, status=InstalmentStatus.PAID)
+            .first()
+        )
+        if instalment is None or not notify.claim(Instalment, instalment.pk, "paid_emailed_at"):
+            return
+        application = instalment.application
+        people = [m.user for m in application.engagement.members.select_related("user") if m.user.is_active]
+        recipients = list({p.pk: p for p in people}.values())
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
+        for user in recipients:
+            context = {"application": application, "instalment": instalment, "link": link, "user": user}
+            notify.send_email("awards/email/instalment_paid", context, to=user)
+        audit_record(
+            actor=None,
+            action="awards.instalment_paid_notified",
+            obj=instalment,
             changes={"recipients": [u.email for u in recipients]},
         )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/", include("dxgrant.applications.urls")),
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
+    path("staff/awards/payments/", include("dxgrant.awards.payment_urls")),
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),

@@ -5,6 +5,7 @@ from . import (
     applications,
     applications_plan,
     awards_notices,
+    awards_payments,
     decisions,
     firm,
     public,
@@ -27,6 +28,7 @@ _MODULES = [
     review,
     decisions,
     awards_notices,
+    awards_payments,
 ]
 
 PAGES: dict[str, Page] = {}

@@ -217,6 +217,48 @@ DXGRANT_AUDIT_CHECKPOINT_FILE = os.environ.get(
 )
 DXGRANT_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DXGRANT_AUDIT_CHECKPOINT_EVERY", "100"))
 
+# The association's own account: the operator (依頼人) of every 全銀 transfer file
+# (awards/zengin.py). Required in production; development, `make run` and tests fill the demo values
+# below where the environment gives none.
+DXGRANT_TRANSFER_REQUESTER_CODE = os.environ.get(
+    "DXGRANT_TRANSFER_REQUESTER_CODE", ""
+)  # 依頼人コード, 10 digits
+DXGRANT_TRANSFER_REQUESTER_NAME = os.environ.get("DXGRANT_TRANSFER_REQUESTER_NAME", "")  # 依頼人名, 全銀 kana
+DXGRANT_TRANSFER_BANK_CODE = os.environ.get("DXGRANT_TRANSFER_BANK_CODE", "")  # 4 digits
+DXGRANT_TRANSFER_BANK_NAME = os.environ.get("DXGRANT_TRANSFER_BANK_NAME", "")  # 全銀 kana
+DXGRANT_TRANSFER_BRANCH_CODE = os.environ.get("DXGRANT_TRANSFER_BRANCH_CODE", "")  # 3 digits
+DXGRANT_TRANSFER_BRANCH_NAME = os.environ.get("DXGRANT_TRANSFER_BRANCH_NAME", "")  # 全銀 kana
+DXGRANT_TRANSFER_ACCOUNT_TYPE = os.environ.get(
+    "DXGRANT_TRANSFER_ACCOUNT_TYPE", ""
+)  # 1 普通, 2 当座, 9 その他
+DXGRANT_TRANSFER_ACCOUNT_NUMBER = os.environ.get("DXGRANT_TRANSFER_ACCOUNT_NUMBER", "")  # 7 digits
+TRANSFER_SETTING_NAMES = (
+    "DXGRANT_TRANSFER_REQUESTER_CODE",
+    "DXGRANT_TRANSFER_REQUESTER_NAME",
+    "DXGRANT_TRANSFER_BANK_CODE",
+    "DXGRANT_TRANSFER_BANK_NAME",
+    "DXGRANT_TRANSFER_BRANCH_CODE",
+    "DXGRANT_TRANSFER_BRANCH_NAME",
+    "DXGRANT_TRANSFER_ACCOUNT_TYPE",
+    "DXGRANT_TRANSFER_ACCOUNT_NUMBER",
+)
+DEMO_TRANSFER_SETTINGS = {
+    "DXGRANT_TRANSFER_REQUESTER_CODE": "1234567890",
+    "DXGRANT_TRANSFER_REQUESTER_NAME": "ｼﾔ)DXｽｲｼﾝｷﾖｳｶｲ",
+    "DXGRANT_TRANSFER_BANK_CODE": "0001",
+    "DXGRANT_TRANSFER_BANK_NAME": "ﾐｽﾞﾎ",
+    "DXGRANT_TRANSFER_BRANCH_CODE": "001",
+    "DXGRANT_TRANSFER_BRANCH_NAME": "ﾄｳｷﾖｳｴｲｷﾞﾖｳﾌﾞ",
+    "DXGRANT_TRANSFER_ACCOUNT_TYPE": "1",
+    "DXGRANT_TRANSFER_ACCOUNT_NUMBER": "1234567",
+}
+
+
+def demo_transfer_settings() -> dict[str, str]:
+    """The demo operator account, for each transfer setting the environment leaves empty."""
+    return {name: value for name, value in DEMO_TRANSFER_SETTINGS.items() if not os.environ.get(name)}
+
+
 # Uploads: a request declaring more than this is refused before its body is read
 # (core/uploads.RequestSizeLimitMiddleware). The largest file a round allows (`max_upload_mb`,
 # 10 MB in the programme file) plus the form around it must fit.

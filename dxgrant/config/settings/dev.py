@@ -1,7 +1,14 @@
 """Local development: what `make run` uses. Demo data allowed, mail printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import DXGRANT_AUDIT_KEY, DXGRANT_MFA_ENCRYPTION_KEYS, INSTALLED_APPS, SECRET_KEY, env_bool
+from .base import (
+    DXGRANT_AUDIT_KEY,
+    DXGRANT_MFA_ENCRYPTION_KEYS,
+    INSTALLED_APPS,
+    SECRET_KEY,
+    demo_transfer_settings,
+    env_bool,
+)
 
 DEBUG = env_bool("DXGRANT_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production-0123456789"
@@ -15,3 +22,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The demo operator account for 全銀 transfer files where the environment gives none.
+globals().update(demo_transfer_settings())

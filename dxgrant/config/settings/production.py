@@ -3,7 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DXGRANT_AUDIT_KEY, DXGRANT_MFA_ENCRYPTION_KEYS, MIDDLEWARE, SECRET_KEY, env_bool, env_list
+from .base import (
+    DXGRANT_AUDIT_KEY,
+    DXGRANT_MFA_ENCRYPTION_KEYS,
+    MIDDLEWARE,
+    SECRET_KEY,
+    TRANSFER_SETTING_NAMES,
+    env_bool,
+    env_list,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DXGRANT_SECRET_KEY must be set in production.")
@@ -14,6 +22,12 @@ if not DXGRANT_MFA_ENCRYPTION_KEYS:
 if len(DXGRANT_AUDIT_KEY) < 32:
     raise ImproperlyConfigured(
         "DXGRANT_AUDIT_KEY (at least 32 characters, kept outside the database) must be set in production."
+    )
+_missing_transfer = [name for name in TRANSFER_SETTING_NAMES if not globals()[name]]
+if _missing_transfer:
+    raise ImproperlyConfigured(
+        "The association's transfer account must be set in production (全銀 files): "
+        + ", ".join(_missing_transfer)
     )
 DEBUG = False
 DXGRANT_DEMO_ENABLED = False

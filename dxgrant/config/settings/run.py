@@ -5,7 +5,14 @@ error pages, never Django's debug page. Development with the debug page and auto
 `make dev` (settings.dev)."""
 
 from .base import *  # noqa: F403
-from .base import DXGRANT_AUDIT_KEY, DXGRANT_MFA_ENCRYPTION_KEYS, INSTALLED_APPS, MIDDLEWARE, SECRET_KEY
+from .base import (
+    DXGRANT_AUDIT_KEY,
+    DXGRANT_MFA_ENCRYPTION_KEYS,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    SECRET_KEY,
+    demo_transfer_settings,
+)
 
 DEBUG = False
 # scripts/run.sh keeps this machine's own keys in var/ so that sessions, authenticators and the
@@ -26,3 +33,5 @@ CACHES = {
         "LOCATION": "dxgrant_cache",
     }
 }
+# The demo operator account for 全銀 transfer files where the environment gives none.
+globals().update(demo_transfer_settings())
