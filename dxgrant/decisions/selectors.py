@@ -253,7 +253,13 @@ def application_figures(round_obj: Round, pk: int) -> ApplicationFigures:
         .order_by("assignment__reviewer_id")
     )
     if rules.review.standardise:
-        scored = submitted_scores(round_obj)
+        # The same pool as the committee's: applications with the round's number of scores (a
+        # reviewer's partly reviewed ones would move their mean), and this one whatever its count.
+        scored = {
+            app: rows
+            for app, rows in submitted_scores(round_obj).items()
+            if app == pk or len(rows) >= rules.review.reviewers_per_application
+        }
     else:
         scored = {pk: [(s.assignment.reviewer_id, {k: int(v) for k, v in s.scores.items()}) for s in scores]}
     eligible = int(application.eligible or 0)

@@ -125,3 +125,25 @@ def test_the_aggregation_page_stays_flat_when_the_round_standardises(
         )
     large, _ = count(client, url)
     assert small == large
+
+
+def test_the_aggregation_page_standardises_against_the_committees_pool(
+    committee_round, client_for, programme, secretariat
+):
+    """Mid-review, an application scored by one reviewer of three is not in the committee's
+    ranking; it must not move that reviewer's mean on the aggregation page either, or the two
+    pages would show different standardised totals for the same application."""
+    round_obj, apps = committee_round
+    standardise(round_obj)
+    people = reviewers(3)
+    reviewed(
+        programme,
+        round_obj,
+        eligible_yen=3_000_000,
+        scores=[all_at(round_obj, 1)],
+        people=people[:1],
+        secretariat=secretariat,
+    )
+    committee = {row.application_id: row.aggregate.score for row in selectors.Committee(round_obj).rows}
+    page = selectors.application_figures(round_obj, apps["A"].pk).aggregate
+    assert page is not None and page.score == committee[apps["A"].pk]
