@@ -96,3 +96,33 @@ class PayeeAccount(models.Model):
     @property
     def acknowledged(self) -> bool:
         return not self.needs_acknowledgement or self.acknowledged_at is not None
+
+
+class Acceptance(models.Model):
+    """The applicant accepted the conditions of the grant (交付条件の受諾), once, after a code from
+    their authenticator app: the conditions as they read them, and the last day they had."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="acceptance"
+    )
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField()
+    notified_on = models.DateField()
+    last_day = models.DateField()
+    # The round's conditions (round.rules.awards.conditions) as shown, ja and en.
+    conditions = models.JSONField()
+    step_up = models.OneToOneField(
+        "accounts.StepUpAttempt", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("交付条件の受諾")
+        verbose_name_plural = _("交付条件の受諾")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("notified_on")), name="acceptance_period_sane"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"acceptance of {self.application_id}"
