@@ -4,13 +4,14 @@ submission (accounts.services.step_up: five wrong codes in ten minutes stop the 
 refused code in the audit log against the application.
 
 The page checks the code first (`verify_code`, its own transaction, so a refused code stays on
-record) and hands the accepted attempt to the act, which refuses without a fresh one of the
+record; the refusal is returned, not raised) and hands the accepted attempt to the act, which refuses without a fresh one of the
 person's own for that purpose (`require_fresh`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,19 +27,26 @@ from dxgrant.integrity.services import audit_record
 FRESH_FOR = dt.timedelta(minutes=5)
 
 
-class CodeRefused(ValidationError):
-    """The code was not accepted; the message says why (tries left, or until when stopped)."""
+@dataclass(frozen=True)
+class CodeCheck:
+    """The accepted attempt, or the refusal for the person (tries left, or until when stopped)."""
+
+    attempt: StepUpAttempt | None
+    refusal: str = ""
+
+    def __bool__(self) -> bool:
+        return not self.refusal
 
 
 @transaction.atomic
 def verify_code(
     *, user: User, code: str, application: Application, purpose: str, ip_address: str | None = None
-) -> StepUpAttempt:
-    """Check `user`'s code for `purpose` (accounts.models.StepUpPurpose). Returns the accepted
-    attempt, or raises CodeRefused (a ValidationError on the field "code")."""
+) -> CodeCheck:
+    """Check `user`'s code for `purpose` (accounts.models.StepUpPurpose). A refusal is returned,
+    not raised, so that the attempt and its audit entry are kept (the limit counts them)."""
     result = step_up.check_code(user=user, code=code, purpose=purpose, ip_address=ip_address)
     if result.ok and result.attempt is not None:
-        return result.attempt
+        return CodeCheck(result.attempt)
     if result.attempt is not None:
         audit_record(
             actor=user,
@@ -46,7 +54,7 @@ def verify_code(
             obj=application,
             changes={"outcome": result.outcome, "ip": ip_address or ""},
         )
-    raise CodeRefused({"code": result.refusal})
+    return CodeCheck(result.attempt, result.refusal)
 
 
 def require_fresh(attempt: StepUpAttempt | None, *, actor: User, purpose: str) -> None:
