@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 
 import jaconv
-
 from zengin_code import Bank as _ZenginBank  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = [
