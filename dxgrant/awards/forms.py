@@ -23,7 +23,7 @@ _LEADING_CODE = {4: re.compile(r"^([0-9]{4})(?:\s|$)"), 3: re.compile(r"^([0-9]{
 CANDIDATES_SHOWN = 5
 
 
-def _code_typed(text: str, digits: int) -> str | None:
+def code_typed(text: str, digits: int) -> str | None:
     """A code typed alone, or first as the suggestion list fills it in ("0001 みずほ")."""
     match = _LEADING_CODE[digits].match(unicodedata.normalize("NFKC", text).strip())
     return match.group(1) if match else None
@@ -89,7 +89,7 @@ class AccountForm(forms.Form):
 
     def clean_bank(self) -> str:
         text = self.cleaned_data["bank"]
-        code = _code_typed(text, 4)
+        code = code_typed(text, 4)
         if code is not None:
             if banks.get_bank(code) is None:
                 raise forms.ValidationError(
@@ -103,7 +103,7 @@ class AccountForm(forms.Form):
         bank = cleaned.get("bank")
         text = cleaned.get("branch")
         if bank and text:
-            code = _code_typed(text, 3)
+            code = code_typed(text, 3)
             try:
                 if code is not None:
                     if banks.get_branch(bank, code) is None:

@@ -21,7 +21,7 @@ from dxgrant.integrity.middleware import client_ip
 from dxgrant.japan import banks
 
 from .. import policies, selectors
-from ..forms import ApplicantAccountForm
+from ..forms import ApplicantAccountForm, code_typed
 from ..models import PayeeAccount
 from ..services import codes, payee
 
@@ -112,13 +112,13 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
     bank_text = request.GET.get("bank", "")
     options: list[tuple[str, str]] = []
     if request.GET.get("for") == "branch":
-        found = banks.search_banks(bank_text, limit=1)
-        if found:
+        code = code_typed(bank_text, 4)
+        found = [code] if code else [b.code for b in banks.search_banks(bank_text, limit=1)]
+        if found and banks.get_bank(found[0]) is not None:
+            branch_text = request.GET.get("branch", "")
             options = [
                 (f"{b.code} {b.name}", b.kana)
-                for b in banks.search_branches(
-                    found[0].code, request.GET.get("branch", ""), limit=SUGGESTIONS
-                )
+                for b in banks.search_branches(found[0], branch_text, limit=SUGGESTIONS)
             ]
     else:
         options = [(f"{b.code} {b.name}", b.kana) for b in banks.search_banks(bank_text, limit=SUGGESTIONS)]
