@@ -4,6 +4,7 @@ from . import (
     advisors,
     applications,
     applications_plan,
+    awards_payee,
     decisions,
     firm,
     public,
@@ -25,6 +26,7 @@ _MODULES = [
     screening,
     review,
     decisions,
+    awards_payee,
 ]
 
 PAGES: dict[str, Page] = {}
