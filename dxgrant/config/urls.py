@@ -17,7 +17,7 @@ urlpatterns = [
     path("firm/", include("dxgrant.advisors.team_urls")),
     path("support/", include("dxgrant.support.urls")),
     path("applications/", include("dxgrant.applications.urls")),
-    path("", include("dxgrant.awards.urls")),  # payee: /applications/<pk>/{acceptance,payee}/, /staff/awards/payee/
+    path("", include("dxgrant.awards.urls")),  # payee: acceptance and payee account pages
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
     path("", include("dxgrant.decisions.public_urls")),
