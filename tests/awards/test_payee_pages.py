@@ -4,6 +4,8 @@ it and a forged POST of theirs is refused; the secretariat's override and acknow
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dxgrant.accounts.models import StepUpAttempt, StepUpOutcome
 from dxgrant.applications import workflow
@@ -11,6 +13,7 @@ from dxgrant.applications.models import Application
 from dxgrant.awards import selectors
 from dxgrant.awards.models import PayeeAccount
 from tests.factories.accounts import signed_in, totp_now
+from tests.pages.awards_payee import make_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +148,17 @@ def test_the_application_page_links_to_the_steps(awarded):
     page = signed_in(awarded.applicant).get(f"/applications/{awarded.application.pk}/")
     assert f"/applications/{awarded.application.pk}/payee/" in page.text
     assert "交付条件を確認して受諾する" in page.text
+
+
+def test_the_list_of_changes_stays_flat(awarded, programme):
+    """One query for the rows however many changes wait (application, round and author joined)."""
+    staff = signed_in(awarded.secretariat)
+    staff.get("/staff/awards/payee/changes/")
+    make_objects()
+    with CaptureQueriesContext(connection) as one:
+        assert staff.get("/staff/awards/payee/changes/").text.count("7654321") == 1
+    make_objects()
+    make_objects()
+    with CaptureQueriesContext(connection) as three:
+        assert staff.get("/staff/awards/payee/changes/").text.count("7654321") == 3
+    assert len(one.captured_queries) == len(three.captured_queries)
