@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from dxgrant.accounts.models import StepUpAttempt, StepUpOutcome, StepUpPurpose
+from dxgrant.accounts.models import STEP_UP_ATTEMPT_LIMIT, StepUpAttempt, StepUpOutcome, StepUpPurpose
 from dxgrant.applications import workflow
 from dxgrant.awards import selectors
 from dxgrant.awards.models import Acceptance
@@ -136,3 +137,28 @@ def test_twice_is_refused(awarded):
     with pytest.raises(ValidationError, match="すでに受諾"):
         acceptance.accept_conditions(application=app, actor=applicant, step_up=code)
     assert Acceptance.objects.count() == 1
+
+
+def test_five_wrong_codes_stop_the_tries_and_the_applicant_is_told_once(
+    awarded, django_capture_on_commit_callbacks
+):
+    app, applicant = awarded.application, awarded.applicant
+    mail.outbox.clear()
+    for _ in range(STEP_UP_ATTEMPT_LIMIT + 1):
+        with django_capture_on_commit_callbacks(execute=True):
+            check = codes.verify_code(
+                user=applicant, code="000000", application=app, purpose=StepUpPurpose.ACCEPTANCE
+            )
+        assert not check
+    assert "受け付けません" in check.refusal
+    held = codes.verify_code(
+        user=applicant, code=totp_now(applicant), application=app, purpose=StepUpPurpose.ACCEPTANCE
+    )
+    assert not held and "受け付けません" in held.refusal
+    told = [m for m in mail.outbox if applicant.email in m.to]
+    assert len(told) == 1, [m.subject for m in mail.outbox]
+    assert "交付条件の受諾" in told[0].subject and f"/applications/{app.pk}/acceptance/" in told[0].body
+    assert (
+        AuditEntry.objects.filter(action="awards.acceptance_code_refused").count()
+        == STEP_UP_ATTEMPT_LIMIT + 2
+    )

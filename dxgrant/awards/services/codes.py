@@ -1,7 +1,7 @@
 """The applicant's step-up for the acts of the award (acceptance, a change of account after
 acceptance): a current code from their authenticator app, checked exactly as for the final
-submission (accounts.services.step_up: five wrong codes in ten minutes stop the tries), each
-refused code in the audit log against the application.
+submission (accounts.services.step_up: five wrong codes in ten minutes stop the tries, and the person is
+emailed when that happens), each refused code in the audit log against the application.
 
 The page checks the code first (`verify_code`, its own transaction, so a refused code stays on
 record; the refusal is returned, not raised) and hands the accepted attempt to the act, which refuses without a fresh one of the
@@ -21,7 +21,10 @@ from django.utils.translation import gettext as _
 from dxgrant.accounts.models import StepUpAttempt, StepUpOutcome, User
 from dxgrant.accounts.services import step_up
 from dxgrant.applications.models import Application
+from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.integrity.services import audit_record
+
+from .. import tasks
 
 # An accepted code confirms an act submitted within this time.
 FRESH_FOR = dt.timedelta(minutes=5)
@@ -54,6 +57,8 @@ def verify_code(
             obj=application,
             changes={"outcome": result.outcome, "ip": ip_address or ""},
         )
+        if result.locked_now:
+            enqueue_on_commit(tasks.send_code_locked, application.pk, result.attempt.pk)
     return CodeCheck(result.attempt, result.refusal)
 
 
