@@ -60,7 +60,7 @@ def account_number(text: str) -> str:
 
 def holder_kana(text: str) -> str:
     """The holder's name as a transfer file carries it: Zengin half-width kana (hiragana and
-    full-width katakana accepted), spaces collapsed. ValueError naming the character that has no
+    full-width katakana accepted), spaces collapsed, a legal form abbreviated as banks do. ValueError naming the character that has no
     Zengin form, or when the name is longer than a transfer record holds."""
     compact = " ".join(text.split())
     if not compact:
@@ -74,6 +74,11 @@ def holder_kana(text: str) -> str:
             % {"char": bad}
         ) from None
     converted = " ".join(converted.split())
+    # A legal form spelled out or in full brackets is written as banks write it: ｶﾌﾞｼｷｶﾞｲｼﾔ
+    # ﾔﾏﾀﾞ and (ｶ)ﾔﾏﾀﾞ become ｶ)ﾔﾏﾀﾞ (spaces dropped then, as in a bank's registered name).
+    abbreviated = payee_key(converted)
+    if abbreviated != converted.replace(" ", ""):
+        converted = abbreviated
     if len(converted) > HOLDER_MAX:
         raise ValueError(
             _("口座名義は半角%(max)s文字までです。法人格は通帳のとおり「ｶ)」のような略称で入力してください。")

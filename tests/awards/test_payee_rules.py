@@ -38,7 +38,10 @@ def test_account_number_refused(typed):
         ("カ）ヤマダセイサクショ", "ｶ)ﾔﾏﾀﾞｾｲｻｸｼﾖ"),
         ("か）やまだせいさくしょ", "ｶ)ﾔﾏﾀﾞｾｲｻｸｼﾖ"),
         ("  ヤマダ　　タロウ ", "ﾔﾏﾀﾞ ﾀﾛｳ"),
-        ("ガッコウホウジン　ヤマダガクエン", "ｶﾞﾂｺｳﾎｳｼﾞﾝ ﾔﾏﾀﾞｶﾞｸｴﾝ"),
+        ("ガッコウホウジン　ヤマダガクエン", "ｶﾞｸ)ﾔﾏﾀﾞｶﾞｸｴﾝ"),
+        ("かぶしきがいしゃ やまだせいさくしょ", "ｶ)ﾔﾏﾀﾞｾｲｻｸｼﾖ"),
+        ("ヤマダセイサクショ　カブシキガイシャ", "ﾔﾏﾀﾞｾｲｻｸｼﾖ(ｶ"),
+        ("(カ)ヤマダセイサクショ", "ｶ)ﾔﾏﾀﾞｾｲｻｸｼﾖ"),
     ],
 )
 def test_holder_normalised_to_zengin(typed, stored):
@@ -51,8 +54,9 @@ def test_holder_with_kanji_is_refused_naming_the_character():
 
 
 def test_holder_longer_than_a_transfer_record_is_refused():
+    assert payee_rules.holder_kana("カブシキガイシャ" + "ア" * 28) == "ｶ)" + "ｱ" * 28
     with pytest.raises(ValueError, match="30"):
-        payee_rules.holder_kana("カブシキガイシャ" + "ア" * 25)
+        payee_rules.holder_kana("カブシキガイシャ" + "ア" * 29)
 
 
 @pytest.mark.parametrize(
