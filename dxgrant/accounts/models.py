@@ -101,6 +101,8 @@ class StepUpPurpose(models.TextChoices):
     """The acts confirmed with a code from the person's authenticator app."""
 
     SUBMISSION = "submission", _("申請の提出")
+    ACCEPTANCE = "acceptance", _("交付条件の受諾")
+    PAYEE_CHANGE = "payee_change", _("振込先口座の変更")
 
 
 class StepUpOutcome(models.TextChoices):

@@ -8,7 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django_tasks import task
 
-from dxgrant.accounts.models import User
+from dxgrant.accounts.models import (
+    STEP_UP_ATTEMPT_LIMIT,
+    STEP_UP_ATTEMPT_WINDOW,
+    StepUpAttempt,
+    StepUpPurpose,
+    User,
+)
+from dxgrant.applications.models import Application
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
@@ -76,3 +83,28 @@ def send_instalment_paid(instalment_id: int) -> None:
             obj=instalment,
             changes={"recipients": [u.email for u in recipients]},
         )
+
+
+@task()
+def send_code_locked(application_id: int, attempt_id: int) -> None:
+    """Tell the person whose codes for accepting the conditions or changing the account were
+    refused too often that tries are stopped for ten minutes (someone else may be guessing), as
+    the final submission does. Claims StepUpAttempt.lock_notified_at."""
+    with transaction.atomic():
+        attempt = StepUpAttempt.objects.select_related("user").filter(pk=attempt_id).first()
+        application = Application.objects.filter(pk=application_id).first()
+        if attempt is None or application is None:
+            return
+        if not notify.claim(StepUpAttempt, attempt.pk, "lock_notified_at"):
+            return
+        page = "payee:accept" if attempt.purpose == StepUpPurpose.ACCEPTANCE else "payee:account"
+        context = {
+            "application": application,
+            "attempt": attempt,
+            "acceptance": attempt.purpose == StepUpPurpose.ACCEPTANCE,
+            "user": attempt.user,
+            "limit": STEP_UP_ATTEMPT_LIMIT,
+            "minutes": int(STEP_UP_ATTEMPT_WINDOW.total_seconds() // 60),
+            "link": notify.site_url(reverse(page, args=[application.pk])),
+        }
+        notify.send_email("awards/email/code_locked", context, to=attempt.user)

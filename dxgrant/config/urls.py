@@ -18,6 +18,7 @@ urlpatterns = [
     path("support/", include("dxgrant.support.urls")),
     path("", include("dxgrant.awards.notice_urls")),
     path("applications/", include("dxgrant.applications.urls")),
+    path("", include("dxgrant.awards.urls")),  # payee: acceptance and payee account pages
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
     path("staff/awards/payments/", include("dxgrant.awards.payment_urls")),

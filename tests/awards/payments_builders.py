@@ -1,19 +1,18 @@
-"""Accepted awards with instalments, and the minimal payee fixture the payment tests use until
-the payee account (awards.PayeeAccount) is wired into `batches._payee_snapshot`."""
+"""Accepted awards with instalments, and their payee accounts (real `awards.PayeeAccount` rows,
+which payments read through `batches._payee_snapshots`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
 
-from dxgrant.accounts.models import User
+from dxgrant.accounts.models import Role, User
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
-from dxgrant.awards.models import Instalment
+from dxgrant.awards.models import Instalment, PayeeAccount
 from dxgrant.awards.services import batches, instalments
 from dxgrant.decisions.models import Decision, Meeting, RoundDecision
 from dxgrant.japan.business_days import add_business_days
@@ -23,26 +22,35 @@ from tests.factories.rounds import open_round
 
 _ranks = itertools.count(1)
 
-# application pk → the payee account the payment tests pretend is confirmed.
-PAYEES: dict[int, batches.PayeeSnapshot] = {}
+
+class Payees(dict[int, batches.PayeeSnapshot]):
+    """`payees[application_pk] = payee(...)` registers that account as the application's current
+    payee account, as the applicant's page would leave it (the holder matching): a real row,
+    read by payments as any other. A second assignment replaces the account."""
+
+    def __init__(self, by: User) -> None:
+        super().__init__()
+        self.by = by
+
+    def __setitem__(self, application_pk: int, snapshot: batches.PayeeSnapshot) -> None:
+        PayeeAccount.objects.filter(application_id=application_pk, is_current=True).update(
+            is_current=False, replaced_at=timezone.now()
+        )
+        PayeeAccount.objects.create(
+            application_id=application_pk,
+            bank_code=snapshot.bank_code,
+            branch_code=snapshot.branch_code,
+            account_type=snapshot.account_type,
+            account_number=snapshot.account_number,
+            holder_kana=snapshot.holder_kana,
+            created_by=self.by,
+        )
+        super().__setitem__(application_pk, snapshot)
 
 
 @pytest.fixture
-def payees(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, batches.PayeeSnapshot]]:
-    """Route `_payee_snapshots` to PAYEES for the test (the one function the lead wires): one
-    query for the whole list, as the real one will make."""
-
-    def snapshots(application_ids):
-        return {
-            pk: PAYEES[pk]
-            for pk in Application.objects.filter(pk__in=application_ids).values_list("pk", flat=True)
-            if pk in PAYEES
-        }
-
-    PAYEES.clear()
-    monkeypatch.setattr(batches, "_payee_snapshots", snapshots)
-    yield PAYEES
-    PAYEES.clear()
+def payees(make_user) -> Payees:
+    return Payees(make_user(Role.APPLICANT))
 
 
 def payee(holder: str = "ｶ)ﾃｽﾄｾｲｻｸｼﾖ", **change: str) -> batches.PayeeSnapshot:
@@ -56,18 +64,9 @@ def payee(holder: str = "ｶ)ﾃｽﾄｾｲｻｸｼﾖ", **change: str) -> bat
     return batches.PayeeSnapshot(**(values | change))
 
 
-def awarded(
-    programme: Programme,
-    *,
-    amount_yen: int,
-    by: User,
-    round_obj: Round | None = None,
-    status: str = workflow.ACCEPTED,
-    company_name: str | None = None,
-) -> Application:
-    """An application with an awarded decision of `amount_yen`, in `status` (accepted)."""
-    round_obj = round_obj or open_round(programme)
-    application = make_application(programme, round_obj=round_obj, status=status, company_name=company_name)
+def award_decision(application: Application, *, amount_yen: int, by: User) -> Decision:
+    """The application's awarded decision of `amount_yen`, in its round's (published) decision."""
+    round_obj = application.round
     round_decision = RoundDecision.objects.filter(round=round_obj).first()
     if round_decision is None:
         meeting = Meeting.objects.create(
@@ -83,7 +82,7 @@ def awarded(
             published_by=by,
             published_at=timezone.now(),
         )
-    Decision.objects.create(
+    return Decision.objects.create(
         round_decision=round_decision,
         application=application,
         rank=next(_ranks),
@@ -96,6 +95,21 @@ def awarded(
         sheet={},
         meeting=round_decision.meeting,
     )
+
+
+def awarded(
+    programme: Programme,
+    *,
+    amount_yen: int,
+    by: User,
+    round_obj: Round | None = None,
+    status: str = workflow.ACCEPTED,
+    company_name: str | None = None,
+) -> Application:
+    """An application with an awarded decision of `amount_yen`, in `status` (accepted)."""
+    round_obj = round_obj or open_round(programme)
+    application = make_application(programme, round_obj=round_obj, status=status, company_name=company_name)
+    award_decision(application, amount_yen=amount_yen, by=by)
     return application
 
 

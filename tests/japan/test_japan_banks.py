@@ -77,3 +77,27 @@ def test_lookup_consistency(bank_code: str, branch_code: str) -> None:
         assert (branch.bank_code, branch.code) == (bank_code, branch_code)
         assert branch.name
         assert banks.branch_name(bank_code, branch_code) == branch.name
+
+
+# --- name search (the payee account page) ---
+
+
+@pytest.mark.parametrize("typed", ["みずほ", "ミズホ", "ﾐｽﾞﾎ", "0001", "０００１"])
+def test_search_banks_by_name_reading_or_code(typed):
+    assert banks.search_banks(typed)[0].code == "0001"
+
+
+def test_search_banks_best_first_and_limited():
+    found = banks.search_banks("静岡", limit=3)
+    assert [b.code for b in found][0] == "0149" and len(found) == 3
+    assert banks.search_banks("") == [] and banks.search_banks("存在しない銀行名") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("東京営業部", "001"), ("とうきょう", "001"), ("001", "001"), ("しんじゅく", "240")]
+)
+def test_search_branches(typed, code):
+    found = banks.search_branches("0001", typed)
+    # しんじゅく: small kana are compared large, as zengin-code writes them (しんじゆく).
+    assert found[0].code == code
+    assert banks.search_branches("9999", "東京") == []

@@ -5,6 +5,7 @@ from . import (
     applications,
     applications_plan,
     awards_notices,
+    awards_payee,
     awards_payments,
     decisions,
     firm,
@@ -29,6 +30,7 @@ _MODULES = [
     decisions,
     awards_notices,
     awards_payments,
+    awards_payee,
 ]
 
 PAGES: dict[str, Page] = {}

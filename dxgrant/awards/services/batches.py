@@ -19,7 +19,7 @@ from dxgrant.japan import banks
 from dxgrant.japan.business_days import is_business_day
 from dxgrant.japan.kana import to_zengin
 
-from .. import policies, zengin
+from .. import policies, selectors, zengin
 from ..models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch, Transfer
 
 
@@ -36,13 +36,20 @@ class PayeeSnapshot:
 
 def _payee_snapshots(application_ids: Collection[int]) -> dict[int, PayeeSnapshot]:
     """The payee account ready for payment of each application that has one (the others are
-    not paid yet), in one read for a whole list.
-
-    The ONE place payments read payees. The payee account (`awards.PayeeAccount`, built in
-    parallel) is wired here when merged: `selectors.current_payees(application_ids)` filtered
-    by `payee_ready_for_payment`. Until then no application has a payee ready.
-    """
-    return {}
+    not paid yet), in one read for a whole list. The ONE place payments read payees: the current
+    account, unless its holder does not match without the secretariat's override, or it was
+    changed after acceptance and the secretariat has not yet seen the change."""
+    return {
+        application_id: PayeeSnapshot(
+            bank_code=account.bank_code,
+            branch_code=account.branch_code,
+            account_type=account.account_type,
+            account_number=account.account_number,
+            holder_kana=account.holder_kana,
+        )
+        for application_id, account in selectors.current_payees(application_ids).items()
+        if selectors.payee_ready_for_payment(account)
+    }
 
 
 @dataclass(frozen=True)
