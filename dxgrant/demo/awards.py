@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dxgrant.accounts.models import StepUpPurpose, User
+from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.awards.models import PaymentBatch
 from dxgrant.awards.services import acceptance, batches, codes, issuing, payee
@@ -99,3 +100,16 @@ def seed_awards(round_obj: Round, *, first: Application, today: dt.date, secreta
         actor=preparer, transfer_date=add_business_days(timezone.localdate(), TRANSFER_BUSINESS_DAYS_AHEAD)
     )
     return batches.approve_batch(actor=approver, batch=batch)
+
+
+def waiting_for_acceptance() -> list[str]:
+    """The accounts of the decided demo round's applicants whose award waits for acceptance."""
+    return list(
+        User.objects.filter(
+            engagement_memberships__engagement__application__round__is_demo=True,
+            engagement_memberships__engagement__application__status=workflow.NOTIFIED,
+        )
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )

@@ -26,6 +26,7 @@ from dxgrant.awards.models import (
 from dxgrant.awards.payee_rules import holder_kana
 from dxgrant.awards.services import batches
 from dxgrant.demo.accounts import DEMO_PASSWORD, SECOND_FINANCE
+from dxgrant.demo.awards import waiting_for_acceptance
 from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import seed_demo
 from dxgrant.integrity.models import AuditEntry
@@ -49,6 +50,7 @@ def the_awards_demo() -> None:
     period = selectors.acceptance_period(waiting[0])
     assert period.open_on(period.notified_on) and (period.last_day - period.notified_on).days >= 25
     assert not Acceptance.objects.filter(application=waiting[0]).exists()
+    assert waiting_for_acceptance() == [waiting[0].engagement.members.get().user.email]
     for application in accepted:
         person = application.engagement.members.get().user
         done = Acceptance.objects.get(application=application)

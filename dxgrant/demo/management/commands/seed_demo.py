@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from dxgrant.accounts.roles import MFA_REQUIRED_ROLES
 from dxgrant.awards.models import BatchStatus, PaymentBatch
 from dxgrant.demo.accounts import DEMO_PASSWORD
+from dxgrant.demo.awards import waiting_for_acceptance
 from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                     f"{batch.total_yen:,} yen): /staff/awards/payments/{batch.pk}/ or "
                     f".venv/bin/dxgrant export-transfers --batch {batch.pk} --output transfers.txt"
                 )
+            for email in waiting_for_acceptance():
+                self.stdout.write(f"An award notified and not yet accepted: sign in as {email} to accept it.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         # The applicant has an authenticator too once they accepted the past round's award.
         enrolled = set(
