@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from dxgrant.demo.accounts import DEMO_TOTP_SECRET
+from tests.factories.accounts import wait_out_code_rollover
 
 # `make run` serves its own SQLite database in a fresh var/, whatever database the suite uses:
 # it runs in the SQLite pass of `make test` and would only repeat itself in the PostgreSQL one.
@@ -131,6 +135,9 @@ def test_served_by_gunicorn_with_debug_off(served: Served):
     # with the past round reviewed, decided and published
     results = served.get("/rounds/dx-demo-decided/results/")
     assert results.status == 200 and "株式会社やまだ製作所" in results.body
+    # and its approved payment batch, printed with the command that exports it
+    printed = (served.var / "run.log").read_text()
+    assert "export-transfers --batch" in printed and "demo-otp finance2@demo.dxgrant.jp" in printed
     assert_our_404(served.get("/no-such-page/"))
 
 
@@ -163,6 +170,15 @@ def test_another_companys_application_is_our_404(served: Served):
             "login": "applicant@demo.dxgrant.jp",
             "password": "demo-pass-2026",
         },
+    )
+    # The demo applicant accepted the past round's award with their authenticator app: the sign-in
+    # asks for its code (as `dxgrant demo-otp applicant@demo.dxgrant.jp` prints it).
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in.body)
+    assert signed_in.status == 200 and token
+    wait_out_code_rollover()
+    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+    signed_in = served.get(
+        "/accounts/2fa/authenticate/", {"csrfmiddlewaretoken": token.group(1), "code": code}
     )
     assert signed_in.status == 200 and "ログアウト" in signed_in.body
     assert_our_404(served.get(f"/applications/{other}/"))

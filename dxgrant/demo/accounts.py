@@ -3,6 +3,7 @@ authenticator secret (so `dxgrant demo-otp` can print the code an app would show
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -38,6 +39,8 @@ DEMO_ACCOUNTS = [
     DemoAccount(f"finance@{DEMO_DOMAIN}", Role.FINANCE, "田中 健（経理）"),
     DemoAccount(f"auditor@{DEMO_DOMAIN}", Role.AUDITOR, "伊藤 誠（監査）"),
 ]
+# The second finance person, who approves the batches finance@ prepares (four eyes).
+SECOND_FINANCE = DemoAccount(f"finance2@{DEMO_DOMAIN}", Role.FINANCE, "小松 玲奈（経理・承認）")
 
 
 def require_demo() -> None:
@@ -61,12 +64,26 @@ def demo_user(email: str, role: str, name: str, *, password: str | None = DEMO_P
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
-    if (
-        user.requires_mfa
-        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    ):
-        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if user.requires_mfa:
+        enrol_demo_totp(user)
     return user
+
+
+def enrol_demo_totp(user: User) -> None:
+    """Enrol the demo authenticator (the demo secret, so `dxgrant demo-otp` prints its code), once."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def code_now(user: User) -> str:
+    """The code `user`'s demo authenticator shows now, by the real clock (which the authenticator
+    checks, even while the demo turns `timezone.now` back), waiting out a period about to end."""
+    into = time.time() % 30
+    if into > 28:
+        time.sleep(30 - into + 0.1)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = str(decrypt(authenticator.data["secret"]))
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
 
 
 def account(email: str) -> User:

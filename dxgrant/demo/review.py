@@ -26,8 +26,6 @@ from dxgrant.applications import workflow
 from dxgrant.applications.models import Application, ApplicationDocument
 from dxgrant.applications.services import screening
 from dxgrant.awards import signing
-from dxgrant.awards.services import issuing
-from dxgrant.decisions.models import Decision
 from dxgrant.decisions.selectors import Committee
 from dxgrant.decisions.services import budget, deciding, meetings, overrides, publishing
 from dxgrant.japan.corporate_number import check_digit
@@ -37,6 +35,7 @@ from dxgrant.review.models import Assignment
 from dxgrant.review.selectors import terms_sha256
 from dxgrant.review.services import conflicts, draws, invitations, pool, scores
 
+from . import awards as demo_awards
 from . import builders, clock
 from .accounts import DEMO_DOMAIN, DemoAccount, demo_user
 from .applications import DemoCompany, seed_submitted_application
@@ -215,14 +214,10 @@ def seed_decided_round(
         _decide(round_obj, secretariat, applications)
     with clock.as_of(today - dt.timedelta(days=30)):
         publishing.publish_round(actor=secretariat, round_obj=round_obj)
-    with clock.as_of(today - dt.timedelta(days=28)):
-        # The demo applicant's own award notice, signed with the demo's self-signed certificate
-        # (about a second: all 32 would add half a minute to the seeding). The secretariat issues
-        # the rest with the button on /staff/awards/<code>/notices/.
-        signing.ensure_self_signed(Path(settings.DXGRANT_SIGNING_CERT), Path(settings.DXGRANT_SIGNING_KEY))
-        issuing.issue_notice(
-            actor=secretariat, decision_id=Decision.objects.get(application=applications[0]).pk
-        )
+    # The demo's own self-signed certificate signs the notices (demo/awards.py: three awards
+    # notified, two accepted with their payee accounts, an approved payment batch).
+    signing.ensure_self_signed(Path(settings.DXGRANT_SIGNING_CERT), Path(settings.DXGRANT_SIGNING_KEY))
+    demo_awards.seed_awards(round_obj, first=applications[0], today=today, secretariat=secretariat)
     return round_obj
 
 

@@ -21,7 +21,16 @@ from dxgrant.support.services import hearings, training
 
 from . import builders, clock
 from . import review as demo_review
-from .accounts import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, DemoAccount, account, demo_user, require_demo
+from .accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    SECOND_FINANCE,
+    DemoAccount,
+    account,
+    demo_user,
+    require_demo,
+)
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
 
@@ -73,7 +82,7 @@ def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[Dem
         today=today,
         is_demo=True,
     )
-    for spec in DEMO_ACCOUNTS:
+    for spec in [*DEMO_ACCOUNTS, SECOND_FINANCE]:
         demo_user(spec.email, spec.role, spec.name)
     secretariat = account(f"secretariat@{DEMO_DOMAIN}")
     _seed_demo_firm(programme, demo_round, secretariat, today)
@@ -89,7 +98,7 @@ def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[Dem
         demo_review.seed_decided_round(
             programme, today=today, secretariat=secretariat, advisor=lead, reviewers=reviewers
         )
-    return [*DEMO_ACCOUNTS, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
+    return [*DEMO_ACCOUNTS, SECOND_FINANCE, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
 
 
 def _seed_demo_firm(

@@ -16,6 +16,8 @@ from dxgrant.integrity.services import verify_audit_chain
 from dxgrant.review import lifecycle
 from dxgrant.review.models import Assignment, ReviewerInvitation, ReviewerMembership
 
+from .test_awards_demo import the_awards_demo
+
 pytestmark = pytest.mark.django_db
 
 
@@ -40,8 +42,8 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
     statuses = set(
         Application.objects.filter(round__code=DECIDED_ROUND_CODE).values_list("status", flat=True)
     )
-    # (The demo applicant's award was notified: its notice is issued, issue 11.)
-    assert statuses == {workflow.AWARDED, workflow.NOTIFIED, workflow.REJECTED}
+    # (Three awards notified, two of them accepted: demo/awards.py, tests/demo/test_awards_demo.py.)
+    assert statuses == {workflow.AWARDED, workflow.NOTIFIED, workflow.ACCEPTED, workflow.REJECTED}
     # The public results answer, and the audit chain holds.
     response = Client().get(f"/api/v1/rounds/{DECIDED_ROUND_CODE}/results")
     assert response.status_code == 200
@@ -51,12 +53,9 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
     yamada = Application.objects.get(
         round__code=DECIDED_ROUND_CODE, engagement__members__user__email="applicant@demo.dxgrant.jp"
     )
-    assert yamada.status == workflow.NOTIFIED
+    assert yamada.status == workflow.ACCEPTED
     notice = Notice.objects.get(application=yamada)
-    assert (
-        notice.kind == "award"
-        and Notice.objects.filter(application__round__code=DECIDED_ROUND_CODE).count() == 1
-    )
+    assert notice.kind == "award"
     client = Client()
     client.force_login(yamada.engagement.members.get().user)
     page = client.get(f"/applications/{yamada.pk}/").content.decode()
@@ -77,3 +76,6 @@ def test_the_review_demo_decided_round_and_reviewer_assignments(programme):
     assert invited.is_usable and invited.organisation
     # Someone is still waiting for screening: the secretariat has that to try too.
     assert Application.objects.filter(round__code=DEMO_ROUND_CODE, status=workflow.SUBMITTED).exists()
+    # After the decision: acceptances, payee accounts and an approved payment batch (one seeding
+    # serves both files: the review's seeding takes most of a minute).
+    the_awards_demo()

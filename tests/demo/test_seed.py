@@ -58,6 +58,7 @@ def test_the_seed_command_prints_every_account(programme, capsys):
     for email in DEMO_ACCOUNTS_EMAILS:
         assert email in out
     assert "demo-pass-2026" in out and "demo-otp secretariat@demo.dxgrant.jp" in out
+    assert "demo-otp finance2@demo.dxgrant.jp" in out
 
 
 def test_seeding_twice_is_harmless(programme):

@@ -1,9 +1,12 @@
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand
 
 from dxgrant.accounts.roles import MFA_REQUIRED_ROLES
+from dxgrant.awards.models import BatchStatus, PaymentBatch
 from dxgrant.demo.accounts import DEMO_PASSWORD
+from dxgrant.demo.awards import waiting_for_acceptance
 from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 
@@ -27,9 +30,23 @@ class Command(BaseCommand):
                 f"Demo round '{DECIDED_ROUND_CODE}' has been reviewed, decided and published: "
                 f"/rounds/{DECIDED_ROUND_CODE}/results/"
             )
+            batch = PaymentBatch.objects.filter(status=BatchStatus.APPROVED).order_by("pk").first()
+            if batch is not None:
+                self.stdout.write(
+                    f"Payment batch {batch.pk} (approved, {batch.transfer_count} transfers, "
+                    f"{batch.total_yen:,} yen): /staff/awards/payments/{batch.pk}/ or "
+                    f".venv/bin/dxgrant export-transfers --batch {batch.pk} --output transfers.txt"
+                )
+            for email in waiting_for_acceptance():
+                self.stdout.write(f"An award notified and not yet accepted: sign in as {email} to accept it.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        # The applicant has an authenticator too once they accepted the past round's award.
+        enrolled = set(
+            Authenticator.objects.filter(
+                user__email__in=[a.email for a in accounts], type=Authenticator.Type.TOTP
+            ).values_list("user__email", flat=True)
+        )
         for account in accounts:
             mfa = f"  (one-time code: .venv/bin/dxgrant demo-otp {account.email})"
-            self.stdout.write(
-                f"  {account.role:<12} {account.email}{mfa if account.role in MFA_REQUIRED_ROLES else ''}"
-            )
+            asks = account.role in MFA_REQUIRED_ROLES or account.email in enrolled
+            self.stdout.write(f"  {account.role:<12} {account.email}{mfa if asks else ''}")
