@@ -123,7 +123,7 @@ def test_review_journey_from_screening_to_published_results(  # type: ignore[no-
     for n, reviewer in enumerate(reviewers, start=1):
         page.get_by_label("審査員のメールアドレス").fill(reviewer.email)
         page.locator("#id_organisation").fill(f"審査法人{n}")
-        page.get_by_role("button", name="審査員を追加する").click()
+        page.get_by_role("button", name="追加または招待する").click()
         expect(page.get_by_text(f"{reviewer.email} を審査員に追加し、メールで知らせました。")).to_be_visible()
     page.get_by_label("シード値").fill("20240401")
     page.get_by_role("button", name="割り当てを実行する").click()
