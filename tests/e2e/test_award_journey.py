@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
@@ -59,6 +62,19 @@ def sign_in(page: Page, user: User, path: str) -> int:
     return period
 
 
+def qr_codes_in(pdf: Path) -> list[str]:
+    """The texts of the QR codes on the PDF's pages, rendered at 150 dpi (poppler) and read by
+    zxing-cpp as a phone's camera would."""
+    folder = pdf.parent / "pages"
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(folder / "page")], check=True)
+    found = []
+    for png in sorted(folder.glob("page-*.png")):
+        with Image.open(png) as image:
+            found += [code.text for code in zxingcpp.read_barcodes(image)]
+    return found
+
+
 def code_after(period: int) -> str:
     """A code from a period after `period` (waiting for it if need be)."""
     while int(time.time()) // 30 <= period:
@@ -69,21 +85,19 @@ def code_after(period: int) -> str:
 def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     page: Page, site: Site, e2e_browser: Browser, shot, tmp_path: Path, artifacts_dir: Path
 ) -> None:
-    started = time.monotonic()
     secretariat = UserFactory(role=Role.SECRETARIAT)
     round_obj, apps = published_round(site.programme, secretariat)
     winner = apps["A"]
     # The builder's applications skip the profile; the holder is checked against these two.
-    Application.objects.filter(pk=winner.pk).update(legal_form="株式会社", company_name_kana="テストセイサクショ")
+    Application.objects.filter(pk=winner.pk).update(
+        legal_form="株式会社", company_name_kana="テストセイサクショ"
+    )
     assert (winner.status, winner.decision.amount_yen) == (workflow.AWARDED, AMOUNT)
     applicant = representative_of(winner.engagement)
     enrol_totp(applicant)
     preparer = UserFactory(role=Role.FINANCE, email="finance1@example.jp")
     approver = UserFactory(role=Role.FINANCE, email="finance2@example.jp")
     contexts: list[BrowserContext] = []
-
-    def lap(step: str) -> None:
-        print(f"{step}: {time.monotonic() - started:.1f} s")
 
     def another() -> Page:
         context, other = open_context(e2e_browser, site)
@@ -95,7 +109,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     mine = another()
     signed_in_period = sign_in(mine, applicant, f"/applications/{winner.pk}/")
 
-    lap('1.')
     # --- 1. The secretariat issues the notices (the job runs at once: the immediate task backend).
     notices_path = f"/staff/awards/{round_obj.code}/notices/"
     sign_in(page, secretariat, notices_path)
@@ -115,7 +128,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     assert notice.application_id == winner.pk
     shot("notices-issued")
 
-    lap('2.')
     # --- 2. The applicant downloads the signed PDF from the notice's page.
     mine.goto(f"/applications/{winner.pk}/")
     expect(mine.locator("#result-notice")).to_contain_text(number)
@@ -128,7 +140,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     data = genuine.read_bytes()
     assert data.startswith(b"%PDF") and data == notice.pdf.open("rb").read()
 
-    lap('3.')
     # --- 3. Anyone verifies it: from the number, and from the QR's URL printed on the notice.
     anyone = another()
     anyone.goto(f"/verify/notice/{number}")
@@ -138,8 +149,9 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     expect(anyone.locator("main")).to_contain_text("6,000,000円")
     printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     urls = re.findall(r"https?://\S+/verify/notice/[A-Z0-9-]+", printed.replace("\n", ""))
-    assert urls and urls[0] == verification_url(number)
-    anyone.goto(urlsplit(urls[0]).path)  # the printed URL's path, on this live server
+    assert urls == [verification_url(number)]
+    assert qr_codes_in(genuine) == urls  # what a phone reads from the printed QR code
+    anyone.goto(urlsplit(urls[0]).path)  # the QR's URL's path, on this live server
     expect(anyone.locator("#notice-number")).to_have_text(number)
 
     anyone.get_by_label("通知書のPDF").set_input_files(str(genuine))
@@ -154,7 +166,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     expect(anyone.locator("#verify-result")).to_contain_text("無効：発行した通知書と一致しません。")
     anyone.screenshot(path=str(artifacts_dir / "award_journey--tampered-refused.png"), full_page=True)
 
-    lap('4.')
     # --- 4. The applicant accepts the conditions with the authenticator code.
     mine.goto(f"/applications/{winner.pk}/")
     mine.get_by_role("link", name="交付条件を確認して受諾する").click()
@@ -168,7 +179,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     (instalment,) = winner.instalments.all()
     assert (instalment.amount_yen, instalment.status) == (AMOUNT, InstalmentStatus.DUE)
 
-    lap('5.')
     # --- 5. The payee account: a holder that is not the company is refused, then the right one.
     mine.get_by_role("link", name="振込先口座").click()
     expect(mine.locator("h1")).to_have_text("振込先口座")
@@ -178,9 +188,7 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     mine.get_by_label("口座番号（7桁）").fill("1234567")
     mine.get_by_label("口座名義（カナ）").fill(WRONG_HOLDER)
     mine.get_by_role("button", name="口座を登録する").click()
-    expect(mine.locator("main")).to_contain_text(
-        "事業者の名前（フリガナ: テストセイサクショ）と一致しません"
-    )
+    expect(mine.locator("main")).to_contain_text("事業者の名前（フリガナ: テストセイサクショ）と一致しません")
     expect(mine.locator("#payee-none")).to_be_visible()
     assert not winner.payee_accounts.exists()
     mine.get_by_label("口座名義（カナ）").fill(HOLDER)
@@ -190,7 +198,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     expect(mine.locator("#payee-awaiting")).to_have_count(0)
     mine.screenshot(path=str(artifacts_dir / "award_journey--payee.png"), full_page=True)
 
-    lap('6.')
     # --- 6. Finance: the first user prepares the batch and cannot approve it.
     first = another()
     sign_in(first, preparer, "/staff/awards/payments/")
@@ -210,7 +217,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     assert forged.status == 403, forged.status
     assert PaymentBatch.objects.get().status == BatchStatus.PREPARED
 
-    lap('7.')
     # --- 7. The second finance user approves and downloads the 全銀 file.
     second = another()
     sign_in(second, approver, f"/staff/awards/payments/{batch.pk}/")
@@ -226,7 +232,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     assert (record.bank_code, record.branch_code, record.account_number) == ("0001", "001", "1234567")
     assert transfer_file.trailer == zengin.Trailer(count=1, total=AMOUNT)
 
-    lap('8.')
     # --- 8. The first records the bank's result and settles.
     first.reload()
     first.get_by_role("link", name="振込結果を登録する").click()
@@ -239,10 +244,11 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     assert batch.status == BatchStatus.SETTLED
     first.screenshot(path=str(artifacts_dir / "award_journey--settled.png"), full_page=True)
 
-    lap('9.')
     # --- 9. The applicant's application shows it paid.
     mine.goto(f"/applications/{winner.pk}/")
-    status = mine.locator("main dl.facts dt", has_text=re.compile("^状態$")).locator("xpath=following-sibling::dd[1]")
+    status = mine.locator("main dl.facts dt", has_text=re.compile("^状態$")).locator(
+        "xpath=following-sibling::dd[1]"
+    )
     expect(status).to_have_text("交付済み")
     winner.refresh_from_db()
     assert winner.status == workflow.PAID
@@ -251,7 +257,6 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     shot("paid")
     for context in contexts:
         context.close()
-    lap("done")
 
 
 def csrf_token(pg: Page) -> str:
