@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import zxingcpp
+from django.core import mail
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
@@ -126,6 +127,10 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     number = row.locator("td").nth(1).inner_text().strip()
     notice = Notice.objects.get(number=number)
     assert notice.application_id == winner.pk
+    # The applicant is emailed a link to the notice's page, never the PDF.
+    link = f"/applications/{winner.pk}/notice/"
+    (email,) = [m for m in mail.outbox if applicant.email in m.to and link in m.body]
+    assert not email.attachments
     shot("notices-issued")
 
     # --- 2. The applicant downloads the signed PDF from the notice's page.
