@@ -169,7 +169,9 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     anyone.get_by_label("通知書のPDF").set_input_files(str(tampered))
     anyone.get_by_role("button", name="確かめる").click()
     expect(anyone.locator("#verify-result")).to_contain_text("無効：発行した通知書と一致しません。")
-    anyone.screenshot(path=str(artifacts_dir / "award_journey--tampered-refused.png"), full_page=True)
+    anyone.screenshot(
+        path=str(artifacts_dir / "award_journey_from_notices_to_paid--tampered-refused.png"), full_page=True
+    )
 
     # --- 4. The applicant accepts the conditions with the authenticator code.
     mine.goto(f"/applications/{winner.pk}/")
@@ -201,7 +203,7 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     expect(mine.get_by_text("振込先口座を登録しました。")).to_be_visible()
     expect(mine.locator("main")).to_contain_text("ｶ)ﾃｽﾄｾｲｻｸｼﾖ")
     expect(mine.locator("#payee-awaiting")).to_have_count(0)
-    mine.screenshot(path=str(artifacts_dir / "award_journey--payee.png"), full_page=True)
+    mine.screenshot(path=str(artifacts_dir / "award_journey_from_notices_to_paid--payee.png"), full_page=True)
 
     # --- 6. Finance: the first user prepares the batch and cannot approve it.
     first = another()
@@ -247,7 +249,9 @@ def test_award_journey_from_notices_to_paid(  # type: ignore[no-untyped-def]
     expect(first.locator("main")).to_contain_text("振込済み")
     batch.refresh_from_db()
     assert batch.status == BatchStatus.SETTLED
-    first.screenshot(path=str(artifacts_dir / "award_journey--settled.png"), full_page=True)
+    first.screenshot(
+        path=str(artifacts_dir / "award_journey_from_notices_to_paid--settled.png"), full_page=True
+    )
 
     # --- 9. The applicant's application shows it paid.
     mine.goto(f"/applications/{winner.pk}/")
