@@ -437,7 +437,9 @@ class RepaymentDemand(models.Model):
         ordering = ["-demanded_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(principal_yen__gt=0), name="repayment_demand_positive"),
-            models.CheckConstraint(condition=Q(due_on__gte=F("demanded_on")), name="repayment_due_after_demand"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("demanded_on")), name="repayment_due_after_demand"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -457,7 +459,9 @@ class Repayment(models.Model):
         verbose_name = _("返還の納付")
         verbose_name_plural = _("返還の納付")
         ordering = ["paid_on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_yen__gt=0), name="repayment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_yen__gt=0), name="repayment_amount_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount_yen} on {self.paid_on}"

@@ -62,10 +62,10 @@ def cancel_decision(*, actor: User, application: Application, reason: str) -> Ca
         raise ValidationError({"reason": _("交付決定を取り消す理由を入力してください。")})
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not workflow.LIFECYCLE.allows("cancel", locked.status):
-        raise ValidationError(_("交付決定を取り消せるのは、採択後（交付通知・受諾・交付・実績報告中）の申請のみです。"))
-    instalments = list(
-        Instalment.objects.select_for_update().filter(application=locked).order_by("position")
-    )
+        raise ValidationError(
+            _("交付決定を取り消せるのは、採択後（交付通知・受諾・交付・実績報告中）の申請のみです。")
+        )
+    instalments = list(Instalment.objects.select_for_update().filter(application=locked).order_by("position"))
     live = list(
         Transfer.objects.select_related("batch")
         .filter(instalment__in=[i for i in instalments if i.status == InstalmentStatus.IN_BATCH])
@@ -74,9 +74,13 @@ def cancel_decision(*, actor: User, application: Application, reason: str) -> Ca
     )
     batches = {
         b.pk: b
-        for b in PaymentBatch.objects.select_for_update().filter(pk__in={t.batch_id for t in live}).order_by("pk")
+        for b in PaymentBatch.objects.select_for_update()
+        .filter(pk__in={t.batch_id for t in live})
+        .order_by("pk")
     }
-    exported = sorted(pk for pk, b in batches.items() if b.status in (BatchStatus.EXPORTED, BatchStatus.SETTLED))
+    exported = sorted(
+        pk for pk, b in batches.items() if b.status in (BatchStatus.EXPORTED, BatchStatus.SETTLED)
+    )
     if exported:
         raise ValidationError(
             _(
@@ -175,7 +179,10 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
         raise ValidationError({"paid_on": _("納付日に未来の日付は指定できません。")})
     if paid_on < locked.demanded_on:
         raise ValidationError(
-            {"paid_on": _("納付日は請求日（%(date)s）以降の日付にしてください。") % {"date": locked.demanded_on}}
+            {
+                "paid_on": _("納付日は請求日（%(date)s）以降の日付にしてください。")
+                % {"date": locked.demanded_on}
+            }
         )
     earlier = [repayment_rules.Payment(r.amount_yen, r.paid_on) for r in locked.repayments.all()]
     payments = [*earlier, repayment_rules.Payment(amount_yen, paid_on)]
@@ -191,7 +198,9 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
                 % {"date": as_of, "balance": f"{balance:,}"}
             }
         )
-    repayment = Repayment.objects.create(demand=locked, amount_yen=amount_yen, paid_on=paid_on, recorded_by=actor)
+    repayment = Repayment.objects.create(
+        demand=locked, amount_yen=amount_yen, paid_on=paid_on, recorded_by=actor
+    )
     audit_record(
         actor=actor,
         action="awards.repayment_recorded",
