@@ -31,7 +31,7 @@ from dxgrant.applications.services import transitions
 from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.integrity.services import audit_record
 
-from .. import policies, repayment_rules, tasks
+from .. import policies, repayment_rules, selectors, tasks
 from ..models import (
     BatchStatus,
     Cancellation,
@@ -187,7 +187,7 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
     earlier = [repayment_rules.Payment(r.amount_yen, r.paid_on) for r in locked.repayments.all()]
     payments = [*earlier, repayment_rules.Payment(amount_yen, paid_on)]
     as_of = max(p.paid_on for p in payments)
-    after = figures_of(locked, payments, as_of)
+    after = selectors.figures_of(locked, payments, as_of)
     if after.repaid_yen > after.owed_yen:
         balance = after.owed_yen - (after.repaid_yen - amount_yen)
         raise ValidationError(
@@ -221,16 +221,3 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
         )
     demand.settled_on = locked.settled_on
     return repayment
-
-
-def figures_of(
-    demand: RepaymentDemand, payments: list[repayment_rules.Payment], as_of: dt.date
-) -> repayment_rules.Position:
-    """The demand's principal, repaid, late charge and balance on `as_of`."""
-    return repayment_rules.position(
-        principal_yen=demand.principal_yen,
-        due_on=demand.due_on,
-        rate_percent_per_year=demand.late_charge_percent_per_year,
-        payments=payments,
-        as_of=as_of,
-    )
