@@ -319,7 +319,12 @@ def get_demand_for(user: Visitor, pk: int) -> RepaymentDemand:
     """One demand for the repayment form; 404 for missing and forbidden alike."""
     if not policies.can_read_repayments(user):
         raise Http404
-    demand = RepaymentDemand.objects.select_related("application").filter(pk=pk).first()
+    demand = (
+        RepaymentDemand.objects.select_related("application")
+        .prefetch_related("repayments")
+        .filter(pk=pk)
+        .first()
+    )
     if demand is None:
         raise Http404
     return demand
