@@ -23,7 +23,6 @@ from dxgrant.programs.models import Round
 
 from . import payee_rules, policies, repayment_rules
 from .models import (
-    RepaymentDemand,
     Instalment,
     InstalmentStatus,
     Notice,
@@ -31,6 +30,7 @@ from .models import (
     NoticeRun,
     PayeeAccount,
     PaymentBatch,
+    RepaymentDemand,
     Transfer,
 )
 
