@@ -11,17 +11,22 @@ from dxgrant.accounts.models import User
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.awards.models import Instalment, InstalmentStatus
-from dxgrant.programs.models import Programme
+from dxgrant.programs.models import Programme, Round
 
 from .payments_builders import accepted_with_instalments
 
 
 def paid_award(
-    programme: Programme, by: User, *, paid_yen: int = 1_000_000, pending_yen: int = 500_000
+    programme: Programme,
+    by: User,
+    *,
+    paid_yen: int = 1_000_000,
+    pending_yen: int = 500_000,
+    round_obj: Round | None = None,
 ) -> Application:
     """Accepted, its first instalment of `paid_yen` paid last week and a second of
     `pending_yen` waiting for the results report."""
-    (first,) = accepted_with_instalments(programme, amount_yen=paid_yen, by=by)
+    (first,) = accepted_with_instalments(programme, amount_yen=paid_yen, by=by, round_obj=round_obj)
     Instalment.objects.filter(pk=first.pk).update(
         status=InstalmentStatus.PAID, paid_on=timezone.localdate() - dt.timedelta(days=7)
     )

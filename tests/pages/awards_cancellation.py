@@ -12,6 +12,7 @@ from dxgrant.awards.services import cancellation
 from dxgrant.programs.models import Programme
 from tests.awards.cancellation_builders import paid_award
 from tests.factories import UserFactory
+from tests.factories.rounds import open_round
 
 from .base import ANON, Page
 
@@ -60,8 +61,10 @@ def make_objects() -> dict[str, object]:
     """An award paid and not cancelled (to cancel); another paid and cancelled, with its demand."""
     programme = Programme.objects.get()
     secretariat = UserFactory(role=Role.SECRETARIAT)
-    to_cancel = paid_award(programme, secretariat)
-    cancelled = paid_award(programme, secretariat)
+    # A round of its own: the decisions pages count what their round holds.
+    round_obj = open_round(programme, "dx-cancellation-pages", closed=True)
+    to_cancel = paid_award(programme, secretariat, round_obj=round_obj)
+    cancelled = paid_award(programme, secretariat, round_obj=round_obj)
     cancellation.cancel_decision(actor=secretariat, application=cancelled, reason="虚偽の申請のため。")
     demand = RepaymentDemand.objects.get(application=cancelled)
     return {"cancellation_award": to_cancel.pk, "cancellation_demand": demand.pk}
