@@ -117,7 +117,9 @@ def position(
     payments: Sequence[Payment],
     as_of: dt.date,
 ) -> Position:
-    """Principal, repaid, charge to ``as_of`` and the balance. Once the principal is repaid
+    """The demand at the start of day ``as_of``: the repayments up to and including that day,
+    the charge for the days before it, so ``balance_yen`` is exactly what settles the demand if
+    paid on ``as_of`` (a repayment is not charged for its own day). Once the principal is repaid
     the charge stops growing (it is not charged on itself)."""
     counted = [p for p in payments if p.paid_on <= as_of]
     charge = late_charge(
@@ -125,7 +127,7 @@ def position(
         due_on=due_on,
         rate_percent_per_year=rate_percent_per_year,
         payments=counted,
-        as_of=as_of,
+        as_of=as_of - dt.timedelta(days=1),
     )
     return Position(
         principal_yen=principal_yen, repaid_yen=sum(p.amount_yen for p in counted), charge_yen=charge

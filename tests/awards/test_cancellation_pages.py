@@ -111,12 +111,13 @@ def test_the_list_shows_each_demands_figures(demand, finance, client_for):
         demanded_on=timezone.localdate() - dt.timedelta(days=31),
     )
     page = _text(signed_in(finance).get("/staff/awards/repayments/"))
-    # 11 days late today (today included) on 1,000,000円 at 10.95%: 3,300円.
-    for shown in ("1,000,000円", "3,300円", "1,003,300円", f'action="/staff/awards/repayments/{demand.pk}/"'):
+    # Due 11 days ago: paid today, 10 days late (today is not charged) on 1,000,000円 at
+    # 10.95%: 3,000円.
+    for shown in ("1,000,000円", "3,000円", "1,003,000円", f'action="/staff/awards/repayments/{demand.pk}/"'):
         assert shown in page
     for role in (Role.SECRETARIAT, Role.AUDITOR):
         read = _text(client_for(role).get("/staff/awards/repayments/"))
-        assert "3,300円" in read and f"/staff/awards/repayments/{demand.pk}/" not in read
+        assert "3,000円" in read and f"/staff/awards/repayments/{demand.pk}/" not in read
 
 
 def test_finance_records_repayments_until_settled(demand, finance):

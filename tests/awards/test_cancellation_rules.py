@@ -72,11 +72,11 @@ def test_position_balance_while_outstanding():
         payments=[Payment(400_000, dt.date(2026, 4, 10))],
         as_of=dt.date(2026, 4, 30),
     )
-    # 9 days on 600,000円 = 1,620円.
+    # Paid on 4/30, the days before it: 8 days (4/22-4/29) on 600,000円 = 1,440円.
     assert (position.charge_yen, position.owed_yen, position.balance_yen, position.settled) == (
-        1_620,
-        1_001_620,
-        601_620,
+        1_440,
+        1_001_440,
+        601_440,
         False,
     )
 
@@ -109,3 +109,17 @@ def test_charge_grows_with_time_and_not_with_repayment(principal, payments, day,
 def test_unpaid_charge_equals_the_closed_formula(principal, days):
     as_of = DUE + dt.timedelta(days=days)
     assert charge(principal, [], as_of) == principal * 1095 * days // (10000 * 365)
+
+
+@given(principal=st.integers(min_value=1, max_value=10**9), payments=payments, day=dates, rate=rates)
+def test_the_balance_on_a_day_settles_the_demand_on_that_day(principal, payments, day, rate):
+    before = rules.position(
+        principal_yen=principal, due_on=DUE, rate_percent_per_year=rate, payments=payments, as_of=day
+    )
+    if before.settled:
+        return
+    paid = [*payments, Payment(before.balance_yen, day)]
+    after = rules.position(
+        principal_yen=principal, due_on=DUE, rate_percent_per_year=rate, payments=paid, as_of=day
+    )
+    assert after.settled and after.balance_yen == 0 and after.charge_yen == before.charge_yen
