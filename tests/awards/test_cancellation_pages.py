@@ -214,3 +214,24 @@ def test_in_english_when_chosen(demand, finance, secretariat, programme):
     assert "Cancel the award" in _text(staff.get(f"/staff/applications/{other.pk}/"))
     response = staff.post(f"/staff/awards/applications/{other.pk}/cancel/", {"reason": ""})
     assert "Enter the reason for cancelling the award." in _text(response)
+
+
+def test_the_applicants_page_reads_the_cancellation_in_three_queries(demand, secretariat):
+    """The cancelled application's page: its cancellation, its demand, the demand's repayments
+    (awards/_cancellation.html); an application that is not cancelled reads none of them."""
+    application = demand.application
+    client = signed_in(representative_of(application.engagement))
+    url = f"/applications/{application.pk}/"
+    client.get(url)
+
+    def count() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in ctx]
+
+    cancelled = count()
+    assert sum('FROM "awards_cancellation"' in sql for sql in cancelled) == 1
+    assert sum('FROM "awards_repaymentdemand"' in sql for sql in cancelled) == 1
+    assert sum('FROM "awards_repayment"' in sql for sql in cancelled) == 1
+    Application.objects.filter(pk=application.pk).update(status=workflow.PAID)
+    assert not [sql for sql in count() if '"awards_cancellation"' in sql or '"awards_repayment' in sql]
