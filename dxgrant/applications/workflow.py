@@ -157,7 +157,7 @@ LIFECYCLE = Lifecycle.of(
             _("交付決定取消"),
         ),
         transition("demand_repayment", {CANCELLED}, REPAYMENT_DUE, {SECRETARIAT}, _("返還請求")),
-        transition("record_repayment", {REPAYMENT_DUE}, REPAID, {SECRETARIAT}, _("返還を記録")),
+        transition("record_repayment", {REPAYMENT_DUE}, REPAID, {SECRETARIAT, FINANCE}, _("返還を記録")),
     ],
 )
 

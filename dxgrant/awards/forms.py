@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dxgrant.applications.forms.application import SubmitForm
-from dxgrant.core.forms import HalfWidthCharField
+from dxgrant.core.forms import HalfWidthCharField, YenIntegerField
 from dxgrant.japan import banks
 
 from .models import AccountType, TransferResult
@@ -235,3 +235,40 @@ class AcceptForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"] = CodeField()
+
+
+# --- cancellation ---
+
+
+class CancelDecisionForm(forms.Form):
+    """The secretariat's cancellation of an award: the reason the applicant reads."""
+
+    reason = forms.CharField(
+        label=_("取消しの理由"),
+        help_text=_("申請者に通知されます。根拠となる交付規程の条項も記載してください。"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("交付決定を取り消す理由を入力してください。")},
+    )
+
+
+class RepaymentForm(forms.Form):
+    """Finance records money paid back against a demand."""
+
+    amount_yen = YenIntegerField(
+        label=_("返還額（円）"),
+        min_value=1,
+        error_messages={
+            "required": _("返還額を入力してください。"),
+            "invalid": _("返還額は数字で入力してください。"),
+            "min_value": _("返還額は1円以上で入力してください。"),
+        },
+    )
+    paid_on = forms.DateField(
+        label=_("納付日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("納付日を入力してください。"),
+            "invalid": _("日付の形式が正しくありません。"),
+        },
+    )

@@ -113,6 +113,8 @@ class InstalmentStatus(models.TextChoices):
     DUE = "due", _("支払可能")
     IN_BATCH = "in_batch", _("支払手続中")
     PAID = "paid", _("支払済み")
+    # The award was cancelled before this instalment was paid (awards/services/cancellation.py).
+    WITHDRAWN = "withdrawn", _("交付決定取消により支払中止")
 
 
 class InstalmentTrigger(models.TextChoices):
@@ -386,3 +388,80 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"acceptance of {self.application_id}"
+
+
+# --- cancellation ---
+
+
+class Cancellation(models.Model):
+    """The secretariat cancelled the award (交付決定取消), with the reason the applicant reads.
+    What was unpaid is withdrawn; what was paid is demanded back (``RepaymentDemand``)."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="cancellation"
+    )
+    reason = models.TextField(_("取消しの理由"), max_length=2000)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cancelled_at = models.DateTimeField()
+    withdrawn_yen = models.PositiveBigIntegerField(_("支払を中止した額（円）"), default=0)
+    # Claim column of the email telling the applicant (core.notify).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("交付決定取消")
+        verbose_name_plural = _("交付決定取消")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="cancellation_reason_required")]
+
+    def __str__(self) -> str:
+        return f"cancellation of {self.application_id}"
+
+
+class RepaymentDemand(models.Model):
+    """What was paid, demanded back: due ``repayment_days`` after the demand, with the late
+    charge at the round's rate (both copied from round.rules.awards when demanded), computed by
+    awards/repayment_rules.py. Settled once repayments cover the principal and the charge."""
+
+    cancellation = models.OneToOneField(Cancellation, on_delete=models.PROTECT, related_name="demand")
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="repayment_demand"
+    )
+    principal_yen = models.PositiveBigIntegerField(_("返還額（円）"))
+    demanded_on = models.DateField(_("請求日"))
+    due_on = models.DateField(_("納付期限"))
+    late_charge_percent_per_year = models.DecimalField(_("延滞金の年率（%）"), max_digits=5, decimal_places=2)
+    settled_on = models.DateField(_("完済日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("返還請求")
+        verbose_name_plural = _("返還請求")
+        ordering = ["-demanded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(principal_yen__gt=0), name="repayment_demand_positive"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("demanded_on")), name="repayment_due_after_demand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"demand of {self.application_id}"
+
+
+class Repayment(models.Model):
+    """Money the company paid back against a demand, recorded by finance."""
+
+    demand = models.ForeignKey(RepaymentDemand, on_delete=models.PROTECT, related_name="repayments")
+    amount_yen = models.PositiveBigIntegerField(_("返還額（円）"))
+    paid_on = models.DateField(_("納付日"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("返還の納付")
+        verbose_name_plural = _("返還の納付")
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_yen__gt=0), name="repayment_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_yen} on {self.paid_on}"

@@ -139,3 +139,23 @@ def refuse_unless(decision: Decision) -> None:
     """A state's refusal as a ValidationError (the person may act, not now)."""
     if not decision:
         raise ValidationError(decision.reason)
+
+
+# --- cancellation ---
+
+
+def can_cancel_decision(user: Visitor) -> Decision:
+    """Cancelling an award (交付決定取消): the secretariat."""
+    return can_act_as_secretariat(user)
+
+
+def can_read_repayments(user: Visitor) -> Decision:
+    """The repayment demands: finance (who records repayments), the secretariat and auditors."""
+    if is_finance(user) or can_read_as_staff(user):
+        return Decision.allow()
+    return Decision.deny(_("この画面は、経理担当者・事務局・監査担当者のみが利用できます。"))
+
+
+def can_record_repayment(user: Visitor) -> Decision:
+    """Recording money paid back: finance."""
+    return can_act_as_finance(user)

@@ -21,7 +21,7 @@ from dxgrant.decisions.models import Decision, RoundDecision
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.programs.models import Round
 
-from . import payee_rules, policies
+from . import payee_rules, policies, repayment_rules
 from .models import (
     Instalment,
     InstalmentStatus,
@@ -30,6 +30,7 @@ from .models import (
     NoticeRun,
     PayeeAccount,
     PaymentBatch,
+    RepaymentDemand,
     Transfer,
 )
 
@@ -269,3 +270,61 @@ def acceptance_period(application: Application) -> AcceptancePeriod:
     notified_on = timezone.localdate(notified_at)
     days = application.round.rules.awards.acceptance_days
     return AcceptancePeriod(notified_on, payee_rules.acceptance_last_day(notified_on, days))
+
+
+# --- cancellation ---
+
+
+def figures_of(
+    demand: RepaymentDemand, payments: Iterable[repayment_rules.Payment], as_of: dt.date
+) -> repayment_rules.Position:
+    """The demand's principal, repaid, late charge and balance on `as_of` (repayment_rules)."""
+    return repayment_rules.position(
+        principal_yen=demand.principal_yen,
+        due_on=demand.due_on,
+        rate_percent_per_year=demand.late_charge_percent_per_year,
+        payments=list(payments),
+        as_of=as_of,
+    )
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    demand: RepaymentDemand
+    figures: repayment_rules.Position
+
+
+def demand_row(demand: RepaymentDemand, today: dt.date | None = None) -> DemandRow:
+    """The demand with its figures today (or on the day it was settled). Reads
+    `demand.repayments.all()`: prefetch it for a list."""
+    payments = [repayment_rules.Payment(r.amount_yen, r.paid_on) for r in demand.repayments.all()]
+    as_of = demand.settled_on or today or timezone.localdate()
+    return DemandRow(demand, figures_of(demand, payments, as_of))
+
+
+def demand_page(user: Visitor, cursor: str | None, size: int = 50) -> KeysetPage[DemandRow]:
+    """The repayment demands, newest first, each with its figures (three queries a page)."""
+    if not policies.can_read_repayments(user):
+        raise Http404
+    today = timezone.localdate()
+    queryset = RepaymentDemand.objects.select_related("application", "cancellation").prefetch_related(
+        "repayments"
+    )
+    return keyset_page(
+        queryset, cursor=cursor, size=size, rows=lambda demands: [demand_row(d, today) for d in demands]
+    )
+
+
+def get_demand_for(user: Visitor, pk: int) -> RepaymentDemand:
+    """One demand for the repayment form; 404 for missing and forbidden alike."""
+    if not policies.can_read_repayments(user):
+        raise Http404
+    demand = (
+        RepaymentDemand.objects.select_related("application")
+        .prefetch_related("repayments")
+        .filter(pk=pk)
+        .first()
+    )
+    if demand is None:
+        raise Http404
+    return demand

@@ -19,7 +19,7 @@ from dxgrant.applications.models import Application
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
-from .models import Instalment, InstalmentStatus, Notice, NoticeStatus
+from .models import Cancellation, Instalment, InstalmentStatus, Notice, NoticeStatus
 
 
 def _people(notice: Notice) -> list[User]:
@@ -108,3 +108,38 @@ def send_code_locked(application_id: int, attempt_id: int) -> None:
             "link": notify.site_url(reverse(page, args=[application.pk])),
         }
         notify.send_email("awards/email/code_locked", context, to=attempt.user)
+
+
+# --- cancellation ---
+
+
+@task()
+def send_cancellation(cancellation_id: int) -> None:
+    """Tell the applicant's people that the award is cancelled (the reason, and any repayment
+    demanded with its due date), with a link to the application's page. Claims emailed_at."""
+    with transaction.atomic():
+        cancellation = (
+            Cancellation.objects.select_related("application__engagement").filter(pk=cancellation_id).first()
+        )
+        if cancellation is None or not notify.claim(Cancellation, cancellation.pk, "emailed_at"):
+            return
+        application = cancellation.application
+        demand = getattr(cancellation, "demand", None)
+        people = [m.user for m in application.engagement.members.select_related("user") if m.user.is_active]
+        recipients = list({p.pk: p for p in people}.values())
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
+        for user in recipients:
+            context = {
+                "application": application,
+                "cancellation": cancellation,
+                "demand": demand,
+                "link": link,
+                "user": user,
+            }
+            notify.send_email("awards/email/cancelled", context, to=user)
+        audit_record(
+            actor=None,
+            action="awards.cancellation_emailed",
+            obj=cancellation,
+            changes={"recipients": [u.email for u in recipients]},
+        )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
     path("staff/awards/payments/", include("dxgrant.awards.payment_urls")),
+    path("staff/awards/", include("dxgrant.awards.cancellation_urls")),  # cancellation and repayment
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),

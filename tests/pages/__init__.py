@@ -4,6 +4,7 @@ from . import (
     advisors,
     applications,
     applications_plan,
+    awards_cancellation,
     awards_notices,
     awards_payee,
     awards_payments,
@@ -31,6 +32,7 @@ _MODULES = [
     awards_notices,
     awards_payments,
     awards_payee,
+    awards_cancellation,
 ]
 
 PAGES: dict[str, Page] = {}
