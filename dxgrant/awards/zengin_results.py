@@ -119,15 +119,13 @@ def read_results(content: bytes) -> ResultFile:
     ``zengin.read`` refuses, and a result code outside the table."""
     lines = zengin.split_records(content)
     header = zengin.decode_record(zengin.Header, lines[0], 1)
-    records = tuple(
-        ResultRecord(
-            line=number,
-            data=zengin.decode_record(zengin.Data, raw, number),
-            code=_result_code(raw, number),
+    records = []
+    for number, raw in enumerate(lines[1:-2], start=2):
+        code = _result_code(raw, number)  # first: a byte that is not Shift_JIS is named as the code
+        records.append(
+            ResultRecord(line=number, data=zengin.decode_record(zengin.Data, raw, number), code=code)
         )
-        for number, raw in enumerate(lines[1:-2], start=2)
-    )
     trailer = zengin.decode_record(zengin.Trailer, lines[-2], len(lines) - 1)
     zengin.decode_record(zengin.End, lines[-1], len(lines))
     zengin.check(zengin.TransferFile(header=header, data=tuple(r.data for r in records), trailer=trailer))
-    return ResultFile(header=header, records=records, trailer=trailer)
+    return ResultFile(header=header, records=tuple(records), trailer=trailer)

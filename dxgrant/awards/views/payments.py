@@ -172,7 +172,9 @@ def import_results(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("振込結果ファイルを取り込みました：振込済 %(ok)d 件・不能 %(failed)d 件・未処理 %(unprocessed)d 件。")
+                _(
+                    "振込結果ファイルを取り込みました：振込済 %(ok)d 件・不能 %(failed)d 件・未処理 %(unprocessed)d 件。"
+                )
                 % {"ok": summary.ok, "failed": summary.failed, "unprocessed": summary.unprocessed},
             )
             return redirect("payments:batch", batch.pk)
