@@ -97,8 +97,11 @@ class TransferResultsFileForm(forms.Form):
         },
     )
 
+    filename = ""
+
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
+        self.filename = upload.name or ""
         if upload.size > RESULTS_FILE_MAX_BYTES:
             raise ValidationError(
                 _("ファイルが大きすぎます。%(limit)s MB以下の振込結果ファイルを選んでください。"),

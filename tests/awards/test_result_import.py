@@ -5,10 +5,12 @@ upload on the batch page."""
 from __future__ import annotations
 
 import hashlib
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from dxgrant.accounts.models import Role
@@ -356,3 +358,22 @@ def test_page_refuses_a_file_over_the_limit_with_413(programme, finance, approve
     assert response.status_code == 413
     assert "ファイルが大きすぎます" in response.content.decode()
     assert _results(batch) == [("", "")]
+
+
+# --- the command ---
+
+
+def test_command_imports_and_refuses_with_the_reason(programme, finance, approver, payees, tmp_path):
+    batch = _exported(programme, finance, approver, payees, count=2)
+    first, second = _numbers(batch)
+    path = tmp_path / "kekka.txt"
+    path.write_bytes(_file(batch, {first: "0", second: "3"}))
+    out = StringIO()
+    call_command("import_transfer_results", batch=batch.pk, input=str(path), user=finance.email, stdout=out)
+    assert "1 transferred, 1 failed" in out.getvalue()
+    assert _results(batch) == [(TransferResult.OK, ""), (TransferResult.FAILED, "3")]
+    path.write_bytes(_patched(path.read_bytes(), 2, 44, b"7654321"))
+    with pytest.raises(CommandError, match="2行目 口座番号"):
+        call_command("import_transfer_results", batch=batch.pk, input=str(path), user=finance.email)
+    with pytest.raises(CommandError):
+        call_command("import_transfer_results", batch=batch.pk, input=str(path), user=approver.email + "x")

@@ -165,7 +165,7 @@ def import_results(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request),
                 batch=batch,
                 content=form.cleaned_data["file"],
-                filename=request.FILES["file"].name or "",
+                filename=form.filename,
             )
         except ValidationError as exc:
             add_errors(form, exc)
