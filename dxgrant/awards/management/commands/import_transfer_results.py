@@ -29,7 +29,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(email__iexact=options["user"]).first()
         if actor is None:
             raise CommandError(f"No user {options['user']}.")
-        path: Path = options["input"]
+        path = Path(options["input"])
         try:
             content = path.read_bytes()
         except OSError as exc:
