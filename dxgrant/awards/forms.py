@@ -79,6 +79,38 @@ class TransferResultForm(forms.Form):
     )
 
 
+# The bank's result file: one 122-byte line a transfer, so 5 MB is some 40,000 transfers.
+RESULTS_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
+class TransferResultsFileForm(forms.Form):
+    """The bank's result file for a batch (``zengin_results``); read here, checked by the service."""
+
+    file = forms.FileField(
+        label=_("銀行の振込結果ファイル"),
+        help_text=_(
+            "銀行から返された全銀形式の振込結果ファイル（5 MB以下）を選んでください。取り込んだ結果を確認してから確定してください。"
+        ),
+        error_messages={
+            "required": _("取り込む振込結果ファイルを選んでください。"),
+            "empty": _("ファイルが空です。銀行から返された振込結果ファイルを選んでください。"),
+        },
+    )
+
+    filename = ""
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        self.filename = upload.name or ""
+        if upload.size > RESULTS_FILE_MAX_BYTES:
+            raise ValidationError(
+                _("ファイルが大きすぎます。%(limit)s MB以下の振込結果ファイルを選んでください。"),
+                code="too_large",
+                params={"limit": RESULTS_FILE_MAX_BYTES // (1024 * 1024)},
+            )
+        return bytes(upload.read())
+
+
 _LEADING_CODE = {4: re.compile(r"^([0-9]{4})(?:\s|$)"), 3: re.compile(r"^([0-9]{3})(?:\s|$)")}
 CANDIDATES_SHOWN = 5
 

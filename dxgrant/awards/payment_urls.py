@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/approve/", payments.approve, name="approve"),
     path("<int:pk>/download/", payments.download, name="download"),
     path("<int:pk>/results/", payments.results, name="results"),
+    path("<int:pk>/results/import/", payments.import_results, name="import_results"),
     path("<int:pk>/settle/", payments.settle, name="settle"),
 ]

@@ -54,6 +54,9 @@ Data (データ・レコード)
 
 Trailer (トレーラ・レコード): 1 "8"; 2-7 N(6) 合計件数 count; 8-19 N(12) 合計金額 total;
 20-120 C(101) ダミー. End (エンド・レコード): 1 "9"; 2-120 C(119) ダミー.
+
+The bank's result file (the same file returned with a 振込結果コード in byte 114 of each data
+record) is read by ``zengin_results.read_results``.
 """
 
 from __future__ import annotations
@@ -274,7 +277,9 @@ def encode_record(record: Header | Data | Trailer | End) -> bytes:
     return out
 
 
-def _decode_record(cls: type[Any], raw: bytes, line: int) -> Any:
+def decode_record(cls: type[Any], raw: bytes, line: int) -> Any:
+    """One record of type `cls` from its 120 bytes; a field not of its kind is refused, naming
+    the line and the field."""
     values: dict[str, object] = {}
     for spec in cls.LAYOUT:
         chunk = raw[spec.start - 1 : spec.start - 1 + spec.width]
@@ -314,7 +319,8 @@ def build(header: Header, data: Iterable[Data]) -> TransferFile:
     )
 
 
-def _check(transfer_file: TransferFile) -> None:
+def check(transfer_file: TransferFile) -> None:
+    """Refuse values a bank would refuse, and a trailer that does not add up (ZenginError)."""
     header = transfer_file.header
     if header.account_type not in REQUESTER_ACCOUNT_TYPES:
         raise ZenginError(_("預金種目（依頼人）は 1・2・9 のいずれかです。"), field="account_type")
@@ -346,7 +352,7 @@ def write(transfer_file: TransferFile) -> bytes:
         transfer_file.end,
     ]
     content = b"".join(encode_record(record) + NEWLINE for record in records)
-    _check(transfer_file)
+    check(transfer_file)
     return content
 
 
@@ -361,12 +367,10 @@ def _split(content: bytes) -> Sequence[bytes]:
     return [content[i : i + RECORD_BYTES] for i in range(0, len(content), RECORD_BYTES)]
 
 
-def read(content: bytes) -> TransferFile:
-    """Parse a 総合振込 file back into its records; the inverse of :func:`write`.
+def split_records(content: bytes) -> Sequence[bytes]:
+    """The file's records, each exactly 120 bytes, in the order header, data..., trailer, end.
 
-    Refused (ZenginError): a record not 120 bytes, records out of order (header, data..., trailer,
-    end), a field not of its kind, a trailer whose count or total differs from the data records.
-    """
+    Refused (ZenginError): a record not 120 bytes, records out of order."""
     lines = _split(content)
     for number, raw in enumerate(lines, start=1):
         if len(raw) != RECORD_BYTES:
@@ -380,12 +384,22 @@ def read(content: bytes) -> TransferFile:
         raise ZenginError(
             _("レコードの並びが ヘッダー・データ…・トレーラ・エンド ではありません。"), field="file"
         )
-    header = _decode_record(Header, lines[0], 1)
-    data = tuple(_decode_record(Data, raw, number) for number, raw in enumerate(lines[1:-2], start=2))
-    trailer = _decode_record(Trailer, lines[-2], len(lines) - 1)
-    end = _decode_record(End, lines[-1], len(lines))
+    return lines
+
+
+def read(content: bytes) -> TransferFile:
+    """Parse a 総合振込 file back into its records; the inverse of :func:`write`.
+
+    Refused (ZenginError): a record not 120 bytes, records out of order (header, data..., trailer,
+    end), a field not of its kind, a trailer whose count or total differs from the data records.
+    """
+    lines = split_records(content)
+    header = decode_record(Header, lines[0], 1)
+    data = tuple(decode_record(Data, raw, number) for number, raw in enumerate(lines[1:-2], start=2))
+    trailer = decode_record(Trailer, lines[-2], len(lines) - 1)
+    end = decode_record(End, lines[-1], len(lines))
     transfer_file = TransferFile(header=header, data=data, trailer=trailer, end=end)
-    _check(transfer_file)
+    check(transfer_file)
     return transfer_file
 
 

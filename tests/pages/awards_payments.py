@@ -63,6 +63,15 @@ PAGES: dict[str, Page] = {
         Role.FINANCE,
         why=f"{SEEN}; {BATCH}; {TRANSFERS}; programme (header)",
     ),
+    "payments:import_results": Page(
+        "/staff/awards/payments/{payments_exported}/results/import/",
+        6,
+        Role.FINANCE,
+        method="post",
+        status=(400,),
+        why=f"{SEEN}; the batch; no file chosen: the batch page again with the error ({BATCH}; "
+        "its transfers; programme (header))",
+    ),
     "payments:settle": Page(
         "/staff/awards/payments/{payments_exported}/settle/",
         5,
@@ -74,6 +83,8 @@ PAGES: dict[str, Page] = {
 
 FINANCE_GET = {ANON: 302} | {r: 403 for r in Role.values} | {Role.FINANCE: 200}
 FINANCE_POST = {ANON: 302} | {r: 403 for r in Role.values} | {Role.FINANCE: 302}
+# Posted without a file: finance gets the batch page with the error beside the field.
+FINANCE_UPLOAD = {ANON: 302} | {r: 403 for r in Role.values} | {Role.FINANCE: 400}
 
 EXPECTED: dict[str, dict[str, int]] = {
     "payments:batches": FINANCE_GET,
@@ -82,6 +93,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "payments:approve": FINANCE_POST,
     "payments:download": FINANCE_GET,
     "payments:results": FINANCE_GET,
+    "payments:import_results": FINANCE_UPLOAD,
     "payments:settle": FINANCE_POST,
 }
 

@@ -1,5 +1,6 @@
 """/staff/awards/payments/: finance's payment batches — the list, preparing one, a batch with its
-approval (four eyes), the 全銀 file, and the bank's results."""
+approval (four eyes), the 全銀 file, and the bank's results (entered, or imported from the bank's
+result file)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.gates import requires
 
 from .. import policies, selectors
-from ..forms import PrepareBatchForm, TransferResultForm
+from ..forms import PrepareBatchForm, TransferResultForm, TransferResultsFileForm
 from ..models import BatchStatus
 from ..services import batches, settlement
 
@@ -64,6 +65,7 @@ def _batch_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
     batch = selectors.get_batch_for(request.user, pk)
     return {
         "batch": batch,
+        "import_form": TransferResultsFileForm(),
         "transfers": list(selectors.transfers_of(batch)),
         "can_approve": policies.can_approve_batch(request.user, batch),
         "can_export": policies.can_export_batch(request.user, batch),
@@ -148,6 +150,37 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "awards/payments/results.html", {"batch": batch, "forms": forms}, status=form_status(request)
     )
+
+
+@require_POST
+@finance
+def import_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bank's result file, uploaded from the batch page: recorded, not settled. A refused
+    file answers the batch page with the reason beside the field (400; 413 over the size limit)."""
+    batch = selectors.get_batch_for(request.user, pk)
+    form = TransferResultsFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            summary = settlement.import_results(
+                actor=_user(request),
+                batch=batch,
+                content=form.cleaned_data["file"],
+                filename=form.filename,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "振込結果ファイルを取り込みました：振込済 %(ok)d 件・不能 %(failed)d 件・未処理 %(unprocessed)d 件。"
+                )
+                % {"ok": summary.ok, "failed": summary.failed, "unprocessed": summary.unprocessed},
+            )
+            return redirect("payments:batch", batch.pk)
+    status = 413 if form.has_error("file", "too_large") else 400
+    context = _batch_context(request, pk, import_form=form)
+    return render(request, "awards/payments/batch.html", context, status=status)
 
 
 @require_POST
