@@ -88,3 +88,15 @@ def send_email(
     address = to if isinstance(to, str) else to.email
     subject, body = render_email(template, context, language=language or language_of(to))
     send_mail(subject, body, None, [address])
+
+
+# Between the Japanese and the English text of a bilingual email.
+BILINGUAL_SEPARATOR = "\n\n----------------------------------------\n(English follows)\n\n"
+
+
+def send_bilingual_email(template: str, context: Mapping[str, object], *, to: str) -> None:
+    """Send Japanese, then English, in one email: for a person with no account and so no chosen
+    language (a reviewer's invitation), as Japanese institutions commonly write to outsiders."""
+    ja_subject, ja_body = render_email(template, context, language="ja")
+    en_subject, en_body = render_email(template, context, language="en")
+    send_mail(f"{ja_subject} / {en_subject}", ja_body.rstrip() + BILINGUAL_SEPARATOR + en_body, None, [to])

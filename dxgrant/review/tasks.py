@@ -34,7 +34,8 @@ def send_pool_invitation(membership_id: int) -> None:
 def send_reviewer_invitation(invitation_id: int) -> None:
     """Email a person without an account the link to become a reviewer of the round. Claims
     ReviewerInvitation.sent_at (cleared by each resend); an accepted or revoked invitation is not
-    sent. The link is rebuilt from the stored nonce (the raw token is stored nowhere)."""
+    sent. The link is rebuilt from the stored nonce (the raw token is stored nowhere). Bilingual:
+    the invitee has no account and so no chosen language."""
     with transaction.atomic():
         invitation = (
             ReviewerInvitation.objects.select_related("round")
@@ -48,7 +49,8 @@ def send_reviewer_invitation(invitation_id: int) -> None:
             "round": invitation.round,
             "link": notify.site_url(reverse("review:invitation_accept", args=[invitation.link_token()])),
         }
-        notify.send_email("review/email/reviewer_invitation", context, to=invitation.email)
+        # The invitee has no account, so no language of their own: Japanese, then English.
+        notify.send_bilingual_email("review/email/reviewer_invitation", context, to=invitation.email)
 
 
 @task()

@@ -3,6 +3,7 @@ demands, recording a repayment, the applicant's view; who may; query counts that
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -57,6 +58,24 @@ def test_the_secretariat_sees_the_form_on_the_staff_application_page(paid, secre
     assert 'id="cancel-decision"' in page and f"/staff/awards/applications/{paid.pk}/cancel/" in page
     auditor_page = _text(client_for(Role.AUDITOR).get(f"/staff/applications/{paid.pk}/"))
     assert 'id="cancel-decision"' not in auditor_page
+
+
+@pytest.mark.parametrize("status", sorted(workflow.STATES))
+def test_the_form_shows_in_exactly_the_states_the_workflow_cancels_from(status, paid, secretariat):
+    Application.objects.filter(pk=paid.pk).update(status=status)
+    page = _text(signed_in(secretariat).get(f"/staff/applications/{paid.pk}/"))
+    shown = 'id="cancel-decision"' in page
+    assert shown == (status in workflow.LIFECYCLE["cancel"].sources)
+
+
+def test_the_form_follows_the_table_not_a_list_of_its_own(paid, secretariat, monkeypatch):
+    # Were cancelling allowed from paid only, the form would show there and not on an accepted award.
+    narrowed = dataclasses.replace(workflow.LIFECYCLE["cancel"], sources=frozenset({workflow.PAID}))
+    monkeypatch.setitem(workflow.LIFECYCLE.transitions, "cancel", narrowed)
+    client = signed_in(secretariat)
+    assert 'id="cancel-decision"' in _text(client.get(f"/staff/applications/{paid.pk}/"))
+    Application.objects.filter(pk=paid.pk).update(status=workflow.ACCEPTED)
+    assert 'id="cancel-decision"' not in _text(client.get(f"/staff/applications/{paid.pk}/"))
 
 
 def test_cancelling_from_the_page(paid, secretariat, django_capture_on_commit_callbacks):

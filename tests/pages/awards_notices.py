@@ -58,15 +58,15 @@ PAGES: dict[str, Page] = {
         user="notice_advisor",
         why=f"{SEEN}; advisor membership; {APP}; the notice",
     ),
-    "notices:verify": Page("/verify/notice/{notice_number}", 2, why=f"the notice; {HEADER}"),
-    "api-v1:notice": Page("/api/v1/notices/{notice_number}", 2, why="rate count; the notice"),
+    "notices:verify": Page("/verify/notice/{notice_number}", 3, why=f"look-up count; the notice; {HEADER}"),
+    "api-v1:notice": Page("/api/v1/notices/{notice_number}", 3, why="rate count; look-up count; the notice"),
     "api-v1:verify": Page(
         "/api/v1/notices/verify",
-        2,
+        3,
         method="post",
         body=PDF_BYTES,
         content_type="application/pdf",
-        why="rate count; the notice with this SHA-256",
+        why="rate count; look-up count; the notice with this SHA-256",
     ),
 }
 

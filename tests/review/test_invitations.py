@@ -79,6 +79,23 @@ def test_an_address_without_an_account_is_invited_with_a_hashed_single_link(
     assert len(mail.outbox) == 1
 
 
+def test_the_invitation_is_written_in_japanese_then_english(
+    secretariat, round_obj, django_capture_on_commit_callbacks
+) -> None:
+    # The invitee has no account and so no language: both, Japanese first.
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite(secretariat, round_obj)
+    (message,) = mail.outbox
+    assert message.subject == "【DX推進支援】審査員への招待 / [DX Promotion Subsidy] Invitation to review"
+    japanese, english = message.body.split("(English follows)")
+    assert "審査 花子 様" in japanese and f"{round_obj.name_ja} の交付審査の審査員として" in japanese
+    assert "Dear 審査 花子," in english
+    assert f"The secretariat invites you to review applications of {round_obj.name_en}." in english
+    assert "お心当たり" not in english and "If you were not expecting this email" in english
+    link = f"/review/invitations/{invitation.link_token()}/"
+    assert link in japanese and link in english
+
+
 def test_an_address_of_a_reviewer_account_is_added_to_the_pool_as_before(
     secretariat, round_obj, django_capture_on_commit_callbacks
 ) -> None:

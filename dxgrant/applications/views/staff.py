@@ -99,6 +99,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.audit_history(application, versions, returns),
         "may_begin_screening": can_fire(user, application, "begin_screening").allowed,
         "may_return": can_fire(user, application, "return").allowed and bool(versions),
+        # The cancel form (awards/staff/_cancel.html) shows in the states the workflow's "cancel" starts from.
+        "may_cancel": can_fire(user, application, "cancel").allowed,
         "nav": "staff",
     }
     return render(request, "applications/staff/detail.html", context)

@@ -1,5 +1,6 @@
 """/verify/notice/<number>: anyone checks a notice (its status, kind, amount, date; the company
-for awards only) and whether a PDF is exactly the notice that was issued."""
+for awards only) and whether a PDF is exactly the notice that was issued. Look-ups are limited
+per client address (limits.py): beyond the limit the page answers 429 and shows no notice."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from .. import selectors
+from .. import limits, selectors
 from ..forms import VerifyNoticeForm
 
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, number: str) -> HttpResponse:
+    if not limits.allow_lookup(request):
+        response = render(request, "awards/verify_limited.html", {"limit": limits.per_minute()}, status=429)
+        response["Retry-After"] = str(limits.retry_after())
+        return response
     notice = selectors.public_notice(number)
     form = VerifyNoticeForm(request.POST, request.FILES) if request.method == "POST" else VerifyNoticeForm()
     result = None

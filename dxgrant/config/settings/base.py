@@ -320,3 +320,6 @@ DXGRANT_SIGNING_KEY_PASSPHRASE = os.environ.get("DXGRANT_SIGNING_KEY_PASSPHRASE"
 DXGRANT_SIGNING_CHAIN = os.environ.get("DXGRANT_SIGNING_CHAIN", "")
 # The largest notice PDF the verification page and POST /api/v1/notices/verify accept.
 DXGRANT_NOTICE_VERIFY_MAX_BYTES = int(os.environ.get("DXGRANT_NOTICE_VERIFY_MAX_BYTES", str(5 * 1024 * 1024)))
+# Notice look-ups (the verification page and the notices API together) per client address per
+# minute (awards/limits.py).
+DXGRANT_NOTICE_LOOKUPS_PER_MINUTE = int(os.environ.get("DXGRANT_NOTICE_LOOKUPS_PER_MINUTE", "30"))
