@@ -167,7 +167,7 @@ def issue_pending(run: NoticeRun) -> int:
                 continue  # another worker issued it meanwhile
             issue_notice(actor=actor, decision_id=decision_id)
             issued += 1
-            NoticeRun.objects.filter(pk=run.pk).update(issued=issued)
+            NoticeRun.objects.filter(pk=run.pk).update(issued=issued, progressed_at=timezone.now())
     return issued
 
 
@@ -177,6 +177,7 @@ def issue_round_notices(run_id: int) -> None:
     run = NoticeRun.objects.select_related("requested_by").filter(pk=run_id, finished_at__isnull=True).first()
     if run is None:
         return
-    NoticeRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+    now = timezone.now()
+    NoticeRun.objects.filter(pk=run.pk).update(started_at=now, progressed_at=now)
     issue_pending(run)
     NoticeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())

@@ -64,18 +64,18 @@ def settle_batch(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     policies.can_record_results(actor, locked).require()
     transfers = list(locked.transfers.select_related("instalment").order_by("pk"))
-    applications = {
-        a.pk: a
-        for a in Application.objects.select_for_update()
-        .filter(pk__in={t.instalment.application_id for t in transfers})
-        .order_by("pk")
-    }
     missing = [t for t in transfers if t.result == TransferResult.PENDING]
     if missing:
         raise ValidationError(
             _("振込結果が未登録の振込が%(count)d件あります。すべて登録してから確定してください。")
             % {"count": len(missing)}
         )
+    applications = {
+        a.pk: a
+        for a in Application.objects.select_for_update()
+        .filter(pk__in={t.instalment.application_id for t in transfers})
+        .order_by("pk")
+    }
     paid = failed = 0
     for transfer in transfers:
         instalment = transfer.instalment
