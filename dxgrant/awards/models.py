@@ -92,6 +92,9 @@ class NoticeRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     issued = models.PositiveIntegerField(default=0)
+    # When the job last showed life (started, or issued a notice): the page tells a job that
+    # has not moved for a while from one still working (selectors.IssuingProgress.stalled).
+    progressed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("通知書の発行")

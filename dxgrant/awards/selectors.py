@@ -102,6 +102,10 @@ def notice_numbers(decisions: QuerySet[Decision] | list[Decision]) -> dict[int, 
     return dict(Notice.objects.filter(decision__in=decisions).values_list("decision_id", "number"))
 
 
+# Issuing one notice takes seconds; a job silent for this long is not working any more.
+STALLED_AFTER = dt.timedelta(minutes=5)
+
+
 @dataclass(frozen=True)
 class IssuingProgress:
     round: Round
@@ -114,8 +118,26 @@ class IssuingProgress:
     last_run: NoticeRun | None
 
     @property
-    def running(self) -> bool:
+    def unfinished(self) -> bool:
         return self.last_run is not None and self.last_run.finished_at is None and self.issued < self.total
+
+    @property
+    def last_progress(self) -> dt.datetime | None:
+        """When the last run last moved (started or issued a notice), else when it was asked for."""
+        if self.last_run is None:
+            return None
+        return self.last_run.progressed_at or self.last_run.requested_at
+
+    @property
+    def stalled(self) -> bool:
+        """The job has not moved for STALLED_AFTER: its worker died (or none is running).
+        Pressing the button again issues only the missing notices."""
+        last = self.last_progress
+        return self.unfinished and last is not None and last < timezone.now() - STALLED_AFTER
+
+    @property
+    def running(self) -> bool:
+        return self.unfinished and not self.stalled
 
     @property
     def complete(self) -> bool:

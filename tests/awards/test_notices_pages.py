@@ -3,10 +3,12 @@ and advisor's notice page and PDF (private), and `dxgrant export-notice`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from dxgrant.accounts.models import Role
 from dxgrant.awards.models import Notice, NoticeRun
@@ -87,3 +89,49 @@ def test_export_notice_command(published, secretariat, tmp_path):
     assert hashlib.sha256(out.read_bytes()).hexdigest() == notice.sha256
     with pytest.raises(CommandError, match="DXN-2026-999999"):
         call_command("export_notice", "DXN-2026-999999", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_a_job_whose_worker_died_is_shown_as_stopped_with_resume(
+    client, published, secretariat, django_capture_on_commit_callbacks
+):
+    """The state a killed worker leaves: a run not finished, one notice issued, nothing since
+    long before the page is asked (as the job stores it: progressed_at)."""
+    round_obj, apps = published
+    issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=apps["A"]).pk)
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    NoticeRun.objects.create(round=round_obj, requested_by=secretariat)
+    NoticeRun.objects.update(started_at=long_ago, progressed_at=long_ago, issued=1)
+    client.force_login(secretariat)
+    url = f"/staff/awards/{round_obj.code}/notices/"
+    page = client.get(url).content.decode()
+    assert "発行中です" not in page and 'hx-trigger="every 2s"' not in page
+    assert "発行が止まっています" in page
+    assert f"{timezone.localtime(long_ago):%Y-%m-%d %H:%M}から進んでいません" in page
+    assert "発行を再開する</button>" in page
+    # Resuming issues only the three missing notices.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}issue/")
+    assert Notice.objects.count() == 4
+    page = client.get(url).content.decode()
+    assert "すべて発行しました" in page and "発行が止まっています" not in page
+
+
+def test_a_job_that_moved_recently_is_still_running(client, published, secretariat):
+    round_obj, _apps = published
+    recently = timezone.now() - dt.timedelta(minutes=1)
+    NoticeRun.objects.create(round=round_obj, requested_by=secretariat)
+    NoticeRun.objects.update(started_at=recently, progressed_at=recently)
+    client.force_login(secretariat)
+    page = client.get(f"/staff/awards/{round_obj.code}/notices/").content.decode()
+    assert "発行中です" in page and "発行が止まっています" not in page
+    assert "通知書を発行する</button>" in page
+
+
+def test_a_job_never_picked_up_is_shown_as_stopped(client, published, secretariat):
+    """No worker ever started it: asked for long ago, never started."""
+    round_obj, _apps = published
+    NoticeRun.objects.create(round=round_obj, requested_by=secretariat)
+    NoticeRun.objects.update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(secretariat)
+    page = client.get(f"/staff/awards/{round_obj.code}/notices/").content.decode()
+    assert "発行が止まっています" in page and "発行を再開する</button>" in page

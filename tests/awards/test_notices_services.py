@@ -9,6 +9,10 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications.models import Application
@@ -164,3 +168,42 @@ def test_cancel_notice(published, secretariat, make_user):
     again = cancelling.cancel_notice(actor=secretariat, notice=notice, reason="別の理由")
     assert again.cancel_reason == "虚偽の申請が判明したため"
     assert AuditEntry.objects.filter(action="awards.notice_cancelled").count() == 1
+
+
+def _next_number_name() -> tuple[str, str]:
+    """The number the next notice will get, and the file name it will be stored under."""
+    today = timezone.localdate()
+    number = f"DXN-{today.year}-{Notice.objects.count() + 1:06d}"
+    return number, f"notices/{today:%Y}/{number}.pdf"
+
+
+def test_a_notice_that_fails_after_its_pdf_is_stored_leaves_no_file(published, secretariat):
+    """A real failure after the PDF is written (the number already taken by a row: the unique
+    constraint refuses the insert) rolls the row back and takes the file with it."""
+    _round, apps = published
+    first = issuing.issue_notice(actor=secretariat, decision_id=decision_of(apps["A"]).pk)
+    number, name = _next_number_name()
+    # A row holding the next number (as a restored backup might), pointing at its own file.
+    Notice.objects.filter(pk=first.pk).update(number=number)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        issuing.issue_notice(actor=secretariat, decision_id=decision_of(apps["C"]).pk)
+    assert not default_storage.exists(name)
+    assert Notice.objects.filter(decision=decision_of(apps["C"])).count() == 0
+    assert default_storage.exists(first.pdf.name)  # the other notice's file is untouched
+
+
+def test_a_rerun_replaces_the_file_a_killed_run_left_behind(published, secretariat):
+    """A worker killed between writing the PDF and committing leaves a file no row names; the
+    rerun gets the same number and writes over it, under the same name."""
+    _round, apps = published
+    number, name = _next_number_name()
+    default_storage.save(name, ContentFile(b"%PDF half-written by a killed worker"))
+    try:
+        notice = issuing.issue_notice(actor=secretariat, decision_id=decision_of(apps["A"]).pk)
+        assert notice.number == number
+        assert notice.pdf.name == name
+        data = notice.pdf.open("rb").read()
+        assert hashlib.sha256(data).hexdigest() == notice.sha256
+        assert default_storage.listdir(name.rsplit("/", 1)[0])[1].count(f"{number}.pdf") == 1
+    finally:
+        default_storage.delete(name)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
+from dxgrant.applications.models import Application
 from dxgrant.integrity.services import audit_record
 from dxgrant.japan import banks
 from dxgrant.japan.business_days import is_business_day
@@ -138,12 +139,26 @@ def prepare_batch(*, actor: User, transfer_date: dt.date) -> PaymentBatch:
     with a ready payee. The due instalments are locked: two preparers at once never put one
     instalment in two batches (the second waits, then finds them in the first's batch).
     Instalments whose payee is missing or not writable in 全銀 characters stay due.
+
+    Locks in the awards order (services/__init__.py): the new batch is nobody else's; the
+    applications with something due (read first without a lock), then their due instalments,
+    read again under the lock (one withdrawn meanwhile by a cancellation is left out; one due
+    since the first read waits for the next batch).
     """
     policies.can_act_as_finance(actor).require()
     check_transfer_date(transfer_date)
+    due_of = set(
+        Instalment.objects.filter(status=InstalmentStatus.DUE).values_list("application_id", flat=True)
+    )
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=due_of)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     due = list(
         Instalment.objects.select_for_update(of=("self",))
-        .filter(status=InstalmentStatus.DUE)
+        .filter(status=InstalmentStatus.DUE, application_id__in=applications)
         .select_related("application")
         .order_by("pk")
     )
@@ -195,7 +210,8 @@ def prepare_batch(*, actor: User, transfer_date: dt.date) -> PaymentBatch:
 @transaction.atomic
 def approve_batch(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
     """The second finance person's approval. Refused for the preparer (four eyes; also a
-    database check) and for a batch no longer waiting: two approvals at once approve once."""
+    database check) and for a batch no longer waiting: two approvals at once approve once.
+    Locks the batch only (the awards order: services/__init__.py)."""
     policies.can_act_as_finance(actor).require()
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     policies.can_approve_batch(actor, locked).require()

@@ -17,10 +17,11 @@ back, a failed one withdrawn).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,16 +51,52 @@ from .cancelling import cancel_notice
 UNPAID = (InstalmentStatus.PENDING, InstalmentStatus.DUE, InstalmentStatus.IN_BATCH)
 
 
+# How many times cancelling reads the batches again when one was made meanwhile.
+LOCK_ATTEMPTS = 3
+
+
+class _BatchesMoved(Exception):
+    """An instalment went into a batch between the plain read and the locks (see the package)."""
+
+
 @transaction.atomic
 def cancel_decision(*, actor: User, application: Application, reason: str) -> Cancellation:
     """Cancel the award of `application` with `reason` (the applicant reads it).
 
     Callers: the secretariat. Refused: no reason; an application not awarded (or already
-    cancelled); a transfer of it in an exported batch whose results are not settled."""
+    cancelled); a transfer of it in an exported batch whose results are not settled.
+
+    Locks in the awards order (services/__init__.py): the batches holding its instalments'
+    transfers, the application, its instalments; if a batch appeared meanwhile, again."""
     policies.can_cancel_decision(actor).require()
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("交付決定を取り消す理由を入力してください。")})
+    for _attempt in range(LOCK_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _cancel(actor, application, reason)
+        except _BatchesMoved:
+            continue
+    raise ValidationError(_("支払バッチが同時に変更されています。しばらくしてからもう一度お試しください。"))
+
+
+def _live_transfers(instalments: Iterable[Instalment | int]) -> QuerySet[Transfer]:
+    """The transfers of these instalments that may still pay (not failed), in a batch."""
+    return Transfer.objects.filter(
+        instalment__in=instalments, instalment__status=InstalmentStatus.IN_BATCH
+    ).exclude(result=TransferResult.FAILED)
+
+
+def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
+    candidates = set(
+        _live_transfers(Instalment.objects.filter(application_id=application.pk)).values_list(
+            "batch_id", flat=True
+        )
+    )
+    batches = {
+        b.pk: b for b in PaymentBatch.objects.select_for_update().filter(pk__in=candidates).order_by("pk")
+    }
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not workflow.LIFECYCLE.allows("cancel", locked.status):
         raise ValidationError(
@@ -67,19 +104,16 @@ def cancel_decision(*, actor: User, application: Application, reason: str) -> Ca
         )
     instalments = list(Instalment.objects.select_for_update().filter(application=locked).order_by("position"))
     live = list(
-        Transfer.objects.select_related("batch")
-        .filter(instalment__in=[i for i in instalments if i.status == InstalmentStatus.IN_BATCH])
-        .exclude(result=TransferResult.FAILED)
-        .order_by("pk")
+        _live_transfers([i for i in instalments if i.status == InstalmentStatus.IN_BATCH]).order_by("pk")
     )
-    batches = {
-        b.pk: b
-        for b in PaymentBatch.objects.select_for_update()
-        .filter(pk__in={t.batch_id for t in live})
-        .order_by("pk")
-    }
+    if {t.batch_id for t in live} - batches.keys():
+        raise _BatchesMoved
     exported = sorted(
-        pk for pk, b in batches.items() if b.status in (BatchStatus.EXPORTED, BatchStatus.SETTLED)
+        {
+            t.batch_id
+            for t in live
+            if batches[t.batch_id].status in (BatchStatus.EXPORTED, BatchStatus.SETTLED)
+        }
     )
     if exported:
         raise ValidationError(

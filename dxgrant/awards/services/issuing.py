@@ -2,7 +2,9 @@
 
 One notice per decision, each in its own transaction: numbered, rendered, signed, stored with its
 SHA-256, the award's application moved awarded → notified through the workflow table, the audit
-entry written and the email enqueued, all or nothing. The round's job (`issue_round_notices`, a
+entry written and the email enqueued, all or nothing: a notice row always has its file, and a
+file never outlives its rolled-back row (deleted when the transaction fails; overwritten by the
+rerun, which gets the same number, if the process died before it could delete it). The round's job (`issue_round_notices`, a
 django-tasks task enqueued by `start_issuing`) walks the decisions still without a notice, so it
 is idempotent and a worker killed midway leaves only complete notices: the next run issues the
 missing ones. A second worker on the same round cannot issue a decision twice (the decision row is
@@ -34,7 +36,7 @@ from dxgrant.integrity.services import audit_record
 from dxgrant.programs.models import Round
 
 from .. import notice_pdf, policies, tasks
-from ..models import NOTICE_PREFIX, NOTICE_SERIES, Notice, NoticeKind, NoticeRun
+from ..models import NOTICE_PREFIX, NOTICE_SERIES, Notice, NoticeKind, NoticeRun, notice_upload_to
 
 
 def notice_number(year: int) -> str:
@@ -81,10 +83,35 @@ def issue_notice(*, actor: User, decision_id: int) -> Notice:
         corporate_number=printed.corporate_number,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
-    notice.pdf.save(f"{printed.number}.pdf", ContentFile(pdf), save=False)
+    _store_pdf(notice, pdf)
+    try:
+        _record(actor, notice, award=award)
+    except BaseException:
+        # The row rolls back; its file must not stay behind without it.
+        notice.pdf.storage.delete(notice.pdf.name)
+        raise
+    enqueue_on_commit(tasks.send_notice_issued, notice.pk)
+    return notice
+
+
+def _store_pdf(notice: Notice, pdf: bytes) -> None:
+    """Write the PDF under the number's own name (`notice_upload_to`). A file already there
+    that no notice row names is an orphan of a run that died before its commit (numbers are
+    taken under the sequence's row lock and come back on rollback, so a rerun gets the same
+    number): it is replaced, never piled up beside."""
+    name = notice_upload_to(notice, "")
+    storage = notice.pdf.storage
+    if storage.exists(name) and not Notice.objects.filter(pdf=name).exists():
+        storage.delete(name)
+    notice.pdf.save(name, ContentFile(pdf), save=False)
+
+
+def _record(actor: User, notice: Notice, *, award: bool) -> None:
+    """The notice's row, the award's workflow step and the audit entry."""
+    application = notice.application
     notice.save()
     if award and application.status == workflow.AWARDED:
-        transition(application, name="notify", actor=actor, note=printed.number)
+        transition(application, name="notify", actor=actor, note=notice.number)
     audit_record(
         actor=actor,
         action="awards.notice_issued",
@@ -97,8 +124,6 @@ def issue_notice(*, actor: User, decision_id: int) -> Notice:
             "sha256": notice.sha256,
         },
     )
-    enqueue_on_commit(tasks.send_notice_issued, notice.pk)
-    return notice
 
 
 @transaction.atomic
@@ -142,7 +167,7 @@ def issue_pending(run: NoticeRun) -> int:
                 continue  # another worker issued it meanwhile
             issue_notice(actor=actor, decision_id=decision_id)
             issued += 1
-            NoticeRun.objects.filter(pk=run.pk).update(issued=issued)
+            NoticeRun.objects.filter(pk=run.pk).update(issued=issued, progressed_at=timezone.now())
     return issued
 
 
@@ -152,6 +177,7 @@ def issue_round_notices(run_id: int) -> None:
     run = NoticeRun.objects.select_related("requested_by").filter(pk=run_id, finished_at__isnull=True).first()
     if run is None:
         return
-    NoticeRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+    now = timezone.now()
+    NoticeRun.objects.filter(pk=run.pk).update(started_at=now, progressed_at=now)
     issue_pending(run)
     NoticeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())

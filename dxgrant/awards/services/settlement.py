@@ -208,16 +208,24 @@ def settle_batch(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
     """Close the batch once every transfer has its result, paying the successful ones.
 
     Paying twice is impossible: the batch moves exported → settled under a row lock (a second
-    call is refused), and each instalment moves in_batch → paid by a conditional update."""
+    call is refused), and each instalment moves in_batch → paid by a conditional update.
+    Locks in the awards order (services/__init__.py): the batch, its applications, then their
+    instalments."""
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     policies.can_record_results(actor, locked).require()
-    transfers = list(locked.transfers.select_related("instalment__application").order_by("pk"))
+    transfers = list(locked.transfers.select_related("instalment").order_by("pk"))
     missing = [t for t in transfers if t.result == TransferResult.PENDING]
     if missing:
         raise ValidationError(
             _("振込結果が未登録の振込が%(count)d件あります。すべて登録してから確定してください。")
             % {"count": len(missing)}
         )
+    applications = {
+        a.pk: a
+        for a in Application.objects.select_for_update()
+        .filter(pk__in={t.instalment.application_id for t in transfers})
+        .order_by("pk")
+    }
     paid = failed = 0
     for transfer in transfers:
         instalment = transfer.instalment
@@ -232,7 +240,7 @@ def settle_batch(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
         )
         if moved != 1:
             raise ValidationError(_("この分割交付は既に支払済みです。"))
-        _mark_application_paid(actor, instalment.application)
+        _mark_application_paid(actor, applications[instalment.application_id])
         enqueue_on_commit(tasks.send_instalment_paid, instalment.pk)
         paid += 1
     locked.status = BatchStatus.SETTLED
@@ -246,8 +254,7 @@ def settle_batch(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
 
 
 def _mark_application_paid(actor: User, application: Application) -> None:
-    """The first payment moves the application accepted → paid; later instalments (after the
-    results report, say) find it further on and leave its state alone."""
-    current = Application.objects.select_for_update().get(pk=application.pk)
-    if current.status == workflow.ACCEPTED:
-        transitions.transition(current, name="pay", actor=actor)
+    """The first payment moves the application (locked by the caller) accepted → paid; later
+    instalments (after the results report, say) find it further on and leave its state alone."""
+    if application.status == workflow.ACCEPTED:
+        transitions.transition(application, name="pay", actor=actor)
