@@ -338,6 +338,28 @@ def test_page_upload_shows_the_counts_and_the_meaning(programme, finance, approv
     assert "No such account" in text
 
 
+def test_the_batch_page_offers_settling_once_every_transfer_has_its_result(
+    programme, finance, approver, payees
+):
+    batch = _exported(programme, finance, approver, payees)
+    first, second, third = _numbers(batch)
+    client = signed_in(finance)
+    before = client.get(f"/staff/awards/payments/{batch.pk}/").content.decode()
+    assert "振込結果が未登録の振込が3件あります。" in before
+    assert f'action="/staff/awards/payments/{batch.pk}/settle/"' not in before
+    _upload(client, batch, _file(batch, {first: "0", second: "0", third: " "}))
+    partly = client.get(f"/staff/awards/payments/{batch.pk}/").content.decode()
+    assert "振込結果が未登録の振込が1件あります。" in partly
+    assert f'action="/staff/awards/payments/{batch.pk}/settle/"' not in partly
+    _upload(client, batch, _file(batch, {first: "0", second: "0", third: "2"}))
+    after = client.get(f"/staff/awards/payments/{batch.pk}/").content.decode()
+    assert f'action="/staff/awards/payments/{batch.pk}/settle/"' in after
+    settled = client.post(f"/staff/awards/payments/{batch.pk}/settle/")
+    assert settled.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SETTLED
+
+
 def test_page_refusal_is_beside_the_field_and_changes_nothing(programme, finance, approver, payees):
     batch = _exported(programme, finance, approver, payees, count=1)
     client = signed_in(finance)

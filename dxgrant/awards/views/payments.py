@@ -17,7 +17,7 @@ from dxgrant.core.gates import requires
 
 from .. import policies, selectors
 from ..forms import PrepareBatchForm, TransferResultForm, TransferResultsFileForm
-from ..models import BatchStatus
+from ..models import BatchStatus, TransferResult
 from ..services import batches, settlement
 
 finance = requires(policies.can_act_as_finance)
@@ -63,10 +63,13 @@ def prepare(request: HttpRequest) -> HttpResponse:
 
 def _batch_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, object]:
     batch = selectors.get_batch_for(request.user, pk)
+    transfers = list(selectors.transfers_of(batch))
     return {
         "batch": batch,
         "import_form": TransferResultsFileForm(),
-        "transfers": list(selectors.transfers_of(batch)),
+        "transfers": transfers,
+        # Settling is offered here once every transfer has its result (after an import, say).
+        "results_pending": sum(1 for t in transfers if t.result == TransferResult.PENDING),
         "can_approve": policies.can_approve_batch(request.user, batch),
         "can_export": policies.can_export_batch(request.user, batch),
         "can_record": policies.can_record_results(request.user, batch),
