@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +24,7 @@ from dxgrant.programs.models import Round
 
 from . import payee_rules, policies, repayment_rules
 from .models import (
+    AccountType,
     Instalment,
     InstalmentStatus,
     Notice,
@@ -350,3 +352,33 @@ def get_demand_for(user: Visitor, pk: int) -> RepaymentDemand:
     if demand is None:
         raise Http404
     return demand
+
+
+@dataclass(frozen=True)
+class RepaymentAccount:
+    """Where a repayment is paid: the association's own account (settings DXGRANT_TRANSFER_*,
+    the account grants are paid from), and the payer name the bank statement must show so the
+    money can be matched to its demand."""
+
+    bank: str
+    branch: str
+    account_type: Promise | str
+    account_number: str
+    holder: str
+    payer_name: str
+
+
+def repayment_account(application: Application) -> RepaymentAccount | None:
+    """None where the operator's account is not configured (development without settings)."""
+    if not (settings.DXGRANT_TRANSFER_BANK_CODE and settings.DXGRANT_TRANSFER_ACCOUNT_NUMBER):
+        return None
+    account_type = settings.DXGRANT_TRANSFER_ACCOUNT_TYPE
+    return RepaymentAccount(
+        bank=f"{settings.DXGRANT_TRANSFER_BANK_CODE} {settings.DXGRANT_TRANSFER_BANK_NAME}",
+        branch=f"{settings.DXGRANT_TRANSFER_BRANCH_CODE} {settings.DXGRANT_TRANSFER_BRANCH_NAME}",
+        account_type=AccountType(account_type).label if account_type in AccountType.values else account_type,
+        account_number=settings.DXGRANT_TRANSFER_ACCOUNT_NUMBER,
+        holder=settings.DXGRANT_TRANSFER_REQUESTER_NAME,
+        # The receipt number's digits first: banks keep the payer name, cut to its first characters.
+        payer_name="".join(c for c in (application.receipt_number or "") if c.isdigit())[-6:],
+    )

@@ -19,6 +19,7 @@ from dxgrant.applications.models import Application
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
+from . import selectors
 from .models import Cancellation, Instalment, InstalmentStatus, Notice, NoticeStatus
 
 
@@ -133,6 +134,7 @@ def send_cancellation(cancellation_id: int) -> None:
                 "application": application,
                 "cancellation": cancellation,
                 "demand": demand,
+                "account": selectors.repayment_account(application) if demand else None,
                 "link": link,
                 "user": user,
             }

@@ -185,6 +185,26 @@ def test_the_applicant_sees_the_cancellation_and_the_demand(demand):
     assert 'id="cancellation"' in page and REASON in page
     assert "1,000,000円" in page and "返還請求" in page
     assert f"{demand.due_on.year}年{demand.due_on.month}月{demand.due_on.day}日" in page
+    # Where to pay: the association's account from settings, and the payer name to use.
+    digits = "".join(c for c in application.receipt_number if c.isdigit())[-6:]
+    assert "返還金の振込先" in page and "0001 ﾐｽﾞﾎ" in page and "普通 1234567" in page
+    assert f"受付番号の数字 {digits} を入れてください" in page
+
+
+def test_the_account_to_repay_to_is_not_shown_once_settled(demand, finance):
+    application = demand.application
+    cancellation.record_repayment(
+        actor=finance, demand=demand, amount_yen=demand.principal_yen, paid_on=timezone.localdate()
+    )
+    page = _text(signed_in(representative_of(application.engagement)).get(f"/applications/{application.pk}/"))
+    assert "完済" in page and "返還金の振込先" not in page
+
+
+def test_without_the_operator_account_configured_no_account_is_shown(demand, settings):
+    settings.DXGRANT_TRANSFER_BANK_CODE = ""
+    application = demand.application
+    page = _text(signed_in(representative_of(application.engagement)).get(f"/applications/{application.pk}/"))
+    assert "返還請求" in page and "返還金の振込先" not in page
 
 
 def test_a_cancellation_without_payment_shows_no_demand(programme, secretariat):

@@ -124,6 +124,10 @@ def test_a_paid_award_is_demanded_back_and_the_rest_withdrawn(
         application.round.rules.awards.late_charge_percent_per_year
     )
     assert "1,000,000" in mail.outbox[0].body and demand.due_on.isoformat() in mail.outbox[0].body
+    assert (
+        "返還金の振込先" in mail.outbox[0].body
+        and "0001 ﾐｽﾞﾎ 001 ﾄｳｷﾖｳｴｲｷﾞﾖｳﾌﾞ 普通 1234567" in mail.outbox[0].body
+    )
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.APPLICANT, Role.FINANCE, Role.AUDITOR, Role.REVIEWER])

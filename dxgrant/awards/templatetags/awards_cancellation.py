@@ -1,5 +1,6 @@
 """`{% repayment_figures application as row %}`: the application's repayment demand with its
-figures today (None without a demand), for the applicant's page."""
+figures today (None without a demand), for the applicant's page; `{% repayment_account application
+as account %}`: where to pay it."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ register = template.Library()
 def repayment_figures(application: Application) -> selectors.DemandRow | None:
     demand = RepaymentDemand.objects.filter(application=application).prefetch_related("repayments").first()
     return selectors.demand_row(demand) if demand is not None else None
+
+
+@register.simple_tag
+def repayment_account(application: Application) -> selectors.RepaymentAccount | None:
+    return selectors.repayment_account(application)
