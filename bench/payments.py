@@ -14,22 +14,38 @@ ones from the zengin-code data, so the transfer file carries their kana names.
 from __future__ import annotations
 
 import random
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from zengin_code import Bank  # type: ignore[import-untyped,unused-ignore]
 
 from dxgrant.accounts.models import Role, User
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
+from dxgrant.awards import zengin, zengin_results
 from dxgrant.awards.instalment_split import split
-from dxgrant.awards.models import Instalment, InstalmentStatus, PayeeAccount
+from dxgrant.awards.models import BatchStatus, Instalment, InstalmentStatus, PayeeAccount, PaymentBatch
+from dxgrant.awards.services import batches, settlement
 from dxgrant.decisions.models import Decision, Meeting, RoundDecision
+from dxgrant.japan.business_days import add_business_days
 from dxgrant.programs.models import Programme, Round
+from dxgrant.programs.services.loading import load_programme_file
+from tests.factories import UserFactory
+from tests.factories.rounds import open_round
 
 from .generate import BATCH, Generator, analyse
 
 _KANA = [chr(c) for c in range(0xFF71, 0xFF9E)]
+FAIL_EVERY = 1_000  # one transfer in a thousand comes back failed (code "1", 資金不足)
+STEPS = ("prepare", "approve", "export", "import_results", "settle")
 
 
 @dataclass(frozen=True)
@@ -138,3 +154,97 @@ def park_due() -> int:
     """Put every instalment still due back to pending (a bench step between two runs, so the
     next batch holds only the next round's awards)."""
     return Instalment.objects.filter(status=InstalmentStatus.DUE).update(status=InstalmentStatus.PENDING)
+
+
+class Counted:
+    """The statements sent while it is installed (an execute wrapper: every execute and
+    executemany once), and the most repeated ones."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.shapes: Counter[str] = Counter()
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        self.shapes[sql[:160]] += 1
+        return execute(sql, params, many, context)
+
+
+@contextmanager
+def measured(figures: dict[str, Any], *, memory: bool) -> Iterator[None]:
+    """Time and count a step (`memory` False) or trace its peak Python memory (True)."""
+    if memory:
+        tracemalloc.start()
+        try:
+            yield
+            figures["peak_bytes"] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        return
+    counted = Counted()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counted):
+        yield
+    figures["ms"] = (time.perf_counter() - started) * 1000
+    figures["queries"] = counted.count
+    figures["most_repeated"] = [[n, sql] for sql, n in counted.shapes.most_common(3)]
+
+
+def result_file(content: bytes, fail_every: int = FAIL_EVERY) -> tuple[bytes, int]:
+    """The bank's answer to `content`: code "0" in byte 114 of every data record, "1" in one of
+    each `fail_every`; and how many failed."""
+    records = content.split(b"\r\n")
+    failed = 0
+    position = zengin_results.RESULT_POSITION - 1
+    for number in range(1, len(records) - 3):  # header first; trailer, end and "" last
+        code = b"0"
+        if number % fail_every == 0:
+            code, failed = b"1", failed + 1
+        record = records[number]
+        records[number] = record[:position] + code + record[position + 1 :]
+    return b"\r\n".join(records), failed
+
+
+def payment_run(round_code: str, n: int, *, memory: bool) -> dict[str, Any]:
+    """Load a round of `n` accepted awards, then run the five steps through the services."""
+    programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
+    finance = UserFactory(role=Role.FINANCE)
+    second = UserFactory(role=Role.FINANCE)
+    park_due()
+    started = time.perf_counter()
+    awards = accepted_awards(programme, open_round(programme, code=round_code), n, by=finance)
+    loaded_s = time.perf_counter() - started
+    figures: dict[str, dict[str, Any]] = {step: {} for step in STEPS}
+    transfer_date = add_business_days(timezone.localdate(), 1)
+    holder: dict[str, Any] = {}
+
+    def step(name: str, call: Callable[[], Any]) -> Any:
+        with measured(figures[name], memory=memory):
+            holder[name] = call()
+        return holder[name]
+
+    batch = step("prepare", lambda: batches.prepare_batch(actor=finance, transfer_date=transfer_date))
+    assert batch.transfer_count == awards.instalments_due == n, (batch.transfer_count, n)
+    assert batch.total_yen == awards.due_total_yen
+    step("approve", lambda: batches.approve_batch(actor=second, batch=batch))
+    content = step("export", lambda: batches.export_batch(actor=finance, batch=batch))
+    parsed = zengin.read(content)
+    assert len(parsed.data) == n and parsed.trailer.count == n
+    assert parsed.trailer.total == awards.due_total_yen
+    answer, failed = result_file(content)
+    summary = step(
+        "import_results",
+        lambda: settlement.import_results(actor=finance, batch=batch, content=answer, filename="kekka.txt"),
+    )
+    assert (summary.ok, summary.failed, summary.changed) == (n - failed, failed, n), summary
+    step("settle", lambda: settlement.settle_batch(actor=finance, batch=batch))
+    assert PaymentBatch.objects.get(pk=batch.pk).status == BatchStatus.SETTLED
+    return {
+        "awards": n,
+        "loaded_s": loaded_s,
+        "transfers": batch.transfer_count,
+        "total_yen": batch.total_yen,
+        "bytes": len(content),
+        "failed": failed,
+        "steps": figures,
+    }

@@ -31,10 +31,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,26 +46,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from bench.payments import accepted_awards, park_due  # noqa: E402
-from dxgrant.accounts.models import Role  # noqa: E402
-from dxgrant.awards import zengin, zengin_results  # noqa: E402
-from dxgrant.awards.models import BatchStatus, PaymentBatch  # noqa: E402
-from dxgrant.awards.services import batches, settlement  # noqa: E402
-from dxgrant.japan.business_days import add_business_days  # noqa: E402
-from dxgrant.programs.services.loading import load_programme_file  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
-from tests.factories.rounds import open_round  # noqa: E402
+from bench.payments import STEPS, payment_run  # noqa: E402
+from dxgrant.awards import zengin  # noqa: E402
 
 TRANSFERS = 10_000
 REPEATS = 5
-FAIL_EVERY = 1_000  # one transfer in a thousand comes back failed (code "1", 資金不足)
-STEPS = ("prepare", "approve", "export", "import_results", "settle")
 _KANA = [chr(c) for c in range(0xFF71, 0xFF9E)]
 
 HEADER = zengin.Header(
@@ -127,100 +111,6 @@ def bench_export() -> dict[str, Any]:
     }
 
 
-class Counted:
-    """The statements sent while it is installed (an execute wrapper: every execute and
-    executemany once), and the most repeated ones."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.shapes: Counter[str] = Counter()
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.count += 1
-        self.shapes[sql[:160]] += 1
-        return execute(sql, params, many, context)
-
-
-@contextmanager
-def measured(figures: dict[str, Any], *, memory: bool) -> Iterator[None]:
-    """Time and count a step (`memory` False) or trace its peak Python memory (True)."""
-    if memory:
-        tracemalloc.start()
-        try:
-            yield
-            figures["peak_bytes"] = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-        return
-    counted = Counted()
-    started = time.perf_counter()
-    with connection.execute_wrapper(counted):
-        yield
-    figures["ms"] = (time.perf_counter() - started) * 1000
-    figures["queries"] = counted.count
-    figures["most_repeated"] = [[n, sql] for sql, n in counted.shapes.most_common(3)]
-
-
-def result_file(content: bytes, fail_every: int = FAIL_EVERY) -> tuple[bytes, int]:
-    """The bank's answer to `content`: code "0" in byte 114 of every data record, "1" in one of
-    each `fail_every`; and how many failed."""
-    records = content.split(b"\r\n")
-    failed = 0
-    position = zengin_results.RESULT_POSITION - 1
-    for number in range(1, len(records) - 3):  # header first; trailer, end and "" last
-        code = b"0"
-        if number % fail_every == 0:
-            code, failed = b"1", failed + 1
-        record = records[number]
-        records[number] = record[:position] + code + record[position + 1 :]
-    return b"\r\n".join(records), failed
-
-
-def payment_run(round_code: str, n: int, *, memory: bool) -> dict[str, Any]:
-    """Load a round of `n` accepted awards, then run the five steps through the services."""
-    programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
-    finance = UserFactory(role=Role.FINANCE)
-    second = UserFactory(role=Role.FINANCE)
-    park_due()
-    started = time.perf_counter()
-    awards = accepted_awards(programme, open_round(programme, code=round_code), n, by=finance)
-    loaded_s = time.perf_counter() - started
-    figures: dict[str, dict[str, Any]] = {step: {} for step in STEPS}
-    transfer_date = add_business_days(timezone.localdate(), 1)
-    holder: dict[str, Any] = {}
-
-    def step(name: str, call: Callable[[], Any]) -> Any:
-        with measured(figures[name], memory=memory):
-            holder[name] = call()
-        return holder[name]
-
-    batch = step("prepare", lambda: batches.prepare_batch(actor=finance, transfer_date=transfer_date))
-    assert batch.transfer_count == awards.instalments_due == n, (batch.transfer_count, n)
-    assert batch.total_yen == awards.due_total_yen
-    step("approve", lambda: batches.approve_batch(actor=second, batch=batch))
-    content = step("export", lambda: batches.export_batch(actor=finance, batch=batch))
-    parsed = zengin.read(content)
-    assert len(parsed.data) == n and parsed.trailer.count == n
-    assert parsed.trailer.total == awards.due_total_yen
-    answer, failed = result_file(content)
-    summary = step(
-        "import_results",
-        lambda: settlement.import_results(actor=finance, batch=batch, content=answer, filename="kekka.txt"),
-    )
-    assert (summary.ok, summary.failed, summary.changed) == (n - failed, failed, n), summary
-    step("settle", lambda: settlement.settle_batch(actor=finance, batch=batch))
-    assert PaymentBatch.objects.get(pk=batch.pk).status == BatchStatus.SETTLED
-    return {
-        "awards": n,
-        "loaded_s": loaded_s,
-        "transfers": batch.transfer_count,
-        "total_yen": batch.total_yen,
-        "bytes": len(content),
-        "failed": failed,
-        "steps": figures,
-    }
-
-
 def bench_services(n: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -228,7 +118,7 @@ def bench_services(n: int) -> dict[str, Any]:
         traced_run = payment_run("BENCH-PAY-2", n, memory=True)
     for step in STEPS:
         timed_run["steps"][step]["peak_bytes"] = traced_run["steps"][step]["peak_bytes"]
-    timed_run["database"] = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    timed_run["database"] = "PostgreSQL" if "postgres" in os.environ["DXGRANT_DATABASE_URL"] else "SQLite"
     return timed_run
 
 
