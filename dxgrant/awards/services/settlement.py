@@ -180,9 +180,9 @@ def import_results(*, actor: User, batch: PaymentBatch, content: bytes, filename
             by_result.setdefault((result, code), []).append(transfer.pk)
     # One UPDATE per result and code (a handful), not a CASE per row: 10,000 results in one file.
     recorded_at = timezone.now()
-    for (result, code), pks in by_result.items():
+    for (outcome, reason), pks in by_result.items():
         Transfer.objects.filter(pk__in=pks).update(
-            result=result, result_code=code, result_recorded_at=recorded_at, result_recorded_by=actor
+            result=outcome, result_code=reason, result_recorded_at=recorded_at, result_recorded_by=actor
         )
     records = result_file.records
     summary = ImportSummary(
