@@ -399,3 +399,26 @@ def test_command_imports_and_refuses_with_the_reason(programme, finance, approve
         call_command("import_transfer_results", batch=batch.pk, input=str(path), user=finance.email)
     with pytest.raises(CommandError):
         call_command("import_transfer_results", batch=batch.pk, input=str(path), user=approver.email + "x")
+
+
+def test_command_settles_a_batch_with_every_result_and_refuses_one_without(
+    programme, finance, approver, payees, tmp_path
+):
+    batch = _exported(programme, finance, approver, payees, count=2)
+    first, second = _numbers(batch)
+    path = tmp_path / "kekka.txt"
+    path.write_bytes(_file(batch, {first: "0", second: " "}))
+    call_command("import_transfer_results", batch=batch.pk, input=str(path), user=finance.email)
+    with pytest.raises(CommandError, match="振込結果が未登録の振込が1件あります"):
+        call_command("settle_batch", batch=batch.pk, user=finance.email)
+    with pytest.raises(CommandError, match="No user"):
+        call_command("settle_batch", batch=batch.pk, user="nobody@example.jp")
+    path.write_bytes(_file(batch, {first: "0", second: "2"}))
+    call_command("import_transfer_results", batch=batch.pk, input=str(path), user=finance.email)
+    out = StringIO()
+    call_command("settle_batch", batch=batch.pk, user=finance.email, stdout=out)
+    assert f"Settled batch {batch.pk}: 2 transfers" in out.getvalue()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SETTLED
+    with pytest.raises(CommandError):
+        call_command("settle_batch", batch=batch.pk, user=finance.email)
