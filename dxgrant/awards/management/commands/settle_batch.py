@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Settle an exported payment batch whose transfers all have their results, as a finance user: "
         "the same act as the batch page's button, for batches too large to settle within a web "
-        "request (about 8 ms a transfer: see docs/benchmarks.md)."
+        "request (5 to 10 ms a transfer: see docs/benchmarks.md)."
     )
 
     def add_arguments(self, parser: Any) -> None:
