@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dxgrant.review",
     "dxgrant.decisions",
     "dxgrant.awards",
+    "dxgrant.reporting",
     "dxgrant.api",
 ]
 
