@@ -97,6 +97,7 @@ def open_round(
             "application_rules": template.application_rules,
             "review_rules": template.review_rules,
             "award_rules": template.award_rules,
+            "reminder_rules": template.reminder_rules,
             "texts": template.texts
             | {
                 "schedule": [

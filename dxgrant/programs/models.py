@@ -100,6 +100,7 @@ class Round(models.Model):
     application_rules = models.JSONField(_("申請の作成ルール"), default=dict)
     review_rules = models.JSONField(_("審査のルール"), default=dict)
     award_rules = models.JSONField(_("交付のルール"), default=dict)
+    reminder_rules = models.JSONField(_("督促のルール"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True
@@ -148,6 +149,7 @@ class Round(models.Model):
             application=self.application_rules,
             review=self.review_rules,
             awards=self.award_rules,
+            reminders=self.reminder_rules,
         )
 
     @property

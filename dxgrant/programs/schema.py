@@ -16,6 +16,7 @@ from pydantic import Field, StringConstraints, TypeAdapter, model_validator
 from dxgrant.japan.corporate_number import is_valid as is_valid_corporate_number
 
 from .award_schema import AwardRules
+from .reminder_schema import ReminderRules
 from .review_schema import Level, ReviewRules, check_levels
 from .schema_base import Code, FieldName, Operator, Scalar, Strict, Text, unique_codes
 
@@ -376,6 +377,7 @@ class RoundFacts(Strict):
     application: ApplicationRules
     review: ReviewRules = ReviewRules()
     awards: AwardRules = AwardRules()
+    reminders: ReminderRules = ReminderRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:
@@ -450,6 +452,7 @@ class RoundRules:
         application: Any,
         review: Any,
         awards: Any,
+        reminders: Any = None,
     ) -> None:
         self._raw = {
             "eligibility": eligibility,
@@ -460,6 +463,7 @@ class RoundRules:
             "application": application,
             "review": review,
             "awards": awards,
+            "reminders": reminders or {},
         }
 
     @cached_property
@@ -493,3 +497,7 @@ class RoundRules:
     @cached_property
     def awards(self) -> AwardRules:
         return AwardRules.model_validate(self._raw["awards"])
+
+    @cached_property
+    def reminders(self) -> ReminderRules:
+        return ReminderRules.model_validate(self._raw["reminders"])

@@ -1,2 +1,57 @@
-"""What follows the grant: reminders of due dates, and (to come) support reports, plan changes,
-the results report, KPI years and surveys."""
+"""Records of what follows the grant."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderSource(models.TextChoices):
+    """What a reminder is about: each kind of due item has one source (`reporting/sources.py`)."""
+
+    ACCEPTANCE = "acceptance", _("交付条件の受諾")
+    PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
+
+
+class ReminderAudience(models.TextChoices):
+    APPLICANT = "applicant", _("申請者")
+    ADVISOR = "advisor", _("アドバイザー")
+    SECRETARIAT = "secretariat", _("事務局")
+
+
+class Reminder(models.Model):
+    """One step of the reminders of one due date (`reporting/reminders.py`), sent at most once.
+
+    The row is made by the engine when the step falls due (unique per source, object, due date
+    and step, so a repeated run makes no second row) and claimed by the task that sends it
+    (`sent_at`, set in the transaction that sends: a failed send leaves it empty for a retry).
+    A changed due date is a new due date, and its steps are new rows."""
+
+    source = models.CharField(max_length=32, choices=ReminderSource.choices)
+    # The id of the object the due item is about (an application, for acceptance and payee account).
+    object_id = models.PositiveBigIntegerField()
+    due_on = models.DateField()
+    step = models.CharField(max_length=32)
+    audience = models.CharField(max_length=16, choices=ReminderAudience.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("督促")
+        verbose_name_plural = _("督促")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "object_id", "due_on", "step"], name="reminder_once_per_step"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=["applicant", "advisor", "secretariat"]),
+                name="reminder_audience_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at"], name="reminder_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.object_id}:{self.due_on}:{self.step}"

@@ -71,6 +71,7 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "application_rules": dumped["application"],
         "review_rules": dumped["review"],
         "award_rules": dumped["awards"],
+        "reminder_rules": dumped["reminders"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")
