@@ -210,3 +210,13 @@ def test_the_command_is_idempotent(award, capsys, django_capture_on_commit_callb
         "2026-12-07: 1 open items, 0 new reminders, 2 queued",
         "2026-12-07: 1 open items, 0 new reminders, 0 queued",
     ]
+
+
+def test_in_english_for_who_chose_it(award, django_capture_on_commit_callbacks):
+    award.applicant.preferred_language = "en"
+    award.applicant.save(update_fields=["preferred_language"])
+    run(dt.date(2026, 12, 1), django_capture_on_commit_callbacks)
+    english = [m for m in mail.outbox if m.to == [award.applicant.email]]
+    assert len(english) == 1
+    assert english[0].subject == "[Due date reminder] Acceptance of the grant conditions"
+    assert '"Acceptance of the grant conditions" is due on 2026-12-02.' in english[0].body
