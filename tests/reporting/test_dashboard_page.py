@@ -115,6 +115,12 @@ def test_english_labels_when_chosen(data, client_for):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(URL).content.decode()
     assert "Osaka" in page and "¥57.0 million" in page
+    assert (
+        "Osaka: 1 award<" in page
+        and "Tokyo: 2 awards<" in page
+        and "Grant paid: 1 application<" in page
+        and "Applications from submission to payment" in page
+    )
 
 
 def test_empty_programme_draws_empty_charts(client_for, programme):

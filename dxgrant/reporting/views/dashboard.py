@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from dxgrant.accounts.policies import can_read_programme_figures
@@ -87,7 +87,7 @@ def _groups_chart(key: str, title: str, groups: list[figures.Group], kind: str, 
         Row(_group_label(g.key, kind, language), g.count, yen_compact(g.amount_yen, language)) for g in groups
     ]
     bars = [
-        Bar(row.label, g.count, _("%(n)s件") % {"n": f"{g.count:,}"})
+        Bar(row.label, g.count, ngettext("採択%(n)s件", "採択%(n)s件", g.count) % {"n": f"{g.count:,}"})
         for row, g in zip(rows, groups, strict=True)
     ]
     return Chart(
@@ -101,13 +101,16 @@ def _groups_chart(key: str, title: str, groups: list[figures.Group], kind: str, 
 
 def charts(page: figures.Dashboard, language: str) -> list[Chart]:
     funnel_title = _("申請の状況（提出から交付まで）")
-    funnel_bars = [Bar(s.label, s.count, _("%(n)s件") % {"n": f"{s.count:,}"}) for s in page.funnel]
+    funnel_bars = [
+        Bar(s.label, s.count, ngettext("申請%(n)s件", "申請%(n)s件", s.count) % {"n": f"{s.count:,}"})
+        for s in page.funnel
+    ]
     budget = page.budget
     budget_title = _("予算と交付決定額・交付済額")
     budget_rows = [
         Row(_("予算額"), None, yen_compact(budget.budget_yen, language)),
-        Row(_("交付決定額（採択分）"), None, yen_compact(budget.decided_yen, language)),
-        Row(_("交付済額（支払済みの分割交付）"), None, yen_compact(budget.paid_yen, language)),
+        Row(_("交付決定額"), None, yen_compact(budget.decided_yen, language)),
+        Row(_("交付済額"), None, yen_compact(budget.paid_yen, language)),
     ]
     budget_values = (budget.budget_yen, budget.decided_yen, budget.paid_yen)
     return [
@@ -121,7 +124,7 @@ def charts(page: figures.Dashboard, language: str) -> list[Chart]:
                 centred=True,
                 key="funnel",
             ),
-            (_("段階"), _("件数"), ""),
+            (_("段階"), _("申請件数"), ""),
             [Row(s.label, s.count, "") for s in page.funnel],
         ),
         Chart(
