@@ -124,6 +124,7 @@ def application_pages(target: Application, firm_number: str) -> dict[str, str]:
     receipt_tail = (target.receipt_number or "")[-6:]
     return {
         "staff application list": LIST,
+        "dashboard": "/staff/dashboard/",
         "staff application list filtered (round + status + prefecture)": (
             f"{LIST}?round={target.round_id}&status=screening&prefecture=大阪府"
         ),

@@ -43,14 +43,17 @@ _OTHER_ITEMS = [
     NavItem("staff:inquiry_inbox", _("お問い合わせ")),
 ]
 
+# The programme's figures (reporting/dashboard.py), for all the association's staff.
+_DASHBOARD = NavItem("dashboard:dashboard", _("ダッシュボード"))
+
 MENUS: dict[str, tuple[Any, list[NavItem]]] = {
     Role.SECRETARIAT: (
         _("事務局の業務"),
-        [*_APPLICATION_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定")), *_OTHER_ITEMS],
+        [*_APPLICATION_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定")), *_OTHER_ITEMS, _DASHBOARD],
     ),
-    Role.AUDITOR: (_("監査（閲覧のみ）"), [*_APPLICATION_ITEMS, *_OTHER_ITEMS]),
+    Role.AUDITOR: (_("監査（閲覧のみ）"), [*_APPLICATION_ITEMS, *_OTHER_ITEMS, _DASHBOARD]),
     Role.REVIEWER: (_("審査員の業務"), [NavItem("review:queue", _("担当する審査"))]),
-    Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払"))]),
+    Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払")), _DASHBOARD]),
 }
 
 

@@ -11,6 +11,7 @@ from . import (
     decisions,
     firm,
     public,
+    reporting_dashboard,
     review,
     screening,
     staff_applications,
@@ -33,6 +34,7 @@ _MODULES = [
     awards_payments,
     awards_payee,
     awards_cancellation,
+    reporting_dashboard,
 ]
 
 PAGES: dict[str, Page] = {}

@@ -1,0 +1,26 @@
+"""The programme dashboard (/staff/dashboard/): the association's staff read it (the secretariat,
+finance, the auditor); everyone else gets 403, anonymous visitors are sent to sign in."""
+
+from __future__ import annotations
+
+from dxgrant.accounts.models import Role
+
+from .base import ANON, Page
+
+NAMESPACES = {"dashboard"}
+FIGURES = "rounds (the filter, the budget); applications by status and outcome; awards by prefecture; by industry; paid instalments"
+
+PAGES: dict[str, Page] = {
+    "dashboard:dashboard": Page(
+        "/staff/dashboard/",
+        8,
+        Role.SECRETARIAT,
+        why=f"session; user; {FIGURES}; programme (header)",
+    ),
+}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "dashboard:dashboard": {ANON: 302}
+    | {r: 403 for r in Role.values}
+    | {Role.SECRETARIAT: 200, Role.FINANCE: 200, Role.AUDITOR: 200},
+}

@@ -1,0 +1,152 @@
+"""/staff/dashboard/: the figures from the database, by round, for the staff who may read them,
+and the same number of queries however many applications there are."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Sum
+from django.test import Client
+from django.utils import timezone
+
+from dxgrant.accounts.models import Role
+from dxgrant.applications import workflow
+from dxgrant.awards.models import Instalment, InstalmentStatus
+from dxgrant.awards.services import instalments
+from dxgrant.programs.models import Programme, Round
+from dxgrant.reporting import dashboard as figures
+from tests.awards.payments_builders import awarded
+from tests.factories import UserFactory
+from tests.factories.applications import make_application
+from tests.factories.rounds import open_round
+from tests.pages import PAGES
+from tests.test_query_counts import request
+
+pytestmark = pytest.mark.django_db
+URL = "/staff/dashboard/"
+
+
+def _round(programme: Programme, code: str, budget_yen: int) -> Round:
+    round_obj = open_round(programme, code)
+    Round.objects.filter(pk=round_obj.pk).update(budget_yen=budget_yen)
+    round_obj.refresh_from_db()
+    return round_obj
+
+
+def _paid(application) -> int:
+    made = instalments.create_instalments(application)
+    Instalment.objects.filter(pk=made[0].pk).update(
+        status=InstalmentStatus.PAID, paid_on=timezone.localdate()
+    )
+    return made[0].amount_yen
+
+
+@pytest.fixture
+def data(programme: Programme) -> dict[str, object]:
+    staff = UserFactory(role=Role.SECRETARIAT)
+    first = _round(programme, "dash-r1", 100_000_000)
+    second = _round(programme, "dash-r2", 50_000_000)
+    make_application(programme, round_obj=first, status=workflow.DRAFTING)
+    make_application(programme, round_obj=first, status=workflow.SCREENING)
+    osaka = awarded(programme, amount_yen=30_000_000, by=staff, round_obj=first, status=workflow.PAID)
+    osaka.prefecture, osaka.industry = "大阪府", "G"
+    osaka.save()
+    paid = _paid(osaka)
+    awarded(programme, amount_yen=20_000_000, by=staff, round_obj=first, status=workflow.ACCEPTED)
+    awarded(programme, amount_yen=7_000_000, by=staff, round_obj=second, status=workflow.NOTIFIED)
+    return {"first": first, "second": second, "paid": paid}
+
+
+def test_the_figures_of_one_round_and_of_every_round(data):
+    first = data["first"]
+    one = figures.dashboard(first, figures.rounds())
+    assert [s.count for s in one.funnel] == [3, 3, 2, 2, 2, 2, 1]
+    assert one.budget == figures.Budget(100_000_000, 50_000_000, data["paid"])
+    assert [(g.key, g.count, g.amount_yen) for g in one.prefectures] == [
+        ("大阪府", 1, 30_000_000),
+        ("東京都", 1, 20_000_000),
+    ]
+    assert [(g.key, g.count) for g in one.industries] == [("E", 1), ("G", 1)]
+    every = figures.dashboard(None, figures.rounds())
+    assert every.awarded == 3
+    assert every.budget.decided_yen == 57_000_000
+    assert every.budget.budget_yen == sum(Round.objects.values_list("budget_yen", flat=True))
+    assert (
+        every.budget.paid_yen == Instalment.objects.filter(status="paid").aggregate(s=Sum("amount_yen"))["s"]
+    )
+
+
+def test_top_prefectures_and_the_rest_as_other():
+    groups = [figures.Group(f"p{i}", 20 - i, 1000 * (20 - i)) for i in range(14)]
+    shown = figures.top(groups, 10)
+    assert [g.key for g in shown] == [*[f"p{i}" for i in range(10)], figures.OTHER]
+    assert shown[-1] == figures.Group(figures.OTHER, 10 + 9 + 8 + 7, 1000 * (10 + 9 + 8 + 7))
+    assert figures.top(groups[:3], 10) == groups[:3]
+
+
+def test_the_page_draws_each_chart_with_its_table(data, client_for):
+    page = client_for(Role.SECRETARIAT).get(URL, {"round": "dash-r1"}).content.decode()
+    assert page.count('role="img"') == 4
+    assert page.count("<table") == 4
+    assert "申請の状況（提出から交付まで）" in page
+    assert "5,000万円" in page  # decided in the first round: 3,000万 + 2,000万
+    assert "1.0億円" in page  # its budget
+    assert "大阪府" in page and "G 情報通信業" in page
+    assert "実績報告の提出期限・期限超過とKPIの改善状況" in page
+    # The second round's award is not counted in the first's.
+    assert "700万円" not in page
+
+
+def test_every_round_by_default(data, client_for):
+    page = client_for(Role.AUDITOR).get(URL).content.decode()
+    assert "すべての公募回の集計です。" in page
+    assert "5,700万円" in page
+
+
+def test_a_round_not_in_the_list_is_named_and_every_round_is_shown(data, client_for):
+    response = client_for(Role.FINANCE).get(URL, {"round": "no-such-round"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "公募回：選ばれた公募回は見つかりません。一覧から公募回を選ぶか" in page
+    assert "5,700万円" in page
+
+
+def test_english_labels_when_chosen(data, client_for):
+    client = client_for(Role.SECRETARIAT)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(URL).content.decode()
+    assert "Osaka" in page and "¥57.0 million" in page
+    assert (
+        "Osaka: 1 award<" in page
+        and "Tokyo: 2 awards<" in page
+        and "Grant paid: 1 application<" in page
+        and "Applications from submission to payment" in page
+    )
+
+
+def test_empty_programme_draws_empty_charts(client_for, programme):
+    page = client_for(Role.SECRETARIAT).get(URL).content.decode()
+    assert page.count("chart--empty") == 3  # the budget of the programme's rounds is still drawn
+    assert "提出された申請はまだありません。" in page
+
+
+def test_others_are_refused(client_for):
+    for role in (Role.APPLICANT, Role.ADVISOR, Role.REVIEWER):
+        assert client_for(role).get(URL).status_code == 403
+    assert Client().get(URL).status_code == 302
+
+
+def test_the_page_stays_flat_as_applications_grow(data, client_for, programme):
+    page = PAGES["dashboard:dashboard"]
+    before = len(request(client_for, Client(), page))
+    staff = UserFactory(role=Role.SECRETARIAT)
+    for i, prefecture in enumerate(["北海道", "沖縄県", "京都府", "長野県"]):
+        application = awarded(
+            programme, amount_yen=1_000_000, by=staff, round_obj=data["first"], status=workflow.PAID
+        )
+        application.prefecture, application.industry = prefecture, "ABCD"[i]
+        application.save()
+        _paid(application)
+        make_application(
+            programme, round_obj=open_round(programme, f"dash-more-{i}"), status=workflow.SUBMITTED
+        )
+    assert len(request(client_for, Client(), page)) == before == page.queries
