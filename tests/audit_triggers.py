@@ -42,3 +42,23 @@ def audit_triggers_back_after_module(django_db_setup: None, django_db_blocker) -
     yield
     with django_db_blocker.unblock():
         restore_audit_triggers()
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db: None) -> Iterator[None]:
+    """The append-only triggers, back for the test and out of the way of its closing flush."""
+    restore_audit_triggers()
+    yield
+    drop_audit_triggers()
+
+
+# The marks of a module of real-thread tests against PostgreSQL.
+POSTGRES_THREADS = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("audit_triggers_back_after_module", "flushable_audit_log"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite's in-memory test database refuses a second writer "
+        "instead of letting it wait, so threads would test the setup, not the application",
+    ),
+]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -39,34 +39,17 @@ from dxgrant.core.editing import EditConflict
 from dxgrant.core.models import NumberSequence, next_number
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.integrity.services import verify_audit_chain
-from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
+from tests.audit_triggers import POSTGRES_THREADS
 from tests.factories.accounts import enrol_totp, totp_now
 from tests.factories.advisors import advisor_of, certified_firm
 from tests.factories.applications import Setup, complete, drafting
 from tests.factories.rounds import open_round
 from tests.factories.support import engagement_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_back_after_module"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite's in-memory test database refuses a second writer "
-        "instead of letting it wait, so threads would test the setup, not the application",
-    ),
-]
+pytestmark = POSTGRES_THREADS
 
 # Long enough for a loaded CI box; a thread still running after this is a deadlock.
 JOIN_TIMEOUT = 60.0
-
-
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(transactional_db: None) -> Iterator[None]:
-    """The append-only triggers, back for the test and out of the way of the closing flush
-    (the same dance as the browser tests, with their code)."""
-    restore_audit_triggers()
-    yield
-    drop_audit_triggers()
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -32,29 +32,14 @@ from dxgrant.awards.models import (
 )
 from dxgrant.awards.services import batches, cancellation, settlement
 from tests.applications.test_concurrency import JOIN_TIMEOUT, Outcome, assert_chain_verifies
-from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
+from tests.audit_triggers import POSTGRES_THREADS
 
 from .payments_builders import accepted_with_instalments, next_business_day, payee, payees
 from .test_payments_concurrency import refusals_only
 
 __all__ = ["payees"]
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_back_after_module"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite's in-memory test database refuses a second writer "
-        "instead of letting it wait, so threads would test the setup, not the application",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(transactional_db: None) -> Iterator[None]:
-    restore_audit_triggers()
-    yield
-    drop_audit_triggers()
+pytestmark = POSTGRES_THREADS
 
 
 def _waiting_on_locks() -> int:

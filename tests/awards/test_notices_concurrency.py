@@ -4,37 +4,17 @@ one number and one email, whoever presses first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from django.db import connection
-
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.awards.models import Notice
 from dxgrant.awards.services import issuing
 from dxgrant.integrity.models import AuditEntry
 from tests.applications.test_concurrency import assert_chain_verifies, together
-from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
+from tests.audit_triggers import POSTGRES_THREADS
 
 from .notice_builders import published_round
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_back_after_module"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite's in-memory test database refuses a second writer "
-        "instead of letting it wait, so threads would test the setup, not the application",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(transactional_db: None) -> Iterator[None]:
-    restore_audit_triggers()
-    yield
-    drop_audit_triggers()
+pytestmark = POSTGRES_THREADS
 
 
 def test_two_people_issuing_one_decision_at_once_make_one_notice(programme, make_user):

@@ -4,12 +4,9 @@ in two batches, two approvals approve once, and a batch is paid once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
@@ -17,28 +14,13 @@ from dxgrant.awards.models import BatchStatus, Instalment, InstalmentStatus, Pay
 from dxgrant.awards.services import batches, settlement
 from dxgrant.integrity.models import AuditEntry
 from tests.applications.test_concurrency import Outcome, assert_chain_verifies, together
-from tests.audit_triggers import drop_audit_triggers, restore_audit_triggers
+from tests.audit_triggers import POSTGRES_THREADS
 
 from .payments_builders import accepted_with_instalments, next_business_day, payee, payees
 
 __all__ = ["payees"]
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_back_after_module"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite's in-memory test database refuses a second writer "
-        "instead of letting it wait, so threads would test the setup, not the application",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(transactional_db: None) -> Iterator[None]:
-    restore_audit_triggers()
-    yield
-    drop_audit_triggers()
+pytestmark = POSTGRES_THREADS
 
 
 def refusals_only(outcomes: list[Outcome]) -> list[str]:
