@@ -98,6 +98,7 @@ def open_round(
             "review_rules": template.review_rules,
             "award_rules": template.award_rules,
             "reminder_rules": template.reminder_rules,
+            "reporting_rules": template.reporting_rules,
             "texts": template.texts
             | {
                 "schedule": [

@@ -101,6 +101,7 @@ class Round(models.Model):
     review_rules = models.JSONField(_("審査のルール"), default=dict)
     award_rules = models.JSONField(_("交付のルール"), default=dict)
     reminder_rules = models.JSONField(_("督促のルール"), default=dict)
+    reporting_rules = models.JSONField(_("交付後の報告のルール"), default=dict)
     texts = models.JSONField(_("表示用テキスト"), default=dict)
     definition_version = models.ForeignKey(
         ProgrammeDefinitionVersion, on_delete=models.PROTECT, null=True, blank=True
@@ -150,6 +151,7 @@ class Round(models.Model):
             review=self.review_rules,
             awards=self.award_rules,
             reminders=self.reminder_rules,
+            reporting=self.reporting_rules,
         )
 
     @property

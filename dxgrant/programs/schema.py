@@ -17,6 +17,7 @@ from dxgrant.japan.corporate_number import is_valid as is_valid_corporate_number
 
 from .award_schema import AwardRules
 from .reminder_schema import ReminderRules
+from .reporting_schema import ReportingRules
 from .review_schema import Level, ReviewRules, check_levels
 from .schema_base import Code, FieldName, Operator, Scalar, Strict, Text, unique_codes
 
@@ -378,6 +379,7 @@ class RoundFacts(Strict):
     review: ReviewRules = ReviewRules()
     awards: AwardRules = AwardRules()
     reminders: ReminderRules = ReminderRules()
+    reporting: ReportingRules = ReportingRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundFacts:
@@ -453,6 +455,7 @@ class RoundRules:
         review: Any,
         awards: Any,
         reminders: Any = None,
+        reporting: Any = None,
     ) -> None:
         self._raw = {
             "eligibility": eligibility,
@@ -464,6 +467,7 @@ class RoundRules:
             "review": review,
             "awards": awards,
             "reminders": reminders or {},
+            "reporting": reporting or {},
         }
 
     @cached_property
@@ -501,3 +505,7 @@ class RoundRules:
     @cached_property
     def reminders(self) -> ReminderRules:
         return ReminderRules.model_validate(self._raw["reminders"])
+
+    @cached_property
+    def reporting(self) -> ReportingRules:
+        return ReportingRules.model_validate(self._raw["reporting"])

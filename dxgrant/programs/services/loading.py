@@ -72,6 +72,7 @@ def round_values(facts: RoundFacts) -> dict[str, Any]:
         "review_rules": dumped["review"],
         "award_rules": dumped["awards"],
         "reminder_rules": dumped["reminders"],
+        "reporting_rules": dumped["reporting"],
         "texts": {
             key: dumped[key]
             for key in ("schedule_note_ja", "schedule_note_en", "data_notes", "schedule", "participation")
