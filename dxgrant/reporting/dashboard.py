@@ -1,7 +1,8 @@
 """The secretariat's dashboard: the programme's figures as aggregates (GROUP BY with Count and
-Sum), never rows, so the page costs the same number of queries with 200,000 applications as with
-1,000. Built once per request by `dashboard(round_obj)`; the page draws them (charts.py) and
-lists them in tables.
+Sum), never rows. Counting scans the applications, so it grows with them: the task worker counts
+(`count`) and stores the counts (reporting.ProgrammeFigures, services/figures.py), and the page
+builds its figures from the stored counts (`build`), in the same time with 200,000 applications
+as with 1,000. The page draws them (charts.py) and lists them in tables.
 
 Yen come from where they are decided and paid: the committee's decided amounts
 (`decisions.Decision.amount_yen` of awarded outcomes) and the paid instalments
@@ -10,10 +11,14 @@ Yen come from where they are decided and paid: the committee's decided amounts
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.utils import timezone
 
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
@@ -22,6 +27,7 @@ from dxgrant.decisions.models import Decision, Outcome
 from dxgrant.programs.models import Round
 
 from . import funnel
+from .models import ProgrammeFigures
 
 TOP_PREFECTURES = 10
 OTHER = "__other__"
@@ -60,6 +66,8 @@ class Dashboard:
     awarded: int
     prefectures: list[Group]
     industries: list[Group]
+    # When the figures were counted (None: just now, by the caller).
+    counted_at: dt.datetime | None = None
 
 
 def rounds() -> list[Round]:
@@ -118,23 +126,90 @@ def _paid_yen(round_obj: Round | None) -> int:
     return paid.aggregate(total=Sum("amount_yen"))["total"] or 0
 
 
-def dashboard(round_obj: Round | None, all_rounds: list[Round]) -> Dashboard:
-    """The figures of one round, or of every round (None); `all_rounds` is the filter's list
-    (the budget of every round is summed from it, without another query). Four queries."""
-    groups = _status_groups(round_obj)
-    prefectures = _awards_by("prefecture", round_obj)
-    industries = _awards_by("industry", round_obj)
+@dataclass(frozen=True)
+class Counted:
+    """What the database says, before labels: stored as JSON (reporting.ProgrammeFigures)."""
+
+    groups: list[tuple[str, str | None, bool, int]]
+    prefectures: list[Group]
+    industries: list[Group]
+    paid_yen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "groups": [list(g) for g in self.groups],
+            "prefectures": [[g.key, g.count, g.amount_yen] for g in self.prefectures],
+            "industries": [[g.key, g.count, g.amount_yen] for g in self.industries],
+            "paid_yen": self.paid_yen,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Counted:
+        return cls(
+            groups=[(str(s), o, bool(f), int(n)) for s, o, f, n in data["groups"]],
+            prefectures=[Group(k, int(n), int(y)) for k, n, y in data["prefectures"]],
+            industries=[Group(k, int(n), int(y)) for k, n, y in data["industries"]],
+            paid_yen=int(data["paid_yen"]),
+        )
+
+
+def count(round_obj: Round | None) -> Counted:
+    """Count one round's figures, or every round's (None): four aggregate queries, each a scan
+    of its table, so they are run by the task worker, not by the page (services/figures.py)."""
+    return Counted(
+        groups=_status_groups(round_obj),
+        prefectures=_awards_by("prefecture", round_obj),
+        industries=_awards_by("industry", round_obj),
+        paid_yen=_paid_yen(round_obj),
+    )
+
+
+def build(
+    round_obj: Round | None, all_rounds: list[Round], counted: Counted, counted_at: dt.datetime | None = None
+) -> Dashboard:
+    """The page's figures from the counts; `all_rounds` is the filter's list (the budget of every
+    round is summed from it, without another query)."""
     budget_yen = round_obj.budget_yen if round_obj is not None else sum(r.budget_yen for r in all_rounds)
     return Dashboard(
         round=round_obj,
-        funnel=funnel.funnel(groups),
-        statuses=_statuses(groups),
+        funnel=funnel.funnel(counted.groups),
+        statuses=_statuses(counted.groups),
         budget=Budget(
             budget_yen=budget_yen,
-            decided_yen=sum(g.amount_yen for g in prefectures),
-            paid_yen=_paid_yen(round_obj),
+            decided_yen=sum(g.amount_yen for g in counted.prefectures),
+            paid_yen=counted.paid_yen,
         ),
-        awarded=sum(g.count for g in prefectures),
-        prefectures=top(prefectures, TOP_PREFECTURES),
-        industries=industries,
+        awarded=sum(g.count for g in counted.prefectures),
+        prefectures=top(counted.prefectures, TOP_PREFECTURES),
+        industries=counted.industries,
+        counted_at=counted_at,
     )
+
+
+def dashboard(round_obj: Round | None, all_rounds: list[Round]) -> Dashboard:
+    """The figures of one round, or of every round (None), counted now. Four queries."""
+    return build(round_obj, all_rounds, count(round_obj))
+
+
+EVERY_ROUND = ""
+
+
+def scope_of(round_obj: Round | None) -> str:
+    return round_obj.code if round_obj is not None else EVERY_ROUND
+
+
+def store(round_obj: Round | None) -> ProgrammeFigures:
+    """Count now and store the counts, with how long counting took."""
+    started = time.perf_counter()
+    counted = count(round_obj)
+    elapsed_ms = int((time.perf_counter() - started) * 1000)
+    row, _created = ProgrammeFigures.objects.update_or_create(
+        scope=scope_of(round_obj),
+        defaults={
+            "figures": counted.to_json(),
+            "counted_at": timezone.now(),
+            "count_ms": elapsed_ms,
+            "recount_queued_at": None,
+        },
+    )
+    return row

@@ -55,3 +55,24 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.object_id}:{self.due_on}:{self.step}"
+
+
+class ProgrammeFigures(models.Model):
+    """The dashboard's figures of one round ("" for every round), as counted at `counted_at`
+    (reporting/services/figures.py). The page reads this one row, so it costs the same with
+    200,000 applications as with 1,000; the count itself runs on the task worker once the row is
+    older than DXGRANT_DASHBOARD_MAX_AGE_SECONDS. `recount_queued_at` is the claim that queues
+    one recount at a time."""
+
+    scope = models.CharField(max_length=50, unique=True)
+    figures = models.JSONField()
+    counted_at = models.DateTimeField()
+    count_ms = models.PositiveIntegerField(default=0)
+    recount_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ダッシュボードの集計")
+        verbose_name_plural = _("ダッシュボードの集計")
+
+    def __str__(self) -> str:
+        return self.scope or "*"

@@ -11,9 +11,10 @@ from django_tasks import task
 
 from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
+from dxgrant.programs.models import Round
 
-from . import sources
-from .models import Reminder
+from . import dashboard, sources
+from .models import ProgrammeFigures, Reminder
 from .reminders import Audience
 
 
@@ -55,3 +56,14 @@ def send_reminder(reminder_id: int) -> None:
                 "recipients": emails,
             },
         )
+
+
+@task()
+def recount_figures(scope: str) -> None:
+    """Recount the dashboard's figures of one round ("" every round) and store them; a round
+    deleted meanwhile takes its stored figures with it."""
+    round_obj = Round.objects.filter(code=scope).first() if scope else None
+    if scope and round_obj is None:
+        ProgrammeFigures.objects.filter(scope=scope).delete()
+        return
+    dashboard.store(round_obj)

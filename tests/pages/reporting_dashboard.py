@@ -8,14 +8,18 @@ from dxgrant.accounts.models import Role
 from .base import ANON, Page
 
 NAMESPACES = {"dashboard"}
-FIGURES = "rounds (the filter, the budget); applications by status and outcome; awards by prefecture; by industry; paid instalments"
+FIGURES = "applications by status and outcome; awards by prefecture; by industry; paid instalments"
 
 PAGES: dict[str, Page] = {
     "dashboard:dashboard": Page(
         "/staff/dashboard/",
-        8,
+        11,
         Role.SECRETARIAT,
-        why=f"session; user; {FIGURES}; programme (header)",
+        why=(
+            f"session; user; rounds (the filter, the budget); the stored counts (none yet: the first "
+            f"look counts them: {FIGURES}, and stores them: select, insert); programme (header). "
+            "Once stored, 5 (tests/reporting/test_dashboard_page.py)"
+        ),
     ),
 }
 

@@ -3,7 +3,10 @@ and the same number of queries however many applications there are."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +17,8 @@ from dxgrant.awards.models import Instalment, InstalmentStatus
 from dxgrant.awards.services import instalments
 from dxgrant.programs.models import Programme, Round
 from dxgrant.reporting import dashboard as figures
+from dxgrant.reporting.models import ProgrammeFigures
+from dxgrant.reporting.tasks import recount_figures
 from tests.awards.payments_builders import awarded
 from tests.factories import UserFactory
 from tests.factories.applications import make_application
@@ -135,9 +140,10 @@ def test_others_are_refused(client_for):
     assert Client().get(URL).status_code == 302
 
 
-def test_the_page_stays_flat_as_applications_grow(data, client_for, programme):
+def test_the_page_reads_stored_counts_and_stays_flat_as_applications_grow(data, client_for, programme):
     page = PAGES["dashboard:dashboard"]
-    before = len(request(client_for, Client(), page))
+    first_look = len(request(client_for, Client(), page))  # counts once and stores the counts
+    stored = len(request(client_for, Client(), page))
     staff = UserFactory(role=Role.SECRETARIAT)
     for i, prefecture in enumerate(["北海道", "沖縄県", "京都府", "長野県"]):
         application = awarded(
@@ -149,4 +155,59 @@ def test_the_page_stays_flat_as_applications_grow(data, client_for, programme):
         make_application(
             programme, round_obj=open_round(programme, f"dash-more-{i}"), status=workflow.SUBMITTED
         )
-    assert len(request(client_for, Client(), page)) == before == page.queries
+    figures.store(None)  # the task worker's recount
+    after = request(client_for, Client(), page)
+    assert len(after) == stored == 5  # session, user, rounds, the stored counts, programme (header)
+    assert not any("GROUP BY" in q["sql"] for q in after)
+    assert first_look == page.queries
+
+
+def _awarded_count(client) -> str:
+    page = client.get(URL).content.decode()
+    return page.split("採択件数の合計：", 1)[1].split("件", 1)[0]
+
+
+def test_stale_counts_are_shown_with_their_time_and_recounted_once(
+    data, client_for, programme, settings, django_capture_on_commit_callbacks
+):
+    settings.DXGRANT_DASHBOARD_MAX_AGE_SECONDS = 300
+    client = client_for(Role.SECRETARIAT)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert _awarded_count(client) == "3"
+        staff = UserFactory(role=Role.SECRETARIAT)
+        awarded(programme, amount_yen=1_000_000, by=staff, round_obj=data["first"], status=workflow.PAID)
+        # Within the age: the stored counts, with the time they were counted; nothing queued.
+        with django_capture_on_commit_callbacks() as queued:
+            assert _awarded_count(client) == "3"
+        assert queued == []
+        assert timezone.localtime(start).strftime("%Y-%m-%d %H:%M") in client.get(URL).content.decode()
+    with time_machine.travel(start + dt.timedelta(seconds=301), tick=False):
+        # Older: still the stored counts on this page, and one recount queued by the claim...
+        with django_capture_on_commit_callbacks() as queued:
+            assert _awarded_count(client) == "3"
+        assert len(queued) == 1
+        with django_capture_on_commit_callbacks() as again:
+            client.get(URL)
+        assert again == []  # a second look while the recount is queued queues nothing
+        queued[0]()  # the worker runs the recount
+        assert _awarded_count(client) == "4"
+        assert ProgrammeFigures.objects.get(scope="").recount_queued_at is None
+
+
+def test_a_recount_claim_left_by_a_killed_worker_is_taken_again(data, client_for, settings):
+    client = client_for(Role.SECRETARIAT)
+    client.get(URL)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    ProgrammeFigures.objects.update(counted_at=long_ago, recount_queued_at=long_ago)
+    client.get(URL)
+    assert ProgrammeFigures.objects.get(scope="").recount_queued_at > long_ago
+
+
+def test_the_recount_task_forgets_a_deleted_round(data):
+    figures.store(data["second"])
+    ProgrammeFigures.objects.filter(scope="dash-r2").update(scope="gone")
+    recount_figures.call("gone")
+    assert not ProgrammeFigures.objects.filter(scope="gone").exists()
+    recount_figures.call("dash-r1")
+    assert ProgrammeFigures.objects.get(scope="dash-r1").figures["paid_yen"] == data["paid"]

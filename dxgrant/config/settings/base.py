@@ -324,3 +324,6 @@ DXGRANT_NOTICE_VERIFY_MAX_BYTES = int(os.environ.get("DXGRANT_NOTICE_VERIFY_MAX_
 # Notice look-ups (the verification page and the notices API together) per client address per
 # minute (awards/limits.py).
 DXGRANT_NOTICE_LOOKUPS_PER_MINUTE = int(os.environ.get("DXGRANT_NOTICE_LOOKUPS_PER_MINUTE", "30"))
+# The dashboard shows figures counted at most this many seconds ago; older ones are recounted by
+# the task worker while the page shows them with the time they were counted (reporting/services/figures.py).
+DXGRANT_DASHBOARD_MAX_AGE_SECONDS = int(os.environ.get("DXGRANT_DASHBOARD_MAX_AGE_SECONDS", "300"))

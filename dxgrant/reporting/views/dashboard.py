@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
@@ -23,6 +24,7 @@ from dxgrant.programs.models import Round
 
 from .. import dashboard as figures
 from ..charts import Bar, bar_chart, yen_compact
+from ..services import figures as stored
 
 
 class RoundFilter(forms.Form):
@@ -160,6 +162,11 @@ def charts(page: figures.Dashboard, language: str) -> list[Chart]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     rounds = figures.rounds()
     form = RoundFilter(request.GET if "round" in request.GET else None, rounds)
-    page = figures.dashboard(form.chosen(), rounds)
-    context = {"form": form, "page": page, "charts": charts(page, current_language())}
+    page = stored.figures(form.chosen(), rounds)
+    context = {
+        "form": form,
+        "page": page,
+        "charts": charts(page, current_language()),
+        "max_age_minutes": max(1, settings.DXGRANT_DASHBOARD_MAX_AGE_SECONDS // 60),
+    }
     return render(request, "reporting/dashboard.html", context)
