@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dxgrant.decisions",
     "dxgrant.awards",
     "dxgrant.reporting",
+    "dxgrant.exports",
     "dxgrant.api",
 ]
 
@@ -324,3 +325,9 @@ DXGRANT_NOTICE_VERIFY_MAX_BYTES = int(os.environ.get("DXGRANT_NOTICE_VERIFY_MAX_
 # Notice look-ups (the verification page and the notices API together) per client address per
 # minute (awards/limits.py).
 DXGRANT_NOTICE_LOOKUPS_PER_MINUTE = int(os.environ.get("DXGRANT_NOTICE_LOOKUPS_PER_MINUTE", "30"))
+
+# List exports (dxgrant/exports): up to this many rows stream straight back; more run on the
+# task worker with a progress page. Finished files are deleted after DXGRANT_EXPORT_KEEP_DAYS
+# (`prune_exports`).
+DXGRANT_EXPORT_STREAM_MAX_ROWS = int(os.environ.get("DXGRANT_EXPORT_STREAM_MAX_ROWS", "5000"))
+DXGRANT_EXPORT_KEEP_DAYS = int(os.environ.get("DXGRANT_EXPORT_KEEP_DAYS", "7"))
