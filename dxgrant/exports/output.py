@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import writers
 from .models import EXTENSIONS, ExportFormat
@@ -43,9 +43,18 @@ def _counted(rows: Iterable[list[Any]], on_progress: Callable[[int], None] | Non
 def csv_stream(
     export: ListExport, fmt: str, queryset: QuerySet[Any], stats: writers.EncodeStats | None = None
 ) -> Iterator[bytes]:
-    return writers.csv_chunks(
+    """The CSV chunk by chunk, in the language of the request that asked for it: the chunks are
+    made after the view has returned, when the request's language is no longer active, so the
+    language is read now and held while they are made."""
+    language = translation.get_language() or "ja"
+    return _in_language(language, writers.csv_chunks(
         export.header(), export.rows(queryset), shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
-    )
+    ))
+
+
+def _in_language(language: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    with translation.override(language):
+        yield from chunks
 
 
 def write(
