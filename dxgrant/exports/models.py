@@ -50,7 +50,9 @@ class ExportJob(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ExportStatus.values), name="export_job_status_valid"
             ),
-            models.CheckConstraint(condition=Q(format__in=ExportFormat.values), name="export_job_format_valid"),
+            models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="export_job_format_valid"
+            ),
         ]
         indexes = [models.Index(fields=["requested_by", "-created_at"])]
 

@@ -30,9 +30,9 @@ def content_type(fmt: str) -> str:
     return f"text/csv; charset={charset}"
 
 
-def _counted(rows: Iterable[list[Any]], on_progress: Callable[[int], None] | None) -> Iterator[list[Any]]:
+def _counted(rows: Iterable[list[Any]], on_progress: Callable[[int], object] | None) -> Iterator[list[Any]]:
     count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
+    for count, row in enumerate(rows, start=1):
         yield row
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
@@ -47,9 +47,12 @@ def csv_stream(
     made after the view has returned, when the request's language is no longer active, so the
     language is read now and held while they are made."""
     language = translation.get_language() or "ja"
-    return _in_language(language, writers.csv_chunks(
-        export.header(), export.rows(queryset), shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
-    ))
+    return _in_language(
+        language,
+        writers.csv_chunks(
+            export.header(), export.rows(queryset), shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
+        ),
+    )
 
 
 def _in_language(language: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -64,12 +67,14 @@ def write(
     target: IO[bytes],
     *,
     stats: writers.EncodeStats | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> None:
     """The whole file into `target` (a temporary file), reporting progress every 500 rows."""
     rows = _counted(export.rows(queryset), on_progress)
     if fmt == ExportFormat.XLSX:
         writers.write_xlsx(target, str(export.title), export.header(), rows, stats=stats)
         return
-    for chunk in writers.csv_chunks(export.header(), rows, shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats):
+    for chunk in writers.csv_chunks(
+        export.header(), rows, shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
+    ):
         target.write(chunk)

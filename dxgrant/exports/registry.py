@@ -87,7 +87,9 @@ APPLICATIONS = ListExport(
         Column(_("法人番号"), lambda a: a.corporate_number or ""),
         Column(_("公募回"), lambda a: localised(a.round, "name")),
         Column(_("状態"), lambda a: _status_label(a.status)),
-        Column(_("都道府県"), lambda a: prefecture_name(a.prefecture, current_language()) if a.prefecture else ""),
+        Column(
+            _("都道府県"), lambda a: prefecture_name(a.prefecture, current_language()) if a.prefecture else ""
+        ),
         Column(_("業種"), lambda a: application_selectors.industry_label(a.industry)),
         Column(_("従業員数"), lambda a: a.employees),
         Column(_("認定事業者"), lambda a: a.firm.name if a.firm_id else ""),

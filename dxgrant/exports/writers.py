@@ -120,7 +120,7 @@ def csv_chunks(
     first = take(0)
     yield first if shift_jis else b"\xef\xbb\xbf" + first
     count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
+    for count, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(v) for v in row])
         chunk = take(count)
         pending.append(chunk)

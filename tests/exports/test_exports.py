@@ -35,8 +35,10 @@ def _rows(response, encoding="utf-8-sig"):
 def applications(programme):
     return [
         make_application(programme, company_name="東京の𠮷田製作所", prefecture="東京都"),
-        make_application(programme, company_name="=HYPERLINK(\"evil\")", prefecture="大阪府"),
-        make_application(programme, company_name="大阪の髙橋商店", prefecture="大阪府", status=workflow.SCREENING),
+        make_application(programme, company_name='=HYPERLINK("evil")', prefecture="大阪府"),
+        make_application(
+            programme, company_name="大阪の髙橋商店", prefecture="大阪府", status=workflow.SCREENING
+        ),
     ]
 
 
@@ -50,7 +52,7 @@ def test_csv_streams_every_row_with_the_page_filters_and_is_audited(client_for, 
     rows = _rows(response)
     assert rows[0][:3] == ["申請ID", "受付番号", "会社名・屋号"]
     names = sorted(r[2] for r in rows[1:])
-    assert names == ["'=HYPERLINK(\"evil\")", "大阪の髙橋商店"]  # Tokyo filtered out; formula guarded
+    assert names == ['\'=HYPERLINK("evil")', "大阪の髙橋商店"]  # Tokyo filtered out; formula guarded
     entry = AuditEntry.objects.get(action="exports.downloaded")
     assert entry.changes["rows"] == 2 and entry.changes["params"] == {"prefecture": "大阪府"}
 
@@ -138,7 +140,12 @@ def test_a_job_still_running_polls_itself(client_for, applications):
     client = client_for(Role.SECRETARIAT)
     user = client.user
     job = ExportJob.objects.create(
-        requested_by=user, list_code="applications", format="csv", status=ExportStatus.RUNNING, rows_total=10, rows_done=4
+        requested_by=user,
+        list_code="applications",
+        format="csv",
+        status=ExportStatus.RUNNING,
+        rows_total=10,
+        rows_done=4,
     )
     page = client.get(f"/staff/exports/jobs/{job.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "10件中 4件" in page

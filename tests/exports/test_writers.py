@@ -64,7 +64,7 @@ def test_csv_comes_in_chunks_not_one_string():
 def test_xlsx_reads_back_with_types_and_no_formulas():
     target = io.BytesIO()
     when = dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC)
-    rows = [["=HYPERLINK(\"x\")", 1200000, dt.date(2026, 4, 1), when, None, "制御\x01文字"]]
+    rows = [['=HYPERLINK("x")', 1200000, dt.date(2026, 4, 1), when, None, "制御\x01文字"]]
     stats = writers.EncodeStats()
     writers.write_xlsx(target, "申請一覧", ["式", "金額", "日", "日時", "空", "文字"], rows, stats=stats)
     target.seek(0)

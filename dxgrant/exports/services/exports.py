@@ -24,7 +24,9 @@ def _checked(actor: User, code: str, fmt: str) -> ListExport:
         raise PermissionDenied(_("この一覧は書き出せません。"))
     export.policy(actor).require()
     if fmt not in ExportFormat.values:
-        raise ValidationError({"format": _("形式は CSV、CSV（Shift_JIS）、xlsx のいずれかを選んでください。")})
+        raise ValidationError(
+            {"format": _("形式は CSV、CSV（Shift_JIS）、xlsx のいずれかを選んでください。")}
+        )
     return export
 
 

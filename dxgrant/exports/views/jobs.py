@@ -3,7 +3,7 @@ its download, for the person who asked for it only (404 for anyone else)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -24,7 +24,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @requires(can_export_any)
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> FileResponse:
     found = selectors.get_job_for(request.user, pk)
     entry = registry.get(found.list_code)
     if entry is None or found.status != ExportStatus.DONE or not found.file:
@@ -32,5 +32,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     entry.policy(request.user).require()  # still allowed to see the list
     name = found.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
     return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=name, content_type=output.content_type(found.format)
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=output.content_type(found.format),
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import tempfile
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +23,7 @@ from ..services import exports
 
 
 @require_http_methods(["GET", "POST"])
-def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return login_redirect(request)
     user = request.user
@@ -55,6 +56,8 @@ def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         output.write(entry, fmt, queryset, spool)
         spool.seek(0)
         return FileResponse(spool, as_attachment=True, filename=name, content_type=output.content_type(fmt))
-    response = StreamingHttpResponse(output.csv_stream(entry, fmt, queryset), content_type=output.content_type(fmt))
+    response = StreamingHttpResponse(
+        output.csv_stream(entry, fmt, queryset), content_type=output.content_type(fmt)
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
