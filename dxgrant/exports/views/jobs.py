@@ -3,11 +3,12 @@ its download, for the person who asked for it only (404 for anyone else)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from dxgrant.core.gates import requires
+from dxgrant.core.gates import login_redirect, requires
 
 from .. import output, registry, selectors
 from ..models import ExportStatus
@@ -23,8 +24,10 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@requires(can_export_any)
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        return login_redirect(request)
+    can_export_any(request.user).require()
     found = selectors.get_job_for(request.user, pk)
     entry = registry.get(found.list_code)
     if entry is None or found.status != ExportStatus.DONE or not found.file:
