@@ -9,6 +9,7 @@ from . import (
     awards_payee,
     awards_payments,
     decisions,
+    exports,
     firm,
     public,
     reporting_dashboard,
@@ -35,6 +36,7 @@ _MODULES = [
     awards_payee,
     awards_cancellation,
     reporting_dashboard,
+    exports,
 ]
 
 PAGES: dict[str, Page] = {}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dxgrant.decisions",
     "dxgrant.awards",
     "dxgrant.reporting",
+    "dxgrant.exports",
     "dxgrant.api",
 ]
 
@@ -327,3 +328,9 @@ DXGRANT_NOTICE_LOOKUPS_PER_MINUTE = int(os.environ.get("DXGRANT_NOTICE_LOOKUPS_P
 # The dashboard shows figures counted at most this many seconds ago; older ones are recounted by
 # the task worker while the page shows them with the time they were counted (reporting/services/figures.py).
 DXGRANT_DASHBOARD_MAX_AGE_SECONDS = int(os.environ.get("DXGRANT_DASHBOARD_MAX_AGE_SECONDS", "300"))
+
+# List exports (dxgrant/exports): up to this many rows stream straight back; more run on the
+# task worker with a progress page. Finished files are deleted after DXGRANT_EXPORT_KEEP_DAYS
+# (`prune_exports`).
+DXGRANT_EXPORT_STREAM_MAX_ROWS = int(os.environ.get("DXGRANT_EXPORT_STREAM_MAX_ROWS", "5000"))
+DXGRANT_EXPORT_KEEP_DAYS = int(os.environ.get("DXGRANT_EXPORT_KEEP_DAYS", "7"))
