@@ -25,6 +25,8 @@ urlpatterns = [
     path("staff/awards/", include("dxgrant.awards.cancellation_urls")),  # cancellation and repayment
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/dashboard/", include("dxgrant.reporting.dashboard_urls")),
+    path("staff/surveys/", include("dxgrant.surveys.staff_urls")),
+    path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

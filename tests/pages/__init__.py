@@ -16,6 +16,7 @@ from . import (
     screening,
     staff_applications,
     support,
+    surveys,
 )
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
@@ -35,6 +36,7 @@ _MODULES = [
     awards_payee,
     awards_cancellation,
     reporting_dashboard,
+    surveys,
 ]
 
 PAGES: dict[str, Page] = {}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dxgrant.decisions",
     "dxgrant.awards",
     "dxgrant.reporting",
+    "dxgrant.surveys",
     "dxgrant.api",
 ]
 
