@@ -20,14 +20,17 @@ from .selectors import AWARDEE_STATES
 from .services.answering import field_name
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(forms.ModelForm[Survey]):
     class Meta:
         model = Survey
         fields = ["title_ja", "title_en", "description", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(forms.ModelForm[SurveySection]):
     class Meta:
         model = SurveySection
         fields = ["title_ja", "title_en"]
@@ -67,7 +70,7 @@ class SendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = [("", _("すべて")), *industry.choices(get_language()[:2])]
+        self.fields["industry"].choices = [  # type: ignore[attr-defined]("", _("すべて")), *industry.choices(get_language()[:2])]
         self.fields["round"].label_from_instance = lambda r: localised(r, "name")  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
@@ -91,7 +94,9 @@ def _field(question: SurveyQuestion) -> forms.Field:
     if question.kind == survey_rules.TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
     if question.kind == survey_rules.SINGLE:
-        return forms.ChoiceField(choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, **common
+        )
     if question.kind == survey_rules.MULTIPLE:
         return forms.MultipleChoiceField(
             choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple, **common
@@ -111,7 +116,9 @@ class SectionAnswersForm(forms.Form):
     """One field per question of the section, the stored answers as initial values. Checking is
     the service's (survey_rules): the form only shows and keeps what was typed."""
 
-    def __init__(self, *args: Any, questions: list[SurveyQuestion], answers: dict[int, Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, questions: list[SurveyQuestion], answers: dict[int, Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for question in questions:
             name = field_name(question)
@@ -125,7 +132,7 @@ class SectionAnswersForm(forms.Form):
         result: dict[str, Any] = {}
         for name, field in self.fields.items():
             if isinstance(field, forms.MultipleChoiceField):
-                result[name] = self.data.getlist(name)
+                result[name] = self.data.getlist(name)  # type: ignore[attr-defined]
             else:
                 result[name] = self.data.get(name, "")
         return result

@@ -98,7 +98,9 @@ def clean_answer(spec: QuestionSpec, raw: str | Sequence[str] | None) -> Any:
     return number
 
 
-def check_definition(kind: str, choices: Sequence[str], min_value: int | None, max_value: int | None) -> dict[str, str]:
+def check_definition(
+    kind: str, choices: Sequence[str], min_value: int | None, max_value: int | None
+) -> dict[str, str]:
     """Problems of a question as the builder defines it, by field ({} when it is sound)."""
     problems: dict[str, str] = {}
     if kind not in KINDS:

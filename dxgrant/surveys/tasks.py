@@ -25,7 +25,9 @@ def send_invitation(invitation_id: int) -> None:
             return
         application = invitation.application
         people = {
-            m.user.pk: m.user for m in application.engagement.members.select_related("user") if m.user.is_active
+            m.user.pk: m.user
+            for m in application.engagement.members.select_related("user")
+            if m.user.is_active
         }
         link = notify.site_url(reverse("surveys:respond", args=[application.pk, invitation.survey_id]))
         for person in people.values():

@@ -33,7 +33,9 @@ INVITATION = "invitation with survey and application (visibility subquery inside
 QUESTIONS = "survey; sections; questions"
 
 PAGES: dict[str, Page] = {
-    "surveys_staff:list": Page("/staff/surveys/", 4, Role.SECRETARIAT, why=f"{SEEN}; surveys (keyset page); {HEADER}"),
+    "surveys_staff:list": Page(
+        "/staff/surveys/", 4, Role.SECRETARIAT, why=f"{SEEN}; surveys (keyset page); {HEADER}"
+    ),
     "surveys_staff:detail": Page(
         "/staff/surveys/{survey_draft}/",
         8,
@@ -132,12 +134,16 @@ def make_objects() -> dict[str, object]:
     secretariat = UserFactory(role=Role.SECRETARIAT)
     due = timezone.localdate() + dt.timedelta(days=30)
     application = make_application(programme, status=workflow.ACCEPTED, company_name="株式会社調査テスト")
-    draft = building.create_survey(actor=secretariat, title_ja="満足度調査", title_en="", description="", due_on=due)
+    draft = building.create_survey(
+        actor=secretariat, title_ja="満足度調査", title_en="", description="", due_on=due
+    )
     draft_section = building.add_section(actor=secretariat, survey=draft, title_ja="支援について")
     draft_question = building.add_question(
         actor=secretariat, section=draft_section, kind=survey_rules.TEXT, text_ja="ご意見"
     )
-    sent = building.create_survey(actor=secretariat, title_ja="効果調査", title_en="", description="", due_on=due)
+    sent = building.create_survey(
+        actor=secretariat, title_ja="効果調査", title_en="", description="", due_on=due
+    )
     sent_section = building.add_section(actor=secretariat, survey=sent, title_ja="成果")
     building.add_question(
         actor=secretariat, section=sent_section, kind=survey_rules.SCALE, text_ja="満足度", required=True

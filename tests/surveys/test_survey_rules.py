@@ -59,7 +59,9 @@ def test_scale_accepts_exactly_one_to_five(n):
 
 
 def test_definition_checks():
-    assert r.check_definition(r.SINGLE, ["a"], None, None) == {"choices": r.check_definition(r.SINGLE, [], None, None)["choices"]}
+    assert r.check_definition(r.SINGLE, ["a"], None, None) == {
+        "choices": r.check_definition(r.SINGLE, [], None, None)["choices"]
+    }
     assert "choices" in r.check_definition(r.MULTIPLE, ["a", "a"], None, None)
     assert "choices" in r.check_definition(r.TEXT, ["a"], None, None)
     assert "max_value" in r.check_definition(r.NUMBER, [], 5, 1)

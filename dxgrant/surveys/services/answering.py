@@ -35,7 +35,11 @@ def _locked(invitation: SurveyInvitation, actor: User) -> SurveyInvitation:
 
 @transaction.atomic
 def save_section(
-    *, actor: User, invitation: SurveyInvitation, section: SurveySection, raw: Mapping[str, str | Sequence[str]]
+    *,
+    actor: User,
+    invitation: SurveyInvitation,
+    section: SurveySection,
+    raw: Mapping[str, str | Sequence[str]],
 ) -> int:
     """Store the answers to `section`'s questions from `raw` (field name → typed value or picked
     values); an emptied answer is removed. Returns how many answers are stored for the section."""
@@ -77,7 +81,9 @@ def submit(*, actor: User, invitation: SurveyInvitation) -> SurveyInvitation:
     """Submit the answers. Refused while a required question is unanswered (each one named)."""
     locked = _locked(invitation, actor)
     questions = list(
-        SurveyQuestion.objects.filter(section__survey_id=locked.survey_id).order_by("section__position", "position")
+        SurveyQuestion.objects.filter(section__survey_id=locked.survey_id).order_by(
+            "section__position", "position"
+        )
     )
     answers = dict(SurveyAnswer.objects.filter(invitation=locked).values_list("question_id", "value"))
     missing = survey_rules.missing_required([q.spec for q in questions], answers)
@@ -85,7 +91,8 @@ def submit(*, actor: User, invitation: SurveyInvitation) -> SurveyInvitation:
         by_pk = {q.pk: q for q in questions}
         raise ValidationError(
             [
-                _("「%(question)s」に回答してください（回答必須）。") % {"question": localised(by_pk[pk], "text")}
+                _("「%(question)s」に回答してください（回答必須）。")
+                % {"question": localised(by_pk[pk], "text")}
                 for pk in missing
             ]
         )

@@ -41,7 +41,9 @@ def _check_due(due_on: dt.date) -> None:
 def create_survey(*, actor: User, title_ja: str, title_en: str, description: str, due_on: dt.date) -> Survey:
     can_act_as_secretariat(actor).require()
     _check_due(due_on)
-    survey = Survey(title_ja=title_ja, title_en=title_en, description=description, due_on=due_on, created_by=actor)
+    survey = Survey(
+        title_ja=title_ja, title_en=title_en, description=description, due_on=due_on, created_by=actor
+    )
     survey.full_clean(exclude=["created_by"])
     survey.save()
     audit_record(actor=actor, action="surveys.survey_created", obj=survey, changes={"title_ja": title_ja})
@@ -55,7 +57,12 @@ def update_survey(
     can_act_as_secretariat(actor).require()
     survey = _editable(survey)
     _check_due(due_on)
-    survey.title_ja, survey.title_en, survey.description, survey.due_on = title_ja, title_en, description, due_on
+    survey.title_ja, survey.title_en, survey.description, survey.due_on = (
+        title_ja,
+        title_en,
+        description,
+        due_on,
+    )
     survey.full_clean(exclude=["created_by"])
     survey.save()
     audit_record(

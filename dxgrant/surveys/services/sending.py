@@ -36,7 +36,9 @@ def send_survey(*, actor: User, survey: Survey, filters: dict[str, Any]) -> int:
     if not SurveyQuestion.objects.filter(section__survey=locked).exists():
         raise ValidationError(_("質問が1つもありません。セクションと質問を追加してから送付してください。"))
     if locked.due_on < timezone.localdate():
-        raise ValidationError({"due_on": _("回答期限が過ぎています。期限を今日以降に変更してから送付してください。")})
+        raise ValidationError(
+            {"due_on": _("回答期限が過ぎています。期限を今日以降に変更してから送付してください。")}
+        )
     application_ids = list(selectors.cohort(filters).order_by("pk").values_list("pk", flat=True))
     if not application_ids:
         raise ValidationError(_("条件に当てはまる交付先がありません。条件を見直してください。"))

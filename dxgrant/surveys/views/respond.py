@@ -82,7 +82,9 @@ def section(request: HttpRequest, pk: int, survey_pk: int, section_pk: int) -> H
         may.require()
         form.is_valid()
         try:
-            answering.save_section(actor=user_of(request), invitation=invitation, section=current, raw=form.raw())
+            answering.save_section(
+                actor=user_of(request), invitation=invitation, section=current, raw=form.raw()
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

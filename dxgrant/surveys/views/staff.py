@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from dxgrant.accounts.policies import can_act_as_secretariat, can_read_as_staff
 from dxgrant.applications.views.common import user_of
 from dxgrant.core.forms import add_errors
 from dxgrant.core.gates import requires
-from dxgrant.core.pagination import keyset_page
+from dxgrant.core.pagination import KeysetPage, keyset_page
 
 from .. import exports, selectors
 from ..forms import QuestionForm, SectionForm, SendForm, SurveyForm
@@ -46,12 +46,14 @@ def survey_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("調査を作成しました。セクションと質問を追加してください。"))
                 return redirect("surveys_staff:detail", pk=survey.pk)
-    page = keyset_page(Survey.objects.all(), cursor=request.GET.get("before"), size=PAGE_SIZE)
+    page: KeysetPage[Survey] = keyset_page(
+        Survey.objects.all(), cursor=request.GET.get("before"), size=PAGE_SIZE
+    )
     context = {"page": page, "form": form, "may_build": may_build}
     return render(request, "surveys/staff/list.html", context, status=400 if form.errors else 200)
 
 
-def _detail(request: HttpRequest, survey: Survey, bound: dict[str, Form] | None = None) -> HttpResponse:
+def _detail(request: HttpRequest, survey: Survey, bound: dict[str, BaseForm] | None = None) -> HttpResponse:
     """The survey's page, with any form the POST bound (and refused) in place of a blank one."""
     bound = bound or {}
     sections = selectors.sections_of(survey)
@@ -72,7 +74,10 @@ def _detail(request: HttpRequest, survey: Survey, bound: dict[str, Form] | None 
         context |= {
             "counts": selectors.counts(survey),
             "page": keyset_page(
-                selectors.invitations_of(survey), cursor=request.GET.get("after"), size=PAGE_SIZE, descending=False
+                selectors.invitations_of(survey),
+                cursor=request.GET.get("after"),
+                size=PAGE_SIZE,
+                descending=False,
             ),
         }
     return render(request, "surveys/staff/detail.html", context, status=400 if bound else 200)
@@ -84,7 +89,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(Survey, pk=pk))
 
 
-def _refused(request: HttpRequest, survey: Survey, name: str, form: Form, exc: ValidationError) -> HttpResponse:
+def _refused(
+    request: HttpRequest, survey: Survey, name: str, form: BaseForm, exc: ValidationError
+) -> HttpResponse:
     add_errors(form, exc)
     return _detail(request, survey, {name: form})
 
@@ -148,7 +155,9 @@ def add_question(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(can_act_as_secretariat)
 def remove_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    question = get_object_or_404(SurveyQuestion.objects.select_related("section__survey"), pk=question_pk, section__survey_id=pk)
+    question = get_object_or_404(
+        SurveyQuestion.objects.select_related("section__survey"), pk=question_pk, section__survey_id=pk
+    )
     try:
         building.remove_question(actor=user_of(request), question=question)
     except ValidationError as exc:
@@ -191,9 +200,9 @@ def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
 
 @require_GET
 @requires(can_read_as_staff)
-def export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The answers as CSV (UTF-8 with a BOM for Excel), streamed."""
     survey = get_object_or_404(Survey, pk=pk)
     response = StreamingHttpResponse(_csv_lines(exports.rows(survey)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
-    return response
+    return response  # type: ignore[return-value]
