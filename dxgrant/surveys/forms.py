@@ -70,7 +70,7 @@ class SendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = [  # type: ignore[attr-defined]("", _("すべて")), *industry.choices(get_language()[:2])]
+        self.fields["industry"].choices = [("", _("すべて")), *industry.choices(get_language()[:2])]  # type: ignore[attr-defined]
         self.fields["round"].label_from_instance = lambda r: localised(r, "name")  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
