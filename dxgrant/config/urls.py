@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/dashboard/", include("dxgrant.reporting.dashboard_urls")),
     path("staff/exports/", include("dxgrant.exports.urls")),
+    path("staff/surveys/", include("dxgrant.surveys.staff_urls")),
+    path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

@@ -12,6 +12,7 @@ class ReminderSource(models.TextChoices):
 
     ACCEPTANCE = "acceptance", _("交付条件の受諾")
     PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
+    SURVEY = "survey", _("調査への回答")
 
 
 class ReminderAudience(models.TextChoices):

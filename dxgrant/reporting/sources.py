@@ -6,6 +6,8 @@ report, KPI report, survey) is one more `Source` in `SOURCES`.
 
 - acceptance: a notified award not yet accepted; due on the last day to accept (the day the
   acceptance page shows: `round.rules.awards.acceptance_days` from the notification).
+- survey: an invitation to a survey not yet submitted; due on the survey's due date. The item is
+  the invitation (a company may be asked several surveys), its page the survey's answer page.
 - payee account: an accepted award with no current payee account; due on the same last day of the
   acceptance period (`Acceptance.last_day`), so the account is there when the first instalment,
   due on acceptance, is paid. A changed account awaiting the secretariat's acknowledgement is not
@@ -27,6 +29,7 @@ from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.awards import payee_rules
 from dxgrant.integrity.models import AuditEntry
+from dxgrant.surveys.models import SurveyInvitation
 
 from .models import ReminderSource
 from .reminders import Audience
@@ -37,10 +40,14 @@ class DueItem:
     source: ReminderSource
     application: Application
     due_on: dt.date
+    # The row the item is about when it is not the application itself (a survey invitation),
+    # and the applicant's page's URL arguments when they are not just the application's id.
+    object_pk: int | None = None
+    url_args: tuple[int, ...] = ()
 
     @property
     def object_id(self) -> int:
-        return self.application.pk
+        return self.object_pk if self.object_pk is not None else self.application.pk
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,24 @@ def payee_account_items(only: int | None = None) -> list[DueItem]:
     return [DueItem(ReminderSource.PAYEE_ACCOUNT, a, a.acceptance.last_day) for a in applications]
 
 
+def survey_items(only: int | None = None) -> list[DueItem]:
+    """Survey invitations not submitted; due on the survey's due date (`only`: an invitation id)."""
+    invitations = SurveyInvitation.objects.filter(submitted_at__isnull=True)
+    if only is not None:
+        invitations = invitations.filter(pk=only)
+    invitations = invitations.select_related("survey", "application__round").order_by("pk")
+    return [
+        DueItem(
+            ReminderSource.SURVEY,
+            i.application,
+            i.survey.due_on,
+            object_pk=i.pk,
+            url_args=(i.application_id, i.survey_id),
+        )
+        for i in invitations
+    ]
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -107,6 +132,7 @@ SOURCES: dict[str, Source] = {
             payee_account_items,
             "payee:account",
         ),
+        Source(ReminderSource.SURVEY, ReminderSource.SURVEY.label, survey_items, "surveys:respond"),
     ]
 }
 
@@ -134,7 +160,7 @@ def recipients(application: Application, audience: str) -> list[User]:
 def link(item: DueItem, audience: str) -> str:
     """The page the recipient acts on (path only)."""
     if audience == Audience.APPLICANT:
-        return reverse(SOURCES[item.source].url_name, args=[item.object_id])
+        return reverse(SOURCES[item.source].url_name, args=list(item.url_args or (item.object_id,)))
     if audience == Audience.ADVISOR:
-        return reverse("applications:detail", args=[item.object_id])
-    return reverse("staff_applications:detail", args=[item.object_id])
+        return reverse("applications:detail", args=[item.application.pk])
+    return reverse("staff_applications:detail", args=[item.application.pk])

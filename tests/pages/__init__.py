@@ -17,6 +17,7 @@ from . import (
     screening,
     staff_applications,
     support,
+    surveys,
 )
 from .base import ANON, EVERYONE, PUBLIC, SIGNED_IN, STAFF_READ, Page
 
@@ -37,6 +38,7 @@ _MODULES = [
     awards_cancellation,
     reporting_dashboard,
     exports,
+    surveys,
 ]
 
 PAGES: dict[str, Page] = {}

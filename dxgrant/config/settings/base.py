@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dxgrant.awards",
     "dxgrant.reporting",
     "dxgrant.exports",
+    "dxgrant.surveys",
     "dxgrant.api",
 ]
 
