@@ -21,6 +21,8 @@ Worked examples in docs/kpi.md; tests/reporting/test_kpi_rules.py holds the two 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -165,7 +167,9 @@ class Cohort:
     def share_met(self) -> Decimal | None:
         if not self.with_target:
             return None
-        return (Decimal(self.met) / Decimal(self.with_target) * HUNDRED).quantize(TENTH, rounding=ROUND_HALF_UP)
+        return (Decimal(self.met) / Decimal(self.with_target) * HUNDRED).quantize(
+            TENTH, rounding=ROUND_HALF_UP
+        )
 
     def _q(self, q: str) -> Decimal | None:
         return quantile(self.changes, Decimal(q)) if self.changes else None
@@ -220,3 +224,19 @@ def bin_labels(edges: Sequence[Decimal] = BIN_EDGES) -> list[str]:
     ]
     labels.append(_("%(edge)s%%以上") % {"edge": _signed(edges[-1])})
     return labels
+
+
+# --- The schedule ----------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months; a day the month lacks becomes its last (1/31 + 1 month = 2/28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def due_on(approved_on: dt.date, year: int, due_months: int) -> dt.date:
+    """Year N's report is due `due_months` months after the N-th anniversary of the approval of
+    the results report; year 0 (the baseline) is due with year 1."""
+    return add_months(approved_on, 12 * max(year, 1) + due_months)

@@ -6,6 +6,8 @@ report, KPI report, survey) is one more `Source` in `SOURCES`.
 
 - acceptance: a notified award not yet accepted; due on the last day to accept (the day the
   acceptance page shows: `round.rules.awards.acceptance_days` from the notification).
+- KPI report: a KPI year of the verification not yet filed (kpi_models.KpiYear.due_on), while
+  the award is being carried out or verified.
 - payee account: an accepted award with no current payee account; due on the same last day of the
   acceptance period (`Acceptance.last_day`), so the account is there when the first instalment,
   due on acceptance, is paid. A changed account awaiting the secretariat's acknowledgement is not
@@ -28,6 +30,8 @@ from dxgrant.applications.models import Application
 from dxgrant.awards import payee_rules
 from dxgrant.integrity.models import AuditEntry
 
+from .kpi_models import KpiYear
+from .kpi_policies import FILING_STATES
 from .models import ReminderSource
 from .reminders import Audience
 
@@ -97,6 +101,19 @@ def payee_account_items(only: int | None = None) -> list[DueItem]:
     return [DueItem(ReminderSource.PAYEE_ACCOUNT, a, a.acceptance.last_day) for a in applications]
 
 
+def kpi_report_items(only: int | None = None) -> list[DueItem]:
+    """KPI years not yet filed of awards still being verified; year 0 and year 1 share a due
+    date, so one item per award and due date."""
+    years = KpiYear.objects.filter(current_report__isnull=True, application__status__in=FILING_STATES)
+    if only is not None:
+        years = years.filter(application_id=only)
+    items: dict[tuple[int, dt.date], DueItem] = {}
+    for year in years.select_related("application__round").order_by("application_id", "due_on", "year"):
+        key = (year.application_id, year.due_on)
+        items.setdefault(key, DueItem(ReminderSource.KPI_REPORT, year.application, year.due_on))
+    return list(items.values())
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -107,6 +124,7 @@ SOURCES: dict[str, Source] = {
             payee_account_items,
             "payee:account",
         ),
+        Source(ReminderSource.KPI_REPORT, ReminderSource.KPI_REPORT.label, kpi_report_items, "kpi:company"),
     ]
 }
 

@@ -1,5 +1,6 @@
 """The KPI arithmetic (reporting/kpi.py): worked examples held to docs/kpi.md, and properties."""
 
+import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -130,3 +131,10 @@ def test_growth_has_the_sign_of_the_change(base, value, years):
     assert change is not None and growth is not None
     assert (change > 0) == (value > base) or change == 0
     assert abs(growth) <= abs(change) + D("0.1")
+
+
+def test_due_dates_count_whole_months_and_clamp_to_the_month_end():
+    assert kpi.due_on(dt.date(2027, 11, 30), 1, 3) == dt.date(2029, 2, 28)
+    assert kpi.due_on(dt.date(2027, 11, 30), 0, 3) == kpi.due_on(dt.date(2027, 11, 30), 1, 3)
+    assert kpi.due_on(dt.date(2028, 2, 29), 3, 3) == dt.date(2031, 5, 29)
+    assert "approved on 30 November 2027, year 1 is due on 28 February 2029" in DOC
