@@ -34,19 +34,19 @@ HEADER = "programme (header)"
 PAGES: dict[str, Page] = {
     "kpi:company": Page(
         "/applications/{kpi_application}/kpi/",
-        6,
+        7,
         user="kpi_applicant",
         why=f"{SEEN}; {APP}; {SIDE}; the plan (last filed version); the years with their reports; {HEADER}",
     ),
     "kpi:file": Page(
         "/applications/{kpi_application}/kpi/1/",
-        6,
+        7,
         user="kpi_applicant",
         why=f"{SEEN}; {APP}; {SIDE}; the year with its report; the plan (last filed version); {HEADER}",
     ),
     "kpi:cohort": Page(
         "/staff/kpi/",
-        4,
+        5,
         Role.SECRETARIAT,
         why=f"{SEEN}; rounds (the filter); every KPI year with its report's productivity (one query); {HEADER}",
     ),
