@@ -4,7 +4,6 @@ keyboard (全角 digits, commas, 円, and △/▲ for a loss are accepted)."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -35,7 +34,7 @@ class SignedYenField(YenIntegerField):
 class HalfWidthDecimalField(forms.DecimalField):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:  # Decimal | None (the stubs type the base as int)
         if isinstance(value, str):
             value = to_half_width(value).replace(",", "").strip()
         return super().to_python(value)

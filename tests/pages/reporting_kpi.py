@@ -64,7 +64,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 APPROVED_ON = dt.date(2027, 4, 15)
 
 
-def award_in_verification(programme: Programme, *, approved_on: dt.date = APPROVED_ON, **columns) -> Application:
+def award_in_verification(
+    programme: Programme, *, approved_on: dt.date = APPROVED_ON, **columns
+) -> Application:
     """An award whose results report was approved on `approved_on`: status reporting, a filed
     version carrying the demo plan (labour productivity 5,200 → 5,500 / 5,900 / 6,300 千円/人,
     one free KPI 廃棄ロス率 6.0 → 4.5 / 3.5 / 3.0 %), its KPI years open."""
@@ -73,7 +75,10 @@ def award_in_verification(programme: Programme, *, approved_on: dt.date = APPROV
     ApplicationVersion.objects.create(
         application=application,
         number=1,
-        snapshot={"plan": {code: {"text": "", "data": data} for code, data in plan.items()}, "budget": {"lines": []}},
+        snapshot={
+            "plan": {code: {"text": "", "data": data} for code, data in plan.items()},
+            "budget": {"lines": []},
+        },
         submitted_by=representative_of(application.engagement),
         submitted_at=timezone.now(),
     )

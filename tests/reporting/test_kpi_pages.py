@@ -14,9 +14,9 @@ from dxgrant.accounts.models import Role
 from dxgrant.reporting import kpi
 from dxgrant.reporting.kpi_models import KpiReport, KpiYear
 from dxgrant.reporting.services import kpi_reports
+from tests.factories.accounts import signed_in
 from tests.factories.support import representative_of
 from tests.pages.reporting_kpi import award_in_verification
-from tests.factories.accounts import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,11 @@ def test_the_applicant_files_the_baseline_through_the_form(award):
     response = client.post(f"/applications/{award.pk}/kpi/0/", GOOD)
     assert response.status_code == 302 and response["Location"] == f"/applications/{award.pk}/kpi/"
     report = KpiReport.objects.get()
-    assert (report.sales_yen, report.employees, report.labour_productivity_yen) == (380_000_000, D("15.0"), 5_666_667)
+    assert (report.sales_yen, report.employees, report.labour_productivity_yen) == (
+        380_000_000,
+        D("15.0"),
+        5_666_667,
+    )
     page = client.get(f"/applications/{award.pk}/kpi/").content.decode()
     assert "5,666,667" in page and 'role="img"' in page
 
@@ -61,7 +65,10 @@ def test_zero_employees_is_refused_on_the_page_and_nothing_is_saved(award):
     assert "売上高：数字で入力してください" in body
     assert not KpiReport.objects.exists()
     response = client.post(f"/applications/{award.pk}/kpi/0/", GOOD | {"employees": "0"})
-    assert response.status_code == 400 and "従業員が0人では労働生産性を計算できません" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "従業員が0人では労働生産性を計算できません" in response.content.decode()
+    )
     assert not KpiReport.objects.exists()
 
 
@@ -80,7 +87,9 @@ def test_the_company_chart_shows_actual_and_target_with_the_numbers_in_the_table
     base = kpi.Figures(380_000_000, 20_000_000, 60_000_000, 5_000_000, D("15.0"))
     year1 = kpi.Figures(400_000_000, 24_000_000, 62_000_000, 6_000_000, D("15.5"))
     kpi_reports.file_kpi_report(actor=applicant, kpi_year=years[0], filing=kpi_reports.Filing(base, [D("6")]))
-    kpi_reports.file_kpi_report(actor=applicant, kpi_year=years[1], filing=kpi_reports.Filing(year1, [D("4.4")]))
+    kpi_reports.file_kpi_report(
+        actor=applicant, kpi_year=years[1], filing=kpi_reports.Filing(year1, [D("4.4")])
+    )
     body = signed_in(applicant).get(f"/applications/{award.pk}/kpi/").content.decode()
     assert body.count('class="line"') == 2  # actual and the plan's target
     # The target of year 1 in yen: 5,666,667 grown by 5.8%.
@@ -116,9 +125,13 @@ def test_the_cohort_page_shows_the_share_met_and_median(programme, make_user):
         applicant = representative_of(award.engagement)
         years = {y.year: y for y in KpiYear.objects.filter(application=award)}
         base = kpi.Figures(0, 20_000_000, 60_000_000, 5_000_000, D("15.0"))
-        kpi_reports.file_kpi_report(actor=applicant, kpi_year=years[0], filing=kpi_reports.Filing(base, [D("6")]))
+        kpi_reports.file_kpi_report(
+            actor=applicant, kpi_year=years[0], filing=kpi_reports.Filing(base, [D("6")])
+        )
         later = kpi.Figures(0, 20_000_000, 60_000_000, 5_000_000, D(people))
-        kpi_reports.file_kpi_report(actor=applicant, kpi_year=years[1], filing=kpi_reports.Filing(later, [D("4")]))
+        kpi_reports.file_kpi_report(
+            actor=applicant, kpi_year=years[1], filing=kpi_reports.Filing(later, [D("4")])
+        )
     body = signed_in(make_user(Role.SECRETARIAT)).get("/staff/kpi/").content.decode()
     # +50.0% and -25.0%: one of two met +5.8%; the median is +12.5%.
     assert "50.0%（1/2）" in body and "12.5%" in body

@@ -27,7 +27,15 @@ def test_example_1_a_manufacturer_that_grew_but_missed_its_target():
     target = kpi.target_growth_percent({"baseline": 5200, "year3": 6300}, 3)
     assert target == D("21.2")
     assert kpi.met(change, target) is False
-    for shown in ("85,000,000円", "104,000,000円", "5,666,667円/人", "6,500,000円/人", "+14.7%", "+4.7%", "+21.2%"):
+    for shown in (
+        "85,000,000円",
+        "104,000,000円",
+        "5,666,667円/人",
+        "6,500,000円/人",
+        "+14.7%",
+        "+4.7%",
+        "+21.2%",
+    ):
         assert shown in DOC
 
 

@@ -59,7 +59,11 @@ def test_the_applicant_files_and_corrects_a_year_the_last_revision_counts(award)
     applicant = representative_of(award.engagement)
     year0 = KpiYear.objects.get(application=award, year=0)
     first = kpi_reports.file_kpi_report(actor=applicant, kpi_year=year0, filing=filing())
-    assert (first.revision, first.value_added_yen, first.labour_productivity_yen) == (1, 85_000_000, 5_666_667)
+    assert (first.revision, first.value_added_yen, first.labour_productivity_yen) == (
+        1,
+        85_000_000,
+        5_666_667,
+    )
     corrected = kpi_reports.file_kpi_report(
         actor=applicant,
         kpi_year=year0,
@@ -68,7 +72,9 @@ def test_the_applicant_files_and_corrects_a_year_the_last_revision_counts(award)
     year0.refresh_from_db()
     assert corrected.revision == 2 and year0.current_report == corrected
     assert KpiReport.objects.filter(kpi_year=year0).count() == 2  # the first is kept
-    assert [e.action for e in AuditEntry.objects.filter(action__startswith="reporting.kpi_").order_by("pk")] == [
+    assert [
+        e.action for e in AuditEntry.objects.filter(action__startswith="reporting.kpi_").order_by("pk")
+    ] == [
         "reporting.kpi_years_opened",
         "reporting.kpi_filed",
         "reporting.kpi_corrected",
@@ -80,8 +86,12 @@ def test_a_double_submit_files_once(award):
     applicant = representative_of(award.engagement)
     year1 = KpiYear.objects.get(application=award, year=1)
     token = uuid.uuid4()
-    a = kpi_reports.file_kpi_report(actor=applicant, kpi_year=year1, filing=filing(YEAR1), submission_token=token)
-    b = kpi_reports.file_kpi_report(actor=applicant, kpi_year=year1, filing=filing(YEAR1), submission_token=token)
+    a = kpi_reports.file_kpi_report(
+        actor=applicant, kpi_year=year1, filing=filing(YEAR1), submission_token=token
+    )
+    b = kpi_reports.file_kpi_report(
+        actor=applicant, kpi_year=year1, filing=filing(YEAR1), submission_token=token
+    )
     assert a.pk == b.pk and KpiReport.objects.filter(kpi_year=year1).count() == 1
 
 
@@ -131,7 +141,12 @@ def test_the_company_years_compare_with_the_baseline_and_the_plan(award):
     year1 = rows[1]
     # 92,000,000 / 15.5 = 5,935,484 against 5,666,667: +4.7%, target +5.8%: not met.
     assert year1.report.labour_productivity_yen == 5_935_484
-    assert (year1.change, year1.annual_growth, year1.target, year1.met) == (D("4.7"), D("4.7"), D("5.8"), False)
+    assert (year1.change, year1.annual_growth, year1.target, year1.met) == (
+        D("4.7"),
+        D("4.7"),
+        D("5.8"),
+        False,
+    )
     assert year1.free[0]["met"] is True  # 4.4 % against a target of 4.5 % (a reduction)
     assert rows[2].overdue and not rows[3].overdue
 
