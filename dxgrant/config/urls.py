@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/exports/", include("dxgrant.exports.urls")),
     path("staff/surveys/", include("dxgrant.surveys.staff_urls")),
     path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages
+    path("", include("dxgrant.reporting.kpi_urls")),  # KPI verification: company and cohort pages
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

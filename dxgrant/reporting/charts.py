@@ -10,7 +10,7 @@ nothing to draw (no rows, or every value zero) is an empty frame with a message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -132,3 +132,126 @@ def yen_compact(amount: int, language: str = "ja") -> str:
     if amount >= 10_000:
         return f"{amount // 10_000:,}万円"
     return f"{amount:,}円"
+
+
+# --- Line chart (a company's KPI trend) --------------------------------------------------------
+
+LINE_HEIGHT = 240
+LINE_LEFT = 90
+LINE_RIGHT = 20
+LINE_TOP = 30
+LINE_BOTTOM = 30
+SERIES_COLOURS = ("#0031d8", "#e25100", "#197a4b")
+SERIES_DASHES = ("", "6 4", "2 3")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: its name (the legend) and a value per x label (None: no point that year)."""
+
+    name: str
+    values: tuple[int | None, ...]
+
+
+def line_y(value: int, lowest: int, highest: int, height: int = LINE_HEIGHT) -> float:
+    """The y of `value` on a plot from `lowest` (bottom) to `highest` (top)."""
+    plot = height - LINE_TOP - LINE_BOTTOM
+    if highest == lowest:
+        return round(LINE_TOP + plot / 2, 2)
+    return round(LINE_TOP + plot * (highest - value) / (highest - lowest), 2)
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    empty_message: str,
+    shown: Callable[[int], str] = str,
+    key: str = "chart",
+) -> SafeString:
+    """Lines over the x `labels`, one per series, a point and its value per known value; the y
+    axis runs from the lowest value (or 0 when all are positive) to the highest. Every text is
+    escaped. With no value at all, an empty frame with the message."""
+    known = [v for s in series for v in s.values if v is not None]
+    if not known or not labels:
+        return bar_chart([], title=title, empty_message=empty_message, key=key)
+    lowest, highest = min(0, *known), max(known)
+    step = (WIDTH - LINE_LEFT - LINE_RIGHT) / max(len(labels) - 1, 1)
+
+    def x(index: int) -> float:
+        return round(LINE_LEFT + step * index if len(labels) > 1 else (WIDTH + LINE_LEFT) / 2, 2)
+
+    axis = format_html_join(
+        "",
+        '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#1a1a1a">{}</text>',
+        ((f"{x(i):g}", LINE_HEIGHT - 8, label) for i, label in enumerate(labels)),
+    )
+    zero_y = line_y(0, lowest, highest)
+    grid = format_html(
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b3b3b3"/>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#4d4d4d">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#4d4d4d">{}</text>',
+        LINE_LEFT,
+        WIDTH - LINE_RIGHT,
+        f"{zero_y:g}",
+        f"{zero_y:g}",
+        LINE_LEFT - 6,
+        f"{zero_y + 4:g}",
+        shown(0),
+        LINE_LEFT - 6,
+        f"{line_y(highest, lowest, highest) + 4:g}",
+        shown(highest),
+    )
+    lines = []
+    summary = []
+    for number, line in enumerate(series):
+        colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        dash = SERIES_DASHES[number % len(SERIES_DASHES)]
+        points = [
+            (f"{x(i):g}", f"{line_y(v, lowest, highest):g}", v)
+            for i, v in enumerate(line.values)
+            if v is not None
+        ]
+        path = " ".join(f"{px},{py}" for px, py, _v in points)
+        dots = format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="4" fill="{}"><title>{}: {}</title></circle>',
+            ((px, py, colour, line.name, shown(v)) for px, py, v in points),
+        )
+        legend_x = LINE_LEFT + 170 * number
+        lines.append(
+            format_html(
+                '<polyline class="line" points="{}" fill="none" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>{}'
+                '<line x1="{}" x2="{}" y1="12" y2="12" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>'
+                '<text x="{}" y="16" font-size="12" fill="#1a1a1a">{}</text>',
+                path,
+                colour,
+                dash,
+                dots,
+                legend_x,
+                legend_x + 24,
+                colour,
+                dash,
+                legend_x + 30,
+                line.name,
+            )
+        )
+        summary.append(
+            f"{line.name} "
+            + ", ".join(f"{labels[i]} {shown(v)}" for i, v in enumerate(line.values) if v is not None)
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--line" role="img" viewBox="0 0 {} {}" '
+        'width="100%" aria-labelledby="{}-title" aria-label="{}: {}"><title id="{}-title">{}</title>{}{}{}</svg>',
+        WIDTH,
+        LINE_HEIGHT,
+        key,
+        title,
+        "; ".join(summary),
+        key,
+        title,
+        grid,
+        axis,
+        format_html_join("", "{}", ((line,) for line in lines)),
+    )

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .kpi_models import KpiReport, KpiYear  # noqa: F401
+
 
 class ReminderSource(models.TextChoices):
     """What a reminder is about: each kind of due item has one source (`reporting/sources.py`)."""
@@ -13,6 +15,7 @@ class ReminderSource(models.TextChoices):
     ACCEPTANCE = "acceptance", _("交付条件の受諾")
     PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
     SURVEY = "survey", _("調査への回答")
+    KPI_REPORT = "kpi_report", _("効果検証の報告")
 
 
 class ReminderAudience(models.TextChoices):

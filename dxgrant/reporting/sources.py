@@ -8,6 +8,8 @@ report, KPI report, survey) is one more `Source` in `SOURCES`.
   acceptance page shows: `round.rules.awards.acceptance_days` from the notification).
 - survey: an invitation to a survey not yet submitted; due on the survey's due date. The item is
   the invitation (a company may be asked several surveys), its page the survey's answer page.
+- KPI report: a KPI year of the verification not yet filed (kpi_models.KpiYear.due_on), while
+  the award is being carried out or verified.
 - payee account: an accepted award with no current payee account; due on the same last day of the
   acceptance period (`Acceptance.last_day`), so the account is there when the first instalment,
   due on acceptance, is paid. A changed account awaiting the secretariat's acknowledgement is not
@@ -31,6 +33,8 @@ from dxgrant.awards import payee_rules
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.surveys.models import SurveyInvitation
 
+from .kpi_models import KpiYear
+from .kpi_policies import FILING_STATES
 from .models import ReminderSource
 from .reminders import Audience
 
@@ -122,6 +126,19 @@ def survey_items(only: int | None = None) -> list[DueItem]:
     ]
 
 
+def kpi_report_items(only: int | None = None) -> list[DueItem]:
+    """KPI years not yet filed of awards still being verified; year 0 and year 1 share a due
+    date, so one item per award and due date."""
+    years = KpiYear.objects.filter(current_report__isnull=True, application__status__in=FILING_STATES)
+    if only is not None:
+        years = years.filter(application_id=only)
+    items: dict[tuple[int, dt.date], DueItem] = {}
+    for year in years.select_related("application__round").order_by("application_id", "due_on", "year"):
+        key = (year.application_id, year.due_on)
+        items.setdefault(key, DueItem(ReminderSource.KPI_REPORT, year.application, year.due_on))
+    return list(items.values())
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -133,6 +150,7 @@ SOURCES: dict[str, Source] = {
             "payee:account",
         ),
         Source(ReminderSource.SURVEY, ReminderSource.SURVEY.label, survey_items, "surveys:respond"),
+        Source(ReminderSource.KPI_REPORT, ReminderSource.KPI_REPORT.label, kpi_report_items, "kpi:company"),
     ]
 }
 

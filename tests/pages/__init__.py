@@ -13,6 +13,7 @@ from . import (
     firm,
     public,
     reporting_dashboard,
+    reporting_kpi,
     review,
     screening,
     staff_applications,
@@ -39,6 +40,7 @@ _MODULES = [
     reporting_dashboard,
     exports,
     surveys,
+    reporting_kpi,
 ]
 
 PAGES: dict[str, Page] = {}
