@@ -199,7 +199,8 @@ def _remove_from_batch(actor: User, transfer: Transfer, batch: PaymentBatch) -> 
 @transaction.atomic
 def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, paid_on: dt.date) -> Repayment:
     """Money paid back against `demand` on `paid_on`. When the repayments cover the principal
-    and the late charge to that day, the demand is settled (application → repaid).
+    and the late charge to that day, the demand is settled (a cancelled award's application →
+    repaid; a final amount's demand leaves the application's state as it is).
 
     Callers: finance. Refused: a settled demand; an amount not positive, or more than the
     balance (overpayment); a date in the future or before the demand."""
@@ -250,8 +251,14 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
     if after.settled:
         locked.settled_on = as_of
         locked.save(update_fields=["settled_on"])
-        transitions.transition(
-            locked.application, name="record_repayment", actor=actor, changes={"charge_yen": after.charge_yen}
-        )
+        # A demand of a cancelled award settles the application (→ repaid); one made by the final
+        # amount (額の確定) leaves the award, which was never cancelled, where it is.
+        if locked.cancellation_id is not None:
+            transitions.transition(
+                locked.application,
+                name="record_repayment",
+                actor=actor,
+                changes={"charge_yen": after.charge_yen},
+            )
     demand.settled_on = locked.settled_on
     return repayment
