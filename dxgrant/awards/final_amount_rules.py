@@ -81,7 +81,9 @@ class FinalSheet:
         }
 
 
-def final_amount(rule: AmountRule, *, decided_yen: int, eligible_actual_yen: int, score: Decimal) -> FinalSheet:
+def final_amount(
+    rule: AmountRule, *, decided_yen: int, eligible_actual_yen: int, score: Decimal
+) -> FinalSheet:
     """The final amount of an award of `decided_yen` whose eligible actual cost (tax excluded) is
     `eligible_actual_yen`; `score` is the decision's (it picks the band's rate). Refused
     (ValueError): a negative cost or decided amount."""
@@ -161,5 +163,7 @@ def settle(parts: Sequence[Part], final_yen: int) -> Settlement:
         final_yen=final_yen,
         amounts=kept,
         withdrawn=[p.key for p in unpaid if p.key not in kept],
-        made_due=[p.key for p in unpaid if p.key in kept and p.due_after == RESULTS_REPORT and p.status == "pending"],
+        made_due=[
+            p.key for p in unpaid if p.key in kept and p.due_after == RESULTS_REPORT and p.status == "pending"
+        ],
     )

@@ -488,4 +488,3 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount_yen} on {self.paid_on}"
-

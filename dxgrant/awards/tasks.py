@@ -20,7 +20,8 @@ from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
 from . import selectors
-from .models import Cancellation, FinalAmount, Instalment, InstalmentStatus, Notice, NoticeStatus
+from .final_models import FinalAmount
+from .models import Cancellation, Instalment, InstalmentStatus, Notice, NoticeStatus
 
 
 def _people(notice: Notice) -> list[User]:

@@ -19,7 +19,13 @@ from .payments_builders import accepted_with_instalments
 DECIDED = 5_000_000
 
 TWO_INSTALMENTS = [
-    {"code": "advance", "label_ja": "概算払", "label_en": "Advance", "share_percent": 60, "due_after": "acceptance"},
+    {
+        "code": "advance",
+        "label_ja": "概算払",
+        "label_en": "Advance",
+        "share_percent": 60,
+        "due_after": "acceptance",
+    },
     {
         "code": "final",
         "label_ja": "精算払",

@@ -95,7 +95,10 @@ def test_negative_inputs_are_programming_errors():
 
 ONE = [Part(1, "acceptance", 5_000_000, "paid")]
 TWO = [Part(1, "acceptance", 3_000_000, "paid"), Part(2, "results_report_approved", 2_000_000, "pending")]
-NONE_PAID = [Part(1, "acceptance", 3_000_000, "due"), Part(2, "results_report_approved", 2_000_000, "pending")]
+NONE_PAID = [
+    Part(1, "acceptance", 3_000_000, "due"),
+    Part(2, "results_report_approved", 2_000_000, "pending"),
+]
 
 # (name, instalments, final amount, expected: kept amounts, withdrawn, made due, repayment)
 SETTLE_EXAMPLES = [

@@ -49,7 +49,9 @@ def test_an_actual_cost_as_planned_keeps_the_decided_amount(
     application = paid_award(programme, secretariat)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        final = final_amount.determine(application=application, eligible_actual_yen=7_500_000, actor=secretariat)
+        final = final_amount.determine(
+            application=application, eligible_actual_yen=7_500_000, actor=secretariat
+        )
 
     assert (final.decided_yen, final.final_yen, final.paid_before_yen) == (DECIDED, DECIDED, DECIDED)
     assert final.determined_on == timezone.localdate() and final.determined_by == secretariat
@@ -61,7 +63,9 @@ def test_an_actual_cost_as_planned_keeps_the_decided_amount(
     entry = AuditEntry.objects.get(action="awards.final_amount_determined")
     assert (entry.changes["final_yen"], entry.changes["repayment_yen"]) == (DECIDED, 0)
     engagement = application.engagement
-    people = {m.user.email for m in engagement.members.select_related("user")} | {engagement.lead_advisor.email}
+    people = {m.user.email for m in engagement.members.select_related("user")} | {
+        engagement.lead_advisor.email
+    }
     assert {a for m in mail.outbox for a in m.to} == people
     assert "額の確定" in mail.outbox[0].subject and "5,000,000" in mail.outbox[0].body
     assert "これ以上のお支払いはありません" in mail.outbox[0].body
@@ -78,7 +82,9 @@ def test_a_lower_final_amount_reduces_the_remaining_instalment_which_becomes_due
     ]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        final = final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
+        final = final_amount.determine(
+            application=application, eligible_actual_yen=6_000_000, actor=secretariat
+        )
 
     assert (final.final_yen, final.paid_before_yen) == (4_000_000, 3_000_000)
     assert instalments_of(application) == [
@@ -97,7 +103,9 @@ def test_a_final_amount_below_what_was_paid_is_demanded_back_without_cancelling(
     application = paid_award(programme, secretariat)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        final = final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
+        final = final_amount.determine(
+            application=application, eligible_actual_yen=6_000_000, actor=secretariat
+        )
 
     demand = RepaymentDemand.objects.get()
     today = timezone.localdate()
@@ -111,7 +119,9 @@ def test_a_final_amount_below_what_was_paid_is_demanded_back_without_cancelling(
     body = mail.outbox[0].body
     assert "差額 1,000,000円 の返還" in body and demand.due_on.isoformat() in body
     assert "返還金の振込先" in body and "0001 ﾐｽﾞﾎ 001 ﾄｳｷﾖｳｴｲｷﾞﾖｳﾌﾞ 普通 1234567" in body
-    assert AuditEntry.objects.get(action="awards.final_amount_determined").changes["repayment_yen"] == 1_000_000
+    assert (
+        AuditEntry.objects.get(action="awards.final_amount_determined").changes["repayment_yen"] == 1_000_000
+    )
 
 
 def test_below_the_floor_the_whole_paid_amount_is_demanded_and_the_rest_withdrawn(programme, secretariat):

@@ -25,7 +25,8 @@ from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.integrity.services import audit_record
 
 from .. import final_amount_rules, policies, repayment_rules, tasks
-from ..models import FinalAmount, Instalment, InstalmentStatus, RepaymentDemand, Transfer, TransferResult
+from ..final_models import FinalAmount
+from ..models import Instalment, InstalmentStatus, RepaymentDemand, Transfer, TransferResult
 
 # The states of a live award whose final amount may be determined: accepted (nothing paid yet),
 # paid (first instalment paid), reporting (the results report filed) and completed.
@@ -45,7 +46,11 @@ def determine(*, application: Application, eligible_actual_yen: int, actor: User
     Locks in the awards order (services/__init__.py): the application, then its instalments (no
     batch: an award with an instalment in a batch is refused)."""
     policies.can_determine_final_amount(actor).require()
-    if isinstance(eligible_actual_yen, bool) or not isinstance(eligible_actual_yen, int) or eligible_actual_yen < 0:
+    if (
+        isinstance(eligible_actual_yen, bool)
+        or not isinstance(eligible_actual_yen, int)
+        or eligible_actual_yen < 0
+    ):
         raise ValidationError(
             {"eligible_actual_yen": _("補助対象経費の実績額は、0円以上の整数（円）で入力してください。")}
         )
@@ -134,7 +139,9 @@ def determine(*, application: Application, eligible_actual_yen: int, actor: User
             "final_yen": final.final_yen,
             "paid_before_yen": final.paid_before_yen,
             "instalments": [
-                [i.code, *before[i.pk], i.amount_yen, i.status] for i in instalments if before[i.pk] != (i.amount_yen, i.status)
+                [i.code, *before[i.pk], i.amount_yen, i.status]
+                for i in instalments
+                if before[i.pk] != (i.amount_yen, i.status)
             ],
             "repayment_yen": demand.principal_yen if demand else 0,
             "due_on": demand.due_on.isoformat() if demand else None,
