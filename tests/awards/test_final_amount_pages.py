@@ -103,3 +103,21 @@ def test_pages_of_other_states_ask_nothing_about_a_final_amount(programme, secre
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/applications/{application.pk}/")
     assert not [q for q in queries.captured_queries if "awards_finalamount" in q["sql"]]
+
+
+def test_an_award_without_a_final_amount_reads_one_query_and_no_demand(programme, secretariat):
+    application = paid_award(programme, secretariat)
+    client = signed_in(representative_of(application.engagement))
+    url = f"/applications/{application.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "awards_finalamount"' in s for s in sql) == 1
+    assert not [s for s in sql if '"awards_repayment' in s]
+    final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "awards_repaymentdemand"' in s for s in sql) == 1
+    assert sum('FROM "awards_repayment"' in s for s in sql) == 1

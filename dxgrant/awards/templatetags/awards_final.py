@@ -1,6 +1,7 @@
 """`{% final_amount_of application as final %}`: the award's final amount (額の確定) with its
 repayment demand's figures today, if any (None before the final amount is determined), for the
-applicant's page and the secretariat's application page. Two queries where there is one."""
+applicant's page and the secretariat's application page. One query without a final amount;
+four with one (the final amount, its demand, the demand's repayments, the unpaid instalments)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dxgrant.applications.models import Application
 
 from .. import selectors
 from ..final_models import FinalAmount
-from ..models import Instalment, InstalmentStatus
+from ..models import Instalment, InstalmentStatus, RepaymentDemand
 
 register = template.Library()
 
@@ -26,15 +27,11 @@ class FinalAmountView:
 
 @register.simple_tag
 def final_amount_of(application: Application) -> FinalAmountView | None:
-    final = (
-        FinalAmount.objects.select_related("demand")
-        .prefetch_related("demand__repayments")
-        .filter(application=application)
-        .first()
-    )
+    final = FinalAmount.objects.filter(application=application).first()
     if final is None:
         return None
-    demand = getattr(final, "demand", None)
+    # Read apart (not joined): a page of an award without a final amount reads no demand table.
+    demand = RepaymentDemand.objects.filter(final_amount=final).prefetch_related("repayments").first()
     remaining = sum(
         Instalment.objects.filter(
             application=application,
