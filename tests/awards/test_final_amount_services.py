@@ -15,7 +15,7 @@ from django.utils import timezone
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
-from dxgrant.awards.models import FinalAmount, Instalment, InstalmentStatus, RepaymentDemand
+from dxgrant.awards.models import Cancellation, FinalAmount, Instalment, InstalmentStatus, RepaymentDemand
 from dxgrant.awards.services import batches, cancellation, final_amount
 from dxgrant.integrity.models import AuditEntry
 
@@ -224,3 +224,26 @@ def test_a_demand_has_exactly_one_reason(programme, secretariat):
             due_on=timezone.localdate(),
             late_charge_percent_per_year="10.95",
         )
+
+
+def test_cancelling_after_a_final_amounts_demand_is_refused_plainly_and_changes_nothing(
+    programme, secretariat
+):
+    application = paid_award(programme, secretariat)
+    final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
+    before = snapshot(application)
+    with pytest.raises(ValidationError, match="額の確定による返還請求"):
+        cancellation.cancel_decision(actor=secretariat, application=application, reason="虚偽の請求のため。")
+    assert snapshot(application) == before and not Cancellation.objects.exists()
+
+
+def test_cancelling_after_a_final_amount_without_a_demand_demands_everything_paid(programme, secretariat):
+    application = paid_award(programme, secretariat, two=True)
+    final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
+    cancellation.cancel_decision(actor=secretariat, application=application, reason="虚偽の請求のため。")
+    demand = RepaymentDemand.objects.get()
+    assert (demand.cancellation is not None, demand.final_amount, demand.principal_yen) == (
+        True,
+        None,
+        3_000_000,
+    )

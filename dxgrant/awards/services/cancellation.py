@@ -102,6 +102,15 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
         raise ValidationError(
             _("交付決定を取り消せるのは、採択後（交付通知・受諾・交付・実績報告中）の申請のみです。")
         )
+    if RepaymentDemand.objects.filter(application=locked, final_amount__isnull=False).exists():
+        # One demand per application (RepaymentDemand.application): a second, for the rest of what
+        # was paid, is not modelled yet. Refused plainly rather than failing on the constraint.
+        raise ValidationError(
+            _(
+                "この申請には額の確定による返還請求があるため、この画面では交付決定を取り消せません。"
+                "システム管理者に連絡してください。"
+            )
+        )
     instalments = list(Instalment.objects.select_for_update().filter(application=locked).order_by("position"))
     live = list(
         _live_transfers([i for i in instalments if i.status == InstalmentStatus.IN_BATCH]).order_by("pk")
