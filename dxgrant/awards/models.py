@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dxgrant.core.lifecycle import status_constraint
 
+from .final_models import FinalAmount  # noqa: F401
+
 # --- notices ---
 
 
@@ -422,9 +424,18 @@ class Cancellation(models.Model):
 class RepaymentDemand(models.Model):
     """What was paid, demanded back: due ``repayment_days`` after the demand, with the late
     charge at the round's rate (both copied from round.rules.awards when demanded), computed by
-    awards/repayment_rules.py. Settled once repayments cover the principal and the charge."""
+    awards/repayment_rules.py. Settled once repayments cover the principal and the charge.
 
-    cancellation = models.OneToOneField(Cancellation, on_delete=models.PROTECT, related_name="demand")
+    Made for one of two reasons, exactly one set (a database check): the award was cancelled
+    (``cancellation``), or its final amount came to less than was paid (``final_amount``, 額の確定;
+    the award stays, the application is not cancelled)."""
+
+    cancellation = models.OneToOneField(
+        Cancellation, on_delete=models.PROTECT, related_name="demand", null=True, blank=True
+    )
+    final_amount = models.OneToOneField(
+        "awards.FinalAmount", on_delete=models.PROTECT, related_name="demand", null=True, blank=True
+    )
     application = models.OneToOneField(
         "applications.Application", on_delete=models.PROTECT, related_name="repayment_demand"
     )
@@ -441,12 +452,21 @@ class RepaymentDemand(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(principal_yen__gt=0), name="repayment_demand_positive"),
             models.CheckConstraint(
+                condition=Q(cancellation__isnull=False, final_amount__isnull=True)
+                | Q(cancellation__isnull=True, final_amount__isnull=False),
+                name="repayment_demand_one_reason",
+            ),
+            models.CheckConstraint(
                 condition=Q(due_on__gte=F("demanded_on")), name="repayment_due_after_demand"
             ),
         ]
 
     def __str__(self) -> str:
         return f"demand of {self.application_id}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(_("交付決定取消") if self.cancellation_id is not None else _("額の確定"))
 
 
 class Repayment(models.Model):

@@ -159,3 +159,11 @@ def can_read_repayments(user: Visitor) -> Decision:
 def can_record_repayment(user: Visitor) -> Decision:
     """Recording money paid back: finance."""
     return can_act_as_finance(user)
+
+
+# --- final amount ---
+
+
+def can_determine_final_amount(user: Visitor) -> Decision:
+    """The final amount (額の確定), on approving the results report: the secretariat."""
+    return can_act_as_secretariat(user)

@@ -20,6 +20,7 @@ from dxgrant.core import notify
 from dxgrant.integrity.services import audit_record
 
 from . import selectors
+from .final_models import FinalAmount
 from .models import Cancellation, Instalment, InstalmentStatus, Notice, NoticeStatus
 
 
@@ -143,5 +144,53 @@ def send_cancellation(cancellation_id: int) -> None:
             actor=None,
             action="awards.cancellation_emailed",
             obj=cancellation,
+            changes={"recipients": [u.email for u in recipients]},
+        )
+
+
+# --- final amount ---
+
+
+@task()
+def send_final_amount(final_amount_id: int) -> None:
+    """Tell the applicant's people and the lead advisor the final amount (額の確定) and, where
+    more was paid than it, the repayment demanded with its due date and where to pay it, with a
+    link to the application's page. Claims FinalAmount.emailed_at."""
+    with transaction.atomic():
+        final = (
+            FinalAmount.objects.select_related("application__engagement__lead_advisor")
+            .filter(pk=final_amount_id)
+            .first()
+        )
+        if final is None or not notify.claim(FinalAmount, final.pk, "emailed_at"):
+            return
+        application = final.application
+        demand = getattr(final, "demand", None)
+        engagement = application.engagement
+        people = [m.user for m in engagement.members.select_related("user") if m.user.is_active]
+        if engagement.lead_advisor.is_active:
+            people.append(engagement.lead_advisor)
+        recipients = list({p.pk: p for p in people}.values())
+        link = notify.site_url(reverse("applications:detail", args=[application.pk]))
+        remaining = sum(
+            i.amount_yen
+            for i in application.instalments.all()
+            if i.status in (InstalmentStatus.PENDING, InstalmentStatus.DUE, InstalmentStatus.IN_BATCH)
+        )
+        for user in recipients:
+            context = {
+                "application": application,
+                "final": final,
+                "remaining_yen": remaining,
+                "demand": demand,
+                "account": selectors.repayment_account(application) if demand else None,
+                "link": link,
+                "user": user,
+            }
+            notify.send_email("awards/email/final_amount", context, to=user)
+        audit_record(
+            actor=None,
+            action="awards.final_amount_emailed",
+            obj=final,
             changes={"recipients": [u.email for u in recipients]},
         )

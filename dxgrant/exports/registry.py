@@ -126,6 +126,7 @@ REPAYMENTS = ListExport(
     columns=(
         Column(_("受付番号"), lambda r: r.demand.application.receipt_number or ""),
         Column(_("会社名・屋号"), lambda r: r.demand.application.company_name),
+        Column(_("返還の理由"), lambda r: r.demand.reason_label),
         Column(_("請求日"), lambda r: r.demand.demanded_on),
         Column(_("納付期限"), lambda r: r.demand.due_on),
         Column(_("返還額（円）"), lambda r: r.figures.principal_yen),

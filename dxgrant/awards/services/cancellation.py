@@ -102,6 +102,15 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
         raise ValidationError(
             _("交付決定を取り消せるのは、採択後（交付通知・受諾・交付・実績報告中）の申請のみです。")
         )
+    if RepaymentDemand.objects.filter(application=locked, final_amount__isnull=False).exists():
+        # One demand per application (RepaymentDemand.application): a second, for the rest of what
+        # was paid, is not modelled yet. Refused plainly rather than failing on the constraint.
+        raise ValidationError(
+            _(
+                "この申請には額の確定による返還請求があるため、この画面では交付決定を取り消せません。"
+                "システム管理者に連絡してください。"
+            )
+        )
     instalments = list(Instalment.objects.select_for_update().filter(application=locked).order_by("position"))
     live = list(
         _live_transfers([i for i in instalments if i.status == InstalmentStatus.IN_BATCH]).order_by("pk")
@@ -199,7 +208,8 @@ def _remove_from_batch(actor: User, transfer: Transfer, batch: PaymentBatch) -> 
 @transaction.atomic
 def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, paid_on: dt.date) -> Repayment:
     """Money paid back against `demand` on `paid_on`. When the repayments cover the principal
-    and the late charge to that day, the demand is settled (application → repaid).
+    and the late charge to that day, the demand is settled (a cancelled award's application →
+    repaid; a final amount's demand leaves the application's state as it is).
 
     Callers: finance. Refused: a settled demand; an amount not positive, or more than the
     balance (overpayment); a date in the future or before the demand."""
@@ -250,8 +260,14 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
     if after.settled:
         locked.settled_on = as_of
         locked.save(update_fields=["settled_on"])
-        transitions.transition(
-            locked.application, name="record_repayment", actor=actor, changes={"charge_yen": after.charge_yen}
-        )
+        # A demand of a cancelled award settles the application (→ repaid); one made by the final
+        # amount (額の確定) leaves the award, which was never cancelled, where it is.
+        if locked.cancellation_id is not None:
+            transitions.transition(
+                locked.application,
+                name="record_repayment",
+                actor=actor,
+                changes={"charge_yen": after.charge_yen},
+            )
     demand.settled_on = locked.settled_on
     return repayment
