@@ -15,6 +15,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
@@ -26,7 +27,7 @@ from dxgrant.awards.models import Instalment, InstalmentStatus
 from dxgrant.decisions.models import Decision, Outcome
 from dxgrant.programs.models import Round
 
-from . import funnel
+from . import funnel, kpi_selectors, sources
 from .models import ProgrammeFigures
 
 TOP_PREFECTURES = 10
@@ -58,6 +59,32 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class Due:
+    """Open due items of one kind (a reminder source): overdue, due within DUE_SOON_DAYS, later."""
+
+    source: str
+    overdue: int
+    due_soon: int
+    later: int
+
+
+@dataclass(frozen=True)
+class KpiYear:
+    """One KPI year across the cohort (kpi_selectors.cohort_years), as stored."""
+
+    year: int
+    opened: int
+    filed: int
+    overdue: int
+    with_target: int
+    met: int
+    share_met: Decimal | None
+    median: Decimal | None
+    lower_quartile: Decimal | None
+    upper_quartile: Decimal | None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     round: Round | None
     funnel: list[funnel.Stage]
@@ -66,6 +93,8 @@ class Dashboard:
     awarded: int
     prefectures: list[Group]
     industries: list[Group]
+    due: list[Due]
+    kpi_years: list[KpiYear]
     # When the figures were counted (None: just now, by the caller).
     counted_at: dt.datetime | None = None
 
@@ -126,6 +155,64 @@ def _paid_yen(round_obj: Round | None) -> int:
     return paid.aggregate(total=Sum("amount_yen"))["total"] or 0
 
 
+DUE_SOON_DAYS = 30
+DECIMALS = ("share_met", "median", "lower_quartile", "upper_quartile")
+
+
+def _due(round_obj: Round | None) -> list[Due]:
+    """Every kind of due item (reporting/sources.py), counted: overdue, due soon, later."""
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    found = []
+    for key, source in sources.SOURCES.items():
+        items = [
+            i for i in source.open_items(None) if round_obj is None or i.application.round_id == round_obj.pk
+        ]
+        found.append(
+            Due(
+                key,
+                sum(1 for i in items if i.due_on < today),
+                sum(1 for i in items if today <= i.due_on <= soon),
+                sum(1 for i in items if i.due_on > soon),
+            )
+        )
+    return found
+
+
+def _kpi_years(round_obj: Round | None) -> list[KpiYear]:
+    return [
+        KpiYear(
+            y.year,
+            y.opened,
+            y.filed,
+            y.overdue,
+            y.figures.with_target,
+            y.figures.met,
+            y.figures.share_met,
+            y.figures.median,
+            y.figures.lower_quartile,
+            y.figures.upper_quartile,
+        )
+        for y in kpi_selectors.cohort_years(round_obj)
+    ]
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _kpi_year_of(data: dict[str, Any]) -> KpiYear:
+    return KpiYear(
+        int(data["year"]),
+        int(data["opened"]),
+        int(data["filed"]),
+        int(data["overdue"]),
+        int(data["with_target"]),
+        int(data["met"]),
+        *(_decimal(data[k]) for k in DECIMALS),
+    )
+
+
 @dataclass(frozen=True)
 class Counted:
     """What the database says, before labels: stored as JSON (reporting.ProgrammeFigures)."""
@@ -134,6 +221,8 @@ class Counted:
     prefectures: list[Group]
     industries: list[Group]
     paid_yen: int
+    due: list[Due]
+    kpi_years: list[KpiYear]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -141,6 +230,11 @@ class Counted:
             "prefectures": [[g.key, g.count, g.amount_yen] for g in self.prefectures],
             "industries": [[g.key, g.count, g.amount_yen] for g in self.industries],
             "paid_yen": self.paid_yen,
+            "due": [[d.source, d.overdue, d.due_soon, d.later] for d in self.due],
+            "kpi_years": [
+                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in vars(y).items()}
+                for y in self.kpi_years
+            ],
         }
 
     @classmethod
@@ -150,6 +244,8 @@ class Counted:
             prefectures=[Group(k, int(n), int(y)) for k, n, y in data["prefectures"]],
             industries=[Group(k, int(n), int(y)) for k, n, y in data["industries"]],
             paid_yen=int(data["paid_yen"]),
+            due=[Due(str(k), int(o), int(s), int(la)) for k, o, s, la in data.get("due", [])],
+            kpi_years=[_kpi_year_of(y) for y in data.get("kpi_years", [])],
         )
 
 
@@ -161,6 +257,8 @@ def count(round_obj: Round | None) -> Counted:
         prefectures=_awards_by("prefecture", round_obj),
         industries=_awards_by("industry", round_obj),
         paid_yen=_paid_yen(round_obj),
+        due=_due(round_obj),
+        kpi_years=_kpi_years(round_obj),
     )
 
 
@@ -182,6 +280,8 @@ def build(
         awarded=sum(g.count for g in counted.prefectures),
         prefectures=top(counted.prefectures, TOP_PREFECTURES),
         industries=counted.industries,
+        due=counted.due,
+        kpi_years=counted.kpi_years,
         counted_at=counted_at,
     )
 

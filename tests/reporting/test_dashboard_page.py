@@ -4,6 +4,7 @@ and the same number of queries however many applications there are."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 import time_machine
@@ -17,13 +18,18 @@ from dxgrant.awards.models import Instalment, InstalmentStatus
 from dxgrant.awards.services import instalments
 from dxgrant.programs.models import Programme, Round
 from dxgrant.reporting import dashboard as figures
+from dxgrant.reporting import kpi
+from dxgrant.reporting.kpi_models import KpiYear
 from dxgrant.reporting.models import ProgrammeFigures
+from dxgrant.reporting.services import kpi_reports
 from dxgrant.reporting.tasks import recount_figures
 from tests.awards.payments_builders import awarded
 from tests.factories import UserFactory
 from tests.factories.applications import make_application
 from tests.factories.rounds import open_round
+from tests.factories.support import representative_of
 from tests.pages import PAGES
+from tests.pages.reporting_kpi import award_in_verification
 from tests.test_query_counts import request
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +217,39 @@ def test_the_recount_task_forgets_a_deleted_round(data):
     assert not ProgrammeFigures.objects.filter(scope="gone").exists()
     recount_figures.call("dash-r1")
     assert ProgrammeFigures.objects.get(scope="dash-r1").figures["paid_yen"] == data["paid"]
+
+
+def test_reports_due_and_the_kpi_cohort_are_counted_and_shown(programme, client_for):
+    """Two companies in verification: each has filed its baseline and year 1 (+50.0% and −25.0%
+    against a +5.8% target), and year 2 and 3 are open; the count shows the KPI years still due
+    and the share that met the target, each chart with its numbers in the table."""
+    for people in ("10.0", "20.0"):
+        award = award_in_verification(programme)
+        applicant = representative_of(award.engagement)
+        years = {y.year: y for y in KpiYear.objects.filter(application=award)}
+        base = kpi.Figures(0, 20_000_000, 60_000_000, 5_000_000, D("15.0"))
+        kpi_reports.file_kpi_report(
+            actor=applicant, kpi_year=years[0], filing=kpi_reports.Filing(base, [D("6")])
+        )
+        later = kpi.Figures(0, 20_000_000, 60_000_000, 5_000_000, D(people))
+        kpi_reports.file_kpi_report(
+            actor=applicant, kpi_year=years[1], filing=kpi_reports.Filing(later, [D("4")])
+        )
+    counted = figures.count(None)
+    kpi_due = next(d for d in counted.due if d.source == "kpi_report")
+    # Years 2 and 3 of both companies are open: due later than 30 days (APPROVED_ON + 2 years + 3 months).
+    assert (kpi_due.overdue + kpi_due.due_soon + kpi_due.later) == 4
+    year1 = next(y for y in counted.kpi_years if y.year == 1)
+    assert (year1.filed, year1.with_target, year1.met, year1.share_met, year1.median) == (
+        2,
+        2,
+        1,
+        D("50.0"),
+        D("12.5"),
+    )
+    # The stored counts read back the same, Decimals included.
+    assert figures.Counted.from_json(counted.to_json()) == counted
+    page = client_for(Role.SECRETARIAT).get(URL).content.decode()
+    assert 'id="due-heading"' in page and 'id="kpi-heading"' in page
+    assert "50.0%（1/2）" in page and "+12.5%" in page
+    assert "効果検証の報告" in page  # the kind of due item, named in the table

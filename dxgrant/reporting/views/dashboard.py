@@ -5,6 +5,7 @@ by its numbers in a table. `?round=<code>` narrows it to one round (default: eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -23,6 +24,7 @@ from dxgrant.japan.prefectures import prefecture_name
 from dxgrant.programs.models import Round
 
 from .. import dashboard as figures
+from .. import sources
 from ..charts import Bar, bar_chart, yen_compact
 from ..services import figures as stored
 
@@ -60,6 +62,8 @@ class Row:
     label: str
     count: int | None
     amount: str
+    # Further cells, after the amount (their headers end the chart's columns).
+    extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,75 @@ def _groups_chart(key: str, title: str, groups: list[figures.Group], kind: str, 
         title,
         bar_chart(bars, title=title, empty_message=_("採択された申請はまだありません。"), key=key),
         (_("区分"), _("採択件数"), _("交付決定額")),
+        rows,
+    )
+
+
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:+}%"
+
+
+def _due_chart(page: figures.Dashboard) -> Chart:
+    title = _("報告・手続の期限（期限超過と%(days)s日以内）") % {"days": figures.DUE_SOON_DAYS}
+    rows = [
+        Row(str(sources.SOURCES[d.source].label), d.overdue, f"{d.due_soon:,}", (f"{d.later:,}",))
+        for d in page.due
+        if d.source in sources.SOURCES
+    ]
+    bars = [
+        Bar(
+            row.label,
+            d.overdue,
+            ngettext("期限超過%(n)s件", "期限超過%(n)s件", d.overdue) % {"n": f"{d.overdue:,}"},
+        )
+        for row, d in zip(rows, page.due, strict=False)
+    ]
+    return Chart(
+        "due",
+        title,
+        bar_chart(bars, title=title, empty_message=_("期限を過ぎた報告・手続はありません。"), key="due"),
+        (
+            _("種類"),
+            _("期限超過（件）"),
+            _("%(days)s日以内（件）") % {"days": figures.DUE_SOON_DAYS},
+            _("それ以降（件）"),
+        ),
+        rows,
+    )
+
+
+def _kpi_chart(page: figures.Dashboard) -> Chart:
+    title = _("効果検証：労働生産性の目標を達成した事業者の割合（年度別）")
+    years = [y for y in page.kpi_years if y.year > 0]
+    rows = [
+        Row(
+            _("%(n)s年目") % {"n": y.year},
+            y.filed,
+            f"{y.overdue:,}",
+            (
+                "—" if y.share_met is None else f"{y.share_met}%（{y.met}/{y.with_target}）",
+                _percent(y.median),
+                f"{_percent(y.lower_quartile)} 〜 {_percent(y.upper_quartile)}",
+            ),
+        )
+        for y in years
+    ]
+    bars = [
+        Bar(row.label, int(y.share_met or 0), "—" if y.share_met is None else f"{y.share_met}%")
+        for row, y in zip(rows, years, strict=True)
+    ]
+    return Chart(
+        "kpi",
+        title,
+        bar_chart(bars, title=title, empty_message=_("効果検証の報告はまだありません。"), key="kpi"),
+        (
+            _("年度"),
+            _("提出（社）"),
+            _("期限超過（社）"),
+            _("目標を達成した割合"),
+            _("労働生産性の変化（中央値）"),
+            _("変化の四分位（25%〜75%）"),
+        ),
         rows,
     )
 
@@ -154,6 +227,8 @@ def charts(page: figures.Dashboard, language: str) -> list[Chart]:
         _groups_chart(
             "industries", _("業種別の採択（日本標準産業分類・大分類）"), page.industries, "industry", language
         ),
+        _due_chart(page),
+        _kpi_chart(page),
     ]
 
 
