@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .plan_models import PlanChange, PlanChangeStatus, PlanVersion  # noqa: F401
+
 
 class ReminderSource(models.TextChoices):
     """What a reminder is about: each kind of due item has one source (`reporting/sources.py`)."""
