@@ -92,19 +92,33 @@ def budget_problems(
     return problems
 
 
+def as_date(value: Any) -> dt.date | None:
+    """A milestone's due date: a date, or its ISO text as a plan stores it; None otherwise."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def milestone_problems(
     milestones: Sequence[Mapping[str, Any]], *, starts: dt.date, ends: dt.date
 ) -> list[Problem]:
-    """Each milestone needs a title and a due date (a date) inside the programme period."""
+    """At least one milestone; each needs a title and a due date (a date) inside the programme period."""
     problems: list[Problem] = []
+    if not milestones:
+        problems.append(Problem("milestone-0-title", _("節目を1件以上入力してください。")))
     if len(milestones) > MAX_MILESTONES:
         problems.append(Problem("__all__", _("節目は%(n)s件までです。") % {"n": MAX_MILESTONES}))
     for i, milestone in enumerate(milestones):
         title = str(milestone.get("title") or "").strip()
-        due = milestone.get("due")
+        due = as_date(milestone.get("due"))
         if not title:
             problems.append(Problem(f"milestone-{i}-title", _("節目の内容を入力してください。")))
-        if not isinstance(due, dt.date):
+        if due is None:
             problems.append(
                 Problem(f"milestone-{i}-due", _("時期を日付で入力してください（例：2026-03-31）。"))
             )

@@ -67,6 +67,11 @@ def test_milestones_need_a_title_and_a_date_inside_the_period():
     assert "本稼働" in problems[1].message and "2027-03-31" in problems[1].message
 
 
+def test_at_least_one_milestone():
+    problems = rules.milestone_problems([], starts=dt.date(2026, 4, 1), ends=dt.date(2027, 3, 31))
+    assert [p.field for p in problems] == ["milestone-0-title"]
+
+
 def test_the_last_day_to_request():
     assert rules.last_request_day(dt.date(2027, 3, 31), 30) == dt.date(2027, 3, 1)
 
