@@ -27,15 +27,15 @@ AUDIT = 3 if connection.vendor == "postgresql" else 2
 
 PAGES: dict[str, Page] = {
     "plans:plan": Page(
-        "/applications/{plan_application}/plan-changes/",
+        "/applications/{pc_application}/plan-changes/",
         8,
-        user="plan_applicant",
+        user="pc_applicant",
         why=f"{SEEN}; {APP}; {SIDE}; filed version (plan 0); requests with author and version; plan versions; {HEADER}",
     ),
     "plans:request": Page(
-        "/applications/{plan_application}/plan-changes/new/",
+        "/applications/{pc_application}/plan-changes/new/",
         7,
-        user="plan_applicant",
+        user="pc_applicant",
         why=f"{SEEN}; {APP}; {SIDE}; plan versions (none); filed version (plan 0); {HEADER}",
     ),
     "plans:staff_list": Page(
@@ -45,13 +45,13 @@ PAGES: dict[str, Page] = {
         why=f"{SEEN}; requests with application, round and author; rounds (filter); {HEADER}",
     ),
     "plans:staff_detail": Page(
-        "/staff/plan-changes/{plan_change}/",
+        "/staff/plan-changes/{pc_change}/",
         6,
         Role.SECRETARIAT,
         why=f"{SEEN}; request with application, round, engagement, people, version; plan versions; filed version; {HEADER}",
     ),
     "plans:staff_decide": Page(
-        "/staff/plan-changes/{plan_change}/decide/",
+        "/staff/plan-changes/{pc_change}/decide/",
         6 + AUDIT,
         Role.SECRETARIAT,
         method="post",
@@ -75,7 +75,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 def make_objects() -> dict[str, object]:
     """An accepted award with its plan as decided and an open request moving 400,000円 into training."""
-    award = implementing(Programme.objects.get())
+    award = implementing(Programme.objects.get(), with_decision=False)
     change = plan_changes.request_change(
         actor=award.applicant,
         application=award.application,
@@ -84,7 +84,7 @@ def make_objects() -> dict[str, object]:
         reasons="研修の対象者を増やすため",
     )
     return {
-        "plan_application": award.application.pk,
-        "plan_applicant": award.applicant,
-        "plan_change": change.pk,
+        "pc_application": award.application.pk,
+        "pc_applicant": award.applicant,
+        "pc_change": change.pk,
     }

@@ -137,6 +137,7 @@ def test_not_later_than_the_rounds_days_before_the_end(award):
 def test_approval_makes_version_1_which_is_the_plan_in_force(award, django_capture_on_commit_callbacks):
     moved = [{"title": "システム本稼働", "due": award.application.round.programme_period_ends}]
     change = request(award, milestones=moved)
+    assert award.decision is not None
     before = Decision.objects.get(pk=award.decision.pk).amount_yen
     with django_capture_on_commit_callbacks(execute=True):
         plan_changes.approve_change(actor=award.secretariat, change=change)
