@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("dxgrant.awards.notice_urls")),
     path("applications/", include("dxgrant.applications.urls")),
     path("", include("dxgrant.awards.urls")),  # payee: acceptance and payee account pages
+    path("", include("dxgrant.reporting.plan_urls")),  # plan changes
     path("staff/applications/", include("dxgrant.applications.staff_urls")),
     path("staff/decisions/", include("dxgrant.decisions.urls")),
     path("staff/awards/payments/", include("dxgrant.awards.payment_urls")),

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .kpi_models import KpiReport, KpiYear  # noqa: F401
+from .plan_models import PlanChange, PlanChangeStatus, PlanVersion  # noqa: F401
 
 
 class ReminderSource(models.TextChoices):

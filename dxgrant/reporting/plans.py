@@ -15,6 +15,8 @@ from typing import Any
 from dxgrant.applications.models import Application, ApplicationVersion
 from dxgrant.applications.plan_rules import KPIS, SCHEDULE
 
+from .plan_models import PlanVersion
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -53,4 +55,32 @@ def decided_plan(application: Application) -> Plan:
 
 def current_plan(application: Application) -> Plan:
     """The plan in force: the last approved plan change, or else the plan as decided."""
+    approved = PlanVersion.objects.filter(application=application).order_by("-number").first()
+    if approved is not None:
+        return plan_of_version(approved)
     return decided_plan(application)
+
+
+def plan_of_version(version: PlanVersion) -> Plan:
+    return Plan(
+        version=version.number,
+        budget_lines=list(version.budget_lines),
+        milestones=list(version.milestones),
+        kpis=dict(version.kpis),
+    )
+
+
+def as_snapshot(plan: Plan) -> dict[str, Any]:
+    """The plan in the shape of an application snapshot's budget and plan sections, so that
+    `applications.diff.compare_snapshots` shows two plans' difference as it shows two versions'."""
+    return {
+        "budget": {
+            "lines": plan.budget_lines,
+            "eligible_total_yen": plan.eligible_total_yen,
+            "budget_total_yen": sum(int(line.get("amount_yen") or 0) for line in plan.budget_lines),
+        },
+        "plan": {
+            SCHEDULE: {"text": "", "data": {"milestones": plan.milestones}},
+            KPIS: {"text": "", "data": plan.kpis},
+        },
+    }

@@ -14,6 +14,7 @@ from . import (
     public,
     reporting_dashboard,
     reporting_kpi,
+    reporting_plans,
     review,
     screening,
     staff_applications,
@@ -41,6 +42,7 @@ _MODULES = [
     exports,
     surveys,
     reporting_kpi,
+    reporting_plans,
 ]
 
 PAGES: dict[str, Page] = {}
