@@ -6,12 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .support_models import SupportReport  # noqa: F401
+
 
 class ReminderSource(models.TextChoices):
     """What a reminder is about: each kind of due item has one source (`reporting/sources.py`)."""
 
     ACCEPTANCE = "acceptance", _("交付条件の受諾")
     PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
+    SUPPORT_REPORT = "support_report", _("月次支援報告")
 
 
 class ReminderAudience(models.TextChoices):
