@@ -12,6 +12,7 @@ from . import (
     firm,
     public,
     reporting_dashboard,
+    reporting_support,
     review,
     screening,
     staff_applications,
@@ -35,6 +36,7 @@ _MODULES = [
     awards_payee,
     awards_cancellation,
     reporting_dashboard,
+    reporting_support,
 ]
 
 PAGES: dict[str, Page] = {}
