@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,7 +63,9 @@ def _check_month(application: Application, month: dt.date) -> None:
         )
 
 
-def _progress(application: Application, content: ReportContent, *, complete: bool) -> tuple[list[dict], int]:
+def _progress(
+    application: Application, content: ReportContent, *, complete: bool
+) -> tuple[list[dict[str, Any]], int]:
     plan = plans.current_plan(application)
     known = set(support_rules.MilestoneStatus.values)
     rows, missing = [], []
@@ -100,7 +103,9 @@ def _required(content: ReportContent) -> None:
         raise ValidationError(errors)
 
 
-def _fill(report: SupportReport, content: ReportContent, progress: list[dict], version: int) -> None:
+def _fill(
+    report: SupportReport, content: ReportContent, progress: list[dict[str, Any]], version: int
+) -> None:
     report.activities = content.activities.strip()
     report.progress = progress
     report.problems = content.problems.strip()
