@@ -32,37 +32,37 @@ HEADER = "programme (header)"
 
 PAGES: dict[str, Page] = {
     "support_reports:months": Page(
-        "/applications/{support_application}/support-reports/",
+        "/applications/{sr_application}/support-reports/",
         6,
-        user="support_applicant",
+        user="sr_applicant",
         why=f"{SEEN}; {APP}; {SIDE}; the award's reports; {HEADER}",
     ),
     "support_reports:edit": Page(
-        "/applications/{support_application}/support-reports/{support_year}/{support_month}/",
+        "/applications/{sr_application}/support-reports/{sr_year}/{sr_month}/",
         8,
-        user="support_advisor",
+        user="sr_advisor",
         why=f"{SEEN}; {APP}; applicant? (members); membership of the advisor; firm standing; "
         f"plan (last version); draft; disputed; {HEADER}",
     ),
     "support_reports:detail": Page(
-        "/applications/{support_application}/support-reports/{support_report}/",
+        "/applications/{sr_application}/support-reports/{sr_report}/",
         6,
-        user="support_applicant",
+        user="sr_applicant",
         why=f"{SEEN}; {APP}; report with author, responder, corrected; {SIDE}; {HEADER}",
     ),
     "support_reports:acknowledge": Page(
-        "/applications/{support_application}/support-reports/{support_report}/acknowledge/",
+        "/applications/{sr_application}/support-reports/{sr_report}/acknowledge/",
         10,
         method="post",
-        user="support_applicant",
+        user="sr_applicant",
         why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit",
     ),
     "support_reports:dispute": Page(
-        "/applications/{support_application}/support-reports/{support_report}/dispute/",
+        "/applications/{sr_application}/support-reports/{sr_report}/dispute/",
         10,
         method="post",
         data={"comment": "打合せの回数が事実と異なります。"},
-        user="support_applicant",
+        user="sr_applicant",
         why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit",
     ),
     "support_reports:staff_list": Page(
@@ -112,10 +112,10 @@ def make_objects() -> dict[str, object]:
         token=uuid.uuid4(),
     )
     return {
-        "support_application": award.application.pk,
-        "support_applicant": award.applicant,
-        "support_advisor": award.advisor,
-        "support_report": report.pk,
-        "support_year": month.year,
-        "support_month": month.month,
+        "sr_application": award.application.pk,
+        "sr_applicant": award.applicant,
+        "sr_advisor": award.advisor,
+        "sr_report": report.pk,
+        "sr_year": month.year,
+        "sr_month": month.month,
     }
