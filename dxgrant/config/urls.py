@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/surveys/", include("dxgrant.surveys.staff_urls")),
     path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages
     path("", include("dxgrant.reporting.kpi_urls")),  # KPI verification: company and cohort pages
+    path("", include("dxgrant.reporting.support_urls")),  # monthly support reports
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .kpi_models import KpiReport, KpiYear  # noqa: F401
 from .plan_models import PlanChange, PlanChangeStatus, PlanVersion  # noqa: F401
+from .support_models import SupportReport  # noqa: F401
 
 
 class ReminderSource(models.TextChoices):
@@ -17,6 +18,7 @@ class ReminderSource(models.TextChoices):
     PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
     SURVEY = "survey", _("調査への回答")
     KPI_REPORT = "kpi_report", _("効果検証の報告")
+    SUPPORT_REPORT = "support_report", _("月次支援報告")
 
 
 class ReminderAudience(models.TextChoices):

@@ -14,6 +14,10 @@ report, KPI report, survey) is one more `Source` in `SOURCES`.
   acceptance period (`Acceptance.last_day`), so the account is there when the first instalment,
   due on acceptance, is paid. A changed account awaiting the secretariat's acknowledgement is not
   the applicant's to do, so it is not reminded.
+- support report: a month of implementation that has begun with no report filed for it
+  (reporting/support_rules.py); due on `support_report_due_day` of the next month. It is the
+  advisor's to do: the reminders before the due date go to the advisor (the source's `owner`),
+  then the escalations to the advisor and the secretariat as for every source.
 """
 
 from __future__ import annotations
@@ -33,10 +37,13 @@ from dxgrant.awards import payee_rules
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.surveys.models import SurveyInvitation
 
+from . import support_rules
 from .kpi_models import KpiYear
 from .kpi_policies import FILING_STATES
 from .models import ReminderSource
 from .reminders import Audience
+from .support_models import STANDING, SupportReport
+from .support_policies import IMPLEMENTING, accepted_on
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,10 @@ class Source:
     label: Promise | str
     # Every open item, or only that of one object (`only`).
     open_items: Callable[[int | None], list[DueItem]]
-    # The applicant's page to do it on (the advisor and secretariat get the application's page).
+    # The page to do it on, for its owner (the others get the application's page).
     url_name: str
+    # Who does it, and so is reminded before the due date.
+    owner: Audience = Audience.APPLICANT
 
 
 def _notified_on(application_ids: list[int]) -> dict[int, dt.date]:
@@ -139,6 +148,34 @@ def kpi_report_items(only: int | None = None) -> list[DueItem]:
     return list(items.values())
 
 
+def support_report_items(only: int | None = None) -> list[DueItem]:
+    """One item per award and month of implementation begun with no report standing (two queries)."""
+    awards = Application.objects.filter(status__in=IMPLEMENTING, acceptance__isnull=False)
+    if only is not None:
+        awards = awards.filter(pk=only)
+    applications = list(
+        awards.select_related("round", "acceptance", "engagement__lead_advisor").order_by("pk")
+    )
+    filed: dict[int, set[dt.date]] = {}
+    for application_id, month in SupportReport.objects.filter(
+        application__in=[a.pk for a in applications], status__in=sorted(STANDING)
+    ).values_list("application_id", "month"):
+        filed.setdefault(application_id, set()).add(month)
+    today = timezone.localdate()
+    items = []
+    for application in applications:
+        start = accepted_on(application)
+        if start is None:
+            continue
+        due_day = application.round.rules.reporting.support_report_due_day
+        for month in support_rules.writable_months(start, application.round.programme_period_ends, today):
+            if month not in filed.get(application.pk, set()):
+                items.append(
+                    DueItem(ReminderSource.SUPPORT_REPORT, application, support_rules.due_on(month, due_day))
+                )
+    return items
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -151,6 +188,13 @@ SOURCES: dict[str, Source] = {
         ),
         Source(ReminderSource.SURVEY, ReminderSource.SURVEY.label, survey_items, "surveys:respond"),
         Source(ReminderSource.KPI_REPORT, ReminderSource.KPI_REPORT.label, kpi_report_items, "kpi:company"),
+        Source(
+            ReminderSource.SUPPORT_REPORT,
+            ReminderSource.SUPPORT_REPORT.label,
+            support_report_items,
+            "support_reports:months",
+            owner=Audience.ADVISOR,
+        ),
     ]
 }
 
@@ -177,8 +221,9 @@ def recipients(application: Application, audience: str) -> list[User]:
 
 def link(item: DueItem, audience: str) -> str:
     """The page the recipient acts on (path only)."""
-    if audience == Audience.APPLICANT:
-        return reverse(SOURCES[item.source].url_name, args=list(item.url_args or (item.object_id,)))
+    source = SOURCES[item.source]
+    if audience in (Audience.APPLICANT, source.owner):
+        return reverse(source.url_name, args=list(item.url_args or (item.object_id,)))
     if audience == Audience.ADVISOR:
         return reverse("applications:detail", args=[item.application.pk])
     return reverse("staff_applications:detail", args=[item.application.pk])

@@ -37,7 +37,8 @@ def send_reminder(reminder_id: int) -> None:
             "due_on": item.due_on,
             "overdue": item.due_on < today,
             "audience": reminder.audience,
-            "to_applicant": reminder.audience == Audience.APPLICANT,
+            # To whoever does the item ("do it now"), or to those who help them.
+            "to_applicant": reminder.audience in (Audience.APPLICANT, sources.SOURCES[reminder.source].owner),
             "link": notify.site_url(sources.link(item, reminder.audience)),
         }
         for person in people:

@@ -15,6 +15,7 @@ from . import (
     reporting_dashboard,
     reporting_kpi,
     reporting_plans,
+    reporting_support,
     review,
     screening,
     staff_applications,
@@ -43,6 +44,7 @@ _MODULES = [
     surveys,
     reporting_kpi,
     reporting_plans,
+    reporting_support,
 ]
 
 PAGES: dict[str, Page] = {}

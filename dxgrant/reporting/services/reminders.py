@@ -40,12 +40,15 @@ def send_due_reminders(*, today: dt.date | None = None) -> RunSummary:
             open_count += 1
             rules = item.application.round.rules.reminders
             for step in reminders.due_steps(item.due_on, today, rules):
+                # Reminders before the due date go to whoever does the item (the advisor, for a
+                # support report); escalations to their own audiences.
+                audience = source.owner if step.audience == reminders.Audience.APPLICANT else step.audience
                 reminder, created = Reminder.objects.get_or_create(
                     source=item.source,
                     object_id=item.object_id,
                     due_on=item.due_on,
                     step=step.code,
-                    defaults={"audience": step.audience.value},
+                    defaults={"audience": audience.value},
                 )
                 new += created
                 if reminder.sent_at is None:

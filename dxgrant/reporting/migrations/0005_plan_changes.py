@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0009_receipt_series_per_prefix'),
-        ('reporting', '0005_reminder_sources'),
+        ('reporting', '0004_kpi_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,170 @@
+"""The support report pages as the advisor, the applicant and the secretariat use them: the
+form (draft, file, refusals shown and nothing kept), the applicant's answer (an advisor's forged
+POST refused), and the secretariat's list (who is missing what, by round, flat in queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dxgrant.accounts.models import Role
+from dxgrant.integrity.models import AuditEntry
+from dxgrant.reporting.services import support_reports as service
+from dxgrant.reporting.support_models import SupportReport, SupportReportStatus
+from tests.factories import UserFactory
+from tests.factories.accounts import signed_in
+from tests.factories.rounds import open_round
+
+from .support_builders import TOKYO, implementing
+
+pytestmark = pytest.mark.django_db
+S = SupportReportStatus
+OCT, NOV = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+FORM = {
+    "activities": "要件整理の打合せに同席",
+    "status_0": "in_progress",
+    "comment_0": "ベンダー選定中",
+    "status_1": "not_started",
+    "comment_1": "",
+    "problems": "",
+    "next_steps": "発注",
+}
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=TOKYO), tick=False):
+        yield
+
+
+@pytest.fixture
+def award(programme):
+    return implementing(programme)
+
+
+def client(user):
+    return signed_in(user)
+
+
+def base(award):
+    return f"/applications/{award.application.pk}/support-reports/"
+
+
+def file(award, month=OCT):
+    return service.file_report(
+        actor=award.advisor,
+        application=award.application,
+        month=month,
+        content=service.ReportContent(
+            activities="支援",
+            progress=[service.Progress("done"), service.Progress("in_progress")],
+            next_steps="次",
+        ),
+        token=uuid.uuid4(),
+    )
+
+
+def test_the_advisor_saves_a_draft_then_files_and_the_applicant_reads_it(award):
+    advisor = client(award.advisor)
+    months = advisor.get(base(award))
+    assert months.status_code == 200
+    text = months.content.decode()
+    assert 'id="month-2026-10"' in text and 'id="month-2026-11"' in text and 'id="month-2026-12"' not in text
+    assert "未提出（期限超過）" in text  # October was due on 10 November
+    url = base(award) + "2026/10/"
+    page = advisor.get(url)
+    assert "クラウド受発注システムの導入" in page.content.decode()
+    response = advisor.post(url, FORM | {"token": str(uuid.uuid4()), "draft": "1"})
+    assert response.status_code == 302
+    assert SupportReport.objects.get().status == S.DRAFT
+    assert "要件整理の打合せに同席" in advisor.get(url).content.decode()  # the draft is shown again
+    token = str(uuid.uuid4())
+    response = advisor.post(url, FORM | {"token": token, "file": "1"})
+    again = advisor.post(url, FORM | {"token": token, "file": "1"})  # a double click
+    report = SupportReport.objects.get()
+    assert report.status == S.FILED
+    assert response["Location"] == again["Location"] == base(award) + f"{report.pk}/"
+    detail = client(award.applicant).get(base(award) + f"{report.pk}/").content.decode()
+    assert "ベンダー選定中" in detail and "実施中" in detail and "内容を確認しました" in detail
+
+
+def test_a_report_without_activities_is_refused_beside_the_field_and_nothing_is_kept(award):
+    response = client(award.advisor).post(
+        base(award) + "2026/10/", FORM | {"activities": "", "token": str(uuid.uuid4()), "file": "1"}
+    )
+    assert response.status_code == 400
+    assert "支援内容を入力してください。" in response.content.decode()
+    assert not SupportReport.objects.exists()
+
+
+def test_an_advisors_forged_acknowledge_or_dispute_is_refused_and_changes_nothing(award):
+    report = file(award)
+    advisor = client(award.advisor)
+    assert advisor.post(base(award) + f"{report.pk}/acknowledge/").status_code == 403
+    assert advisor.post(base(award) + f"{report.pk}/dispute/", {"comment": "異議"}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == S.FILED and report.responded_at is None
+    assert not AuditEntry.objects.filter(
+        action__in=["reporting.support_report_acknowledged", "reporting.support_report_disputed"]
+    ).exists()
+    # The applicant may not write the advisor's report.
+    assert client(award.applicant).get(base(award) + "2026/11/").status_code == 403
+
+
+def test_a_dispute_without_a_comment_is_shown_then_the_advisor_sees_the_dispute(award):
+    report = file(award)
+    applicant = client(award.applicant)
+    refused = applicant.post(base(award) + f"{report.pk}/dispute/", {"comment": ""})
+    assert refused.status_code == 400 and "異議の内容を入力してください。" in refused.content.decode()
+    assert (
+        applicant.post(base(award) + f"{report.pk}/dispute/", {"comment": "打合せは1回です"}).status_code
+        == 302
+    )
+    advisor = client(award.advisor)
+    shown = advisor.get(base(award) + "2026/10/").content.decode()
+    assert "打合せは1回です" in shown
+    assert "訂正した報告を作成する" in advisor.get(base(award)).content.decode()
+
+
+def staff_list(query=""):
+    return signed_in(UserFactory(role=Role.SECRETARIAT)).get("/staff/support-reports/" + query)
+
+
+def test_the_secretariat_sees_overdue_months_and_disputes_not_what_is_done(programme):
+    late = implementing(programme, company_name="遅延株式会社")
+    done = implementing(programme, company_name="提出済株式会社")
+    file(done)  # October filed; November not yet due
+    disputed = implementing(programme, company_name="異議株式会社")
+    service.dispute_report(actor=disputed.applicant, report=file(disputed), comment="違います")
+    fresh = implementing(programme, company_name="新規株式会社", accepted_on=dt.date(2026, 11, 2))
+    text = staff_list().content.decode()
+    assert f'id="award-{late.application.pk}"' in text and "2026-10" in text
+    assert f'id="award-{disputed.application.pk}"' in text
+    assert f'id="award-{done.application.pk}"' not in text
+    assert f'id="award-{fresh.application.pk}"' not in text  # November is due on 10 December
+    # Filtered by another round: none of these.
+    other = open_round(programme, code="OTHER-ROUND")
+    assert f'id="award-{late.application.pk}"' not in staff_list(f"?round={other.pk}").content.decode()
+
+
+def count(query=""):
+    browser = signed_in(UserFactory(role=Role.SECRETARIAT))
+    with CaptureQueriesContext(connection) as ctx:
+        assert browser.get("/staff/support-reports/" + query).status_code == 200
+    return len(ctx)
+
+
+def test_the_list_stays_flat_as_awards_grow(programme):
+    implementing(programme, company_name="一社目株式会社")
+    one = count()
+    second = open_round(programme, code="SECOND-ROUND")
+    for n in range(12):
+        award = implementing(programme, company_name=f"会社{n}株式会社", round_obj=second if n % 2 else None)
+        if n % 3 == 0:
+            file(award)
+    assert count() == one
