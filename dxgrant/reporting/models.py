@@ -12,6 +12,7 @@ class ReminderSource(models.TextChoices):
 
     ACCEPTANCE = "acceptance", _("交付条件の受諾")
     PAYEE_ACCOUNT = "payee_account", _("振込先口座の登録")
+    RESULTS_REPORT = "results_report", _("実績報告")
 
 
 class ReminderAudience(models.TextChoices):
@@ -55,3 +56,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.object_id}:{self.due_on}:{self.step}"
+
+
+from .results_models import ResultsEvidence, ResultsLine, ResultsReport  # noqa: E402, F401
