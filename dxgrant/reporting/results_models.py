@@ -3,6 +3,8 @@ evidence per line, the KPIs reached so far and a narrative; the secretariat's re
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +129,9 @@ class ResultsEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def results_due_on(application: Application) -> dt.date:
+    """`results_report_due_days` after the round's programme period end."""
+    rnd = application.round
+    return rnd.programme_period_ends + dt.timedelta(days=rnd.rules.reporting.results_report_due_days)

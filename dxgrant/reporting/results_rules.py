@@ -86,7 +86,7 @@ def check_line(
     line: LineFacts,
     kinds: Sequence[EvidenceKind],
     period: tuple[dt.date, dt.date],
-    relations: Relations = Relations(),  # noqa: B008 - frozen, never mutated
+    relations: Relations = Relations(),
 ) -> list[Finding]:
     """Every finding of one line, blocking ones first in the order of the evidence kinds."""
     findings: list[Finding] = []

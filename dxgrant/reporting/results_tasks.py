@@ -26,7 +26,7 @@ def send_results_reviewed(report_id: int) -> None:
             "report": report,
             "approved": report.status == "approved",
             "comments": [line for line in report.lines.all() if line.review_comment],
-            "link": notify.site_url(reverse("results:edit", args=[application.pk])),
+            "link": notify.site_url(reverse("applications:detail", args=[application.pk])),
         }
         for person in {p.pk: p for p in people}.values():
             notify.send_email("reporting/email/results_reviewed", context | {"user": person}, to=person)

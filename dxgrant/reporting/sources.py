@@ -30,6 +30,7 @@ from dxgrant.integrity.models import AuditEntry
 
 from .models import ReminderSource
 from .reminders import Audience
+from .results_models import APPROVED, CONFIRMED, results_due_on
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,18 @@ def payee_account_items(only: int | None = None) -> list[DueItem]:
     return [DueItem(ReminderSource.PAYEE_ACCOUNT, a, a.acceptance.last_day) for a in applications]
 
 
+def results_report_items(only: int | None = None) -> list[DueItem]:
+    """An accepted or paid award whose results report is not yet confirmed; due
+    `results_report_due_days` after the round's programme period end."""
+    applications = Application.objects.filter(status__in=[workflow.ACCEPTED, workflow.PAID]).exclude(
+        results_report__status__in=[CONFIRMED, APPROVED]
+    )
+    if only is not None:
+        applications = applications.filter(pk=only)
+    applications = applications.select_related("round").order_by("pk")
+    return [DueItem(ReminderSource.RESULTS_REPORT, a, results_due_on(a)) for a in applications]
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -106,6 +119,12 @@ SOURCES: dict[str, Source] = {
             ReminderSource.PAYEE_ACCOUNT.label,
             payee_account_items,
             "payee:account",
+        ),
+        Source(
+            ReminderSource.RESULTS_REPORT,
+            ReminderSource.RESULTS_REPORT.label,
+            results_report_items,
+            "applications:detail",
         ),
     ]
 }

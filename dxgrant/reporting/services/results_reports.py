@@ -30,16 +30,19 @@ from .. import results_policies as policies
 from .. import results_rules as rules
 from .. import results_tasks
 from ..plans import current_plan
-from ..results_models import CONFIRMED, DRAFT, LIFECYCLE, READY, ResultsEvidence, ResultsLine, ResultsReport
+from ..results_models import (
+    CONFIRMED,
+    DRAFT,
+    LIFECYCLE,
+    READY,
+    ResultsEvidence,
+    ResultsLine,
+    ResultsReport,
+    results_due_on,
+)
 
 EVIDENCE_FORMATS = ("pdf", "png", "jpeg")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
-
-def due_on(application: Application) -> dt.date:
-    """`results_report_due_days` after the round's programme period end."""
-    rnd = application.round
-    return rnd.programme_period_ends + dt.timedelta(days=rnd.rules.reporting.results_report_due_days)
 
 
 @transaction.atomic
@@ -58,7 +61,7 @@ def open_report(*, application: Application, actor: User) -> ResultsReport:
         return existing
     plan = current_plan(locked)
     report = ResultsReport.objects.create(
-        application=locked, due_on=due_on(locked), plan_version=plan.version
+        application=locked, due_on=results_due_on(locked), plan_version=plan.version
     )
     ResultsLine.objects.bulk_create(
         ResultsLine(
