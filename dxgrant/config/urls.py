@@ -25,6 +25,7 @@ urlpatterns = [
     path("staff/awards/", include("dxgrant.awards.cancellation_urls")),  # cancellation and repayment
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/dashboard/", include("dxgrant.reporting.dashboard_urls")),
+    path("", include("dxgrant.reporting.results_urls")),  # results report: applicant, advisor, secretariat
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from . import (
     firm,
     public,
     reporting_dashboard,
+    reporting_results,
     review,
     screening,
     staff_applications,
@@ -35,6 +36,7 @@ _MODULES = [
     awards_payee,
     awards_cancellation,
     reporting_dashboard,
+    reporting_results,
 ]
 
 PAGES: dict[str, Page] = {}
