@@ -134,7 +134,9 @@ LIFECYCLE = Lifecycle.of(
         transition("pay", {ACCEPTED}, PAID, {SECRETARIAT, FINANCE}, _("交付")),
         # The applicant's confirmation of the results report; from accepted too when the round
         # pays nothing before it (the later payment finds it in reporting and leaves it there).
-        transition("start_reporting", {ACCEPTED, PAID}, REPORTING, {APPLICANT, SECRETARIAT, SYSTEM}, _("実績報告へ")),
+        transition(
+            "start_reporting", {ACCEPTED, PAID}, REPORTING, {APPLICANT, SECRETARIAT, SYSTEM}, _("実績報告へ")
+        ),
         transition("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
         # Support ended before submission: the unsubmitted application closes with it.
         transition(

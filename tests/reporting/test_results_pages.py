@@ -51,7 +51,11 @@ def test_the_advisor_and_the_applicant_fill_it_in(award):
             "line-1-actual_yen": "",
         },
     )
-    assert bad.status_code == 400 and "13桁の数字" in bad.text and "クラウド会計ソフト: 支払先の法人番号" in bad.text
+    assert (
+        bad.status_code == 400
+        and "13桁の数字" in bad.text
+        and "クラウド会計ソフト: 支払先の法人番号" in bad.text
+    )
     assert report.lines.get(index=0).actual_yen is None
     good = advisor.post(
         _url(award),
@@ -72,7 +76,9 @@ def test_the_advisor_and_the_applicant_fill_it_in(award):
         _url(award), {"section": "lines", "revision": 0, "line-0-actual_yen": "1", "line-1-actual_yen": "1"}
     )
     assert stale.status_code == 409 and report.lines.get(index=0).actual_yen == 800_000
-    no_date = applicant.post(_url(award), {"section": "evidence", "line": 0, "kind": "quotation", "file": pdf()})
+    no_date = applicant.post(
+        _url(award), {"section": "evidence", "line": 0, "kind": "quotation", "file": pdf()}
+    )
     assert no_date.status_code == 400 and "書類の日付を入力してください" in no_date.text
     assert not report.lines.get(index=0).evidence.exists()
     day = evidence_dates(award.application)["quotation"]
@@ -83,7 +89,13 @@ def test_the_advisor_and_the_applicant_fill_it_in(award):
     assert added.status_code == 302 and report.lines.get(index=0).evidence.count() == 1
     report.refresh_from_db()
     outcome = applicant.post(
-        _url(award), {"section": "outcome", "revision": report.revision, "kpi-sales": "118", "narrative": "月次決算が5日早まった。"}
+        _url(award),
+        {
+            "section": "outcome",
+            "revision": report.revision,
+            "kpi-sales": "118",
+            "narrative": "月次決算が5日早まった。",
+        },
     )
     assert outcome.status_code == 302
     report.refresh_from_db()
@@ -152,7 +164,12 @@ def test_evidence_only_to_those_who_may_see_the_application(award, programme, ma
     assert b"".join(mine.streaming_content).startswith(b"%PDF")
     other = accepted_award(programme, award.secretariat)
     assert signed_in(other.applicant).get(url).status_code == 404
-    assert signed_in(other.applicant).get(f"/applications/{other.application.pk}/results/evidence/{item.pk}/").status_code == 404
+    assert (
+        signed_in(other.applicant)
+        .get(f"/applications/{other.application.pk}/results/evidence/{item.pk}/")
+        .status_code
+        == 404
+    )
     assert signed_in(make_user(Role.AUDITOR)).get(url).status_code == 200
 
 
@@ -197,7 +214,9 @@ def test_approval_hands_the_eligible_cost_to_the_final_amount(award, monkeypatch
         seen["yen"] = eligible_actual_yen
 
     monkeypatch.setattr(final_amount, "determine", determine)
-    response = signed_in(award.secretariat).post(f"/staff/results-reports/{report.pk}/", {"action": "approve"})
+    response = signed_in(award.secretariat).post(
+        f"/staff/results-reports/{report.pk}/", {"action": "approve"}
+    )
     assert response.status_code == 302
     # 800,000 (under its plan) + 500,000 (600,000 capped at the plan's 500,000).
     assert seen == {"yen": 1_300_000}
