@@ -15,6 +15,7 @@ from dxgrant.accounts.models import Role
 from dxgrant.programs.models import Programme
 from dxgrant.reporting.results_models import ResultsEvidence
 from tests.factories import UserFactory
+from tests.factories.rounds import open_round
 from tests.reporting.results_builders import accepted_award, complete_report
 
 from .base import ANON, STAFF_READ, Page
@@ -91,10 +92,11 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 def make_objects() -> dict[str, object]:
-    """An award (paid) whose results report is complete, with evidence, and marked ready."""
+    """An award (paid) whose results report is complete, with evidence, and marked ready; in a
+    round of its own, so that its round decision is not the one the decisions pages count."""
     programme = Programme.objects.get()
     secretariat = UserFactory(role=Role.SECRETARIAT)
-    award = accepted_award(programme, secretariat)
+    award = accepted_award(programme, secretariat, round_obj=open_round(programme, "dx-results-pages"))
     report = complete_report(award)
     evidence = ResultsEvidence.objects.filter(line__report=report).order_by("pk").first()
     assert evidence is not None

@@ -36,8 +36,11 @@ class Award:
     secretariat: User
 
 
-def accepted_award(programme: Programme, secretariat: User, status: str = workflow.PAID) -> Award:
-    awarded = notified(programme, secretariat)
+def accepted_award(
+    programme: Programme, secretariat: User, status: str = workflow.PAID, **columns: object
+) -> Award:
+    """`columns` go to the application (`round_obj=` for a round of its own)."""
+    awarded = notified(programme, secretariat, **columns)
     application = awarded.application
     application.status = status
     application.save(update_fields=["status"])
