@@ -255,3 +255,12 @@ def test_the_staff_list_stays_flat_and_filters(award, programme):
     _, ready_only = _list_queries(staff, f"?status=ready&round={award.application.round_id}")
     assert "株式会社ヤマダ製作所" in ready_only and "株式会社テスト5" not in ready_only
     assert report.status == READY
+
+
+def test_in_english(award):
+    _ready(award)
+    client = signed_in(award.advisor)
+    client.cookies["django_language"] = "en"
+    page = client.get(_url(award))
+    assert "Each cost line is eligible up to its planned amount" in page.text
+    assert "Results by cost line" in page.text and "Ask the applicant to confirm" not in page.text
