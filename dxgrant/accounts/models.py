@@ -103,6 +103,7 @@ class StepUpPurpose(models.TextChoices):
     SUBMISSION = "submission", _("申請の提出")
     ACCEPTANCE = "acceptance", _("交付条件の受諾")
     PAYEE_CHANGE = "payee_change", _("振込先口座の変更")
+    RESULTS_REPORT = "results_report", _("実績報告の確定")
 
 
 class StepUpOutcome(models.TextChoices):

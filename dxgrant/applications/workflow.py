@@ -132,7 +132,11 @@ LIFECYCLE = Lifecycle.of(
         transition("notify", {AWARDED}, NOTIFIED, {SECRETARIAT}, _("交付通知")),
         transition("accept", {NOTIFIED}, ACCEPTED, {APPLICANT}, _("受諾")),
         transition("pay", {ACCEPTED}, PAID, {SECRETARIAT, FINANCE}, _("交付")),
-        transition("start_reporting", {PAID}, REPORTING, {SECRETARIAT, SYSTEM}, _("実績報告へ")),
+        # The applicant's confirmation of the results report; from accepted too when the round
+        # pays nothing before it (the later payment finds it in reporting and leaves it there).
+        transition(
+            "start_reporting", {ACCEPTED, PAID}, REPORTING, {APPLICANT, SECRETARIAT, SYSTEM}, _("実績報告へ")
+        ),
         transition("complete", {REPORTING}, COMPLETED, {SECRETARIAT}, _("完了")),
         # Support ended before submission: the unsubmitted application closes with it.
         transition(

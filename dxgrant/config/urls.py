@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages
     path("", include("dxgrant.reporting.kpi_urls")),  # KPI verification: company and cohort pages
     path("", include("dxgrant.reporting.support_urls")),  # monthly support reports
+    path("", include("dxgrant.reporting.results_urls")),  # results report: applicant, advisor, secretariat
     path("staff/review/", include("dxgrant.review.staff_urls")),
     path("review/", include("dxgrant.review.urls")),
     path("django-admin/", admin.site.urls),

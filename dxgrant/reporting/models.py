@@ -19,6 +19,7 @@ class ReminderSource(models.TextChoices):
     SURVEY = "survey", _("調査への回答")
     KPI_REPORT = "kpi_report", _("効果検証の報告")
     SUPPORT_REPORT = "support_report", _("月次支援報告")
+    RESULTS_REPORT = "results_report", _("実績報告")
 
 
 class ReminderAudience(models.TextChoices):
@@ -83,3 +84,6 @@ class ProgrammeFigures(models.Model):
 
     def __str__(self) -> str:
         return self.scope or "*"
+
+
+from .results_models import ResultsEvidence, ResultsLine, ResultsReport  # noqa: E402, F401

@@ -18,7 +18,7 @@ from dxgrant.core.lifecycle import status_constraint
 
 class PlanChangeStatus(models.TextChoices):
     OPEN = "open", _("審査中")
-    APPROVED = "approved", _("承認")
+    APPROVED = "approved", _("承認済み")
     REFUSED = "refused", _("不承認")
 
 

@@ -42,6 +42,7 @@ from .kpi_models import KpiYear
 from .kpi_policies import FILING_STATES
 from .models import ReminderSource
 from .reminders import Audience
+from .results_models import APPROVED, CONFIRMED, results_due_on
 from .support_models import STANDING, SupportReport
 from .support_policies import IMPLEMENTING, accepted_on
 
@@ -176,6 +177,18 @@ def support_report_items(only: int | None = None) -> list[DueItem]:
     return items
 
 
+def results_report_items(only: int | None = None) -> list[DueItem]:
+    """An accepted or paid award whose results report is not yet confirmed; due
+    `results_report_due_days` after the round's programme period end."""
+    applications = Application.objects.filter(status__in=[workflow.ACCEPTED, workflow.PAID]).exclude(
+        results_report__status__in=[CONFIRMED, APPROVED]
+    )
+    if only is not None:
+        applications = applications.filter(pk=only)
+    applications = applications.select_related("round").order_by("pk")
+    return [DueItem(ReminderSource.RESULTS_REPORT, a, results_due_on(a)) for a in applications]
+
+
 SOURCES: dict[str, Source] = {
     s.kind.value: s
     for s in [
@@ -194,6 +207,12 @@ SOURCES: dict[str, Source] = {
             support_report_items,
             "support_reports:months",
             owner=Audience.ADVISOR,
+        ),
+        Source(
+            ReminderSource.RESULTS_REPORT,
+            ReminderSource.RESULTS_REPORT.label,
+            results_report_items,
+            "applications:detail",
         ),
     ]
 }

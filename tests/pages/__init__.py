@@ -15,6 +15,7 @@ from . import (
     reporting_dashboard,
     reporting_kpi,
     reporting_plans,
+    reporting_results,
     reporting_support,
     review,
     screening,
@@ -45,6 +46,7 @@ _MODULES = [
     reporting_kpi,
     reporting_plans,
     reporting_support,
+    reporting_results,
 ]
 
 PAGES: dict[str, Page] = {}

@@ -17,7 +17,7 @@ from dxgrant.awards.models import PayeeAccount
 from dxgrant.awards.services import acceptance, codes
 from dxgrant.core import notify
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.reporting import tasks
+from dxgrant.reporting import sources, tasks
 from dxgrant.reporting.models import Reminder, ReminderSource
 from dxgrant.reporting.services import reminders
 from dxgrant.support.models import EngagementMember
@@ -176,7 +176,10 @@ def test_nothing_once_the_payee_account_is_registered(award, django_capture_on_c
         created_by=award.applicant,
     )
     mail.outbox.clear()
-    # The accepted award now owes monthly support reports (the advisor's): only those remain.
+    # The payee source lists nothing. The accepted award now owes monthly support reports (the
+    # advisor's) and its results report (due after the programme period: no reminder of it falls
+    # on these days): only support-report reminders remain.
+    assert sources.payee_account_items(award.application.pk) == []
     for day in [dt.date(2026, 11, 25), dt.date(2026, 12, 1), dt.date(2026, 12, 7)]:
         run(day, django_capture_on_commit_callbacks)
     assert not any("振込先口座" in m.subject for m in mail.outbox)
