@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
-from dxgrant.awards.services import final_amount
+from dxgrant.awards.models import FinalAmount
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.reporting.results_models import APPROVED, CONFIRMED, DRAFT, READY, ResultsReport
 from tests.factories.accounts import enrol_totp, signed_in, totp_now
@@ -206,20 +206,14 @@ def test_the_secretariat_requests_changes_with_a_comment_per_line(award):
     assert 'id="line-1-comment"' in page.text and "請求書の宛名を確認してください。" in page.text
 
 
-def test_approval_hands_the_eligible_cost_to_the_final_amount(award, monkeypatch):
+def test_approval_hands_the_eligible_cost_to_the_final_amount(award):
     report = _confirmed(award)
-    seen = {}
-
-    def determine(*, application, eligible_actual_yen, actor):
-        seen["yen"] = eligible_actual_yen
-
-    monkeypatch.setattr(final_amount, "determine", determine)
     response = signed_in(award.secretariat).post(
         f"/staff/results-reports/{report.pk}/", {"action": "approve"}
     )
     assert response.status_code == 302
     # 800,000 (under its plan) + 500,000 (600,000 capped at the plan's 500,000).
-    assert seen == {"yen": 1_300_000}
+    assert FinalAmount.objects.get(application=award.application).eligible_actual_yen == 1_300_000
     report.refresh_from_db()
     assert report.status == APPROVED and report.eligible_actual_yen == 1_300_000
 

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
+from dxgrant.awards.models import FinalAmount
 from dxgrant.awards.services import final_amount
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.reporting import results_rules as rules
 from dxgrant.reporting import sources
+from dxgrant.reporting.kpi_models import KpiYear
 from dxgrant.reporting.results_models import APPROVED, CONFIRMED, DRAFT, READY, ResultsEvidence, ResultsReport
 from dxgrant.reporting.services import results_reports as service
 
@@ -157,20 +159,42 @@ def test_changes_requested_need_a_comment_and_go_back_to_draft_with_emails(
     assert any("領収書の宛名が違います" in m.body for m in mail.outbox)
 
 
-def test_approval_passes_the_eligible_actual_cost_to_the_final_amount(award, monkeypatch):
+def test_approval_determines_the_final_amount_completes_the_project_and_opens_the_kpi_years(award):
     # line 0: 800,000 of 1,000,000 planned; line 1: 600,000 against 500,000 planned (capped).
     report = complete_report(award, actual=(800_000, 600_000))
     service.confirm(report=report, actor=award.applicant, step_up=fresh_code(award.applicant))
-    calls = []
-    monkeypatch.setattr(final_amount, "determine", lambda **kw: calls.append(kw))
     service.approve(report=report, actor=award.secretariat)
     report.refresh_from_db()
     assert report.status == APPROVED and report.eligible_actual_yen == 1_300_000
-    assert calls == [
-        {"application": report.application, "eligible_actual_yen": 1_300_000, "actor": award.secretariat}
-    ]
+    determined = FinalAmount.objects.get(application=report.application)
+    assert determined.eligible_actual_yen == 1_300_000
+    # 1,300,000 × 2/3 = 866,666, rounded down to 866,000: below the round's floor of 1,000,000, so
+    # the rule gives nothing (docs/final-amount.md); nothing was paid yet, so nothing is demanded.
+    assert determined.final_yen == 0 and determined.paid_before_yen == 0
+    application = report.application
+    application.refresh_from_db()
+    assert application.status == workflow.COMPLETED
+    years = application.round.rules.reporting.kpi_years
+    assert sorted(KpiYear.objects.filter(application=application).values_list("year", flat=True)) == list(
+        range(years + 1)
+    )
     checked = service.check(report)
     assert [f.code for f in checked.lines[1][1]] == [rules.OVER_PLAN]
+
+
+def test_a_failing_final_amount_approves_nothing(award, monkeypatch):
+    report = complete_report(award)
+    service.confirm(report=report, actor=award.applicant, step_up=fresh_code(award.applicant))
+
+    def refuse(**kwargs):
+        raise ValidationError("振込中の分割交付があります。")
+
+    monkeypatch.setattr(final_amount, "determine", refuse)
+    with pytest.raises(ValidationError):
+        service.approve(report=report, actor=award.secretariat)
+    report.refresh_from_db()
+    assert report.status == CONFIRMED
+    assert not KpiYear.objects.exists()
 
 
 def test_approval_is_refused_before_confirmation(award, monkeypatch):

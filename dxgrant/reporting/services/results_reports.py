@@ -40,6 +40,7 @@ from ..results_models import (
     ResultsReport,
     results_due_on,
 )
+from . import kpi_reports
 
 EVIDENCE_FORMATS = ("pdf", "png", "jpeg")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -368,7 +369,9 @@ def request_changes(*, report: ResultsReport, actor: User, comments: Mapping[int
 @transaction.atomic
 def approve(*, report: ResultsReport, actor: User) -> ResultsReport:
     """The secretariat approves: the eligible actual cost (per line min(actual, planned), lines
-    with blocking findings left out) goes to the final amount (awards.services.final_amount)."""
+    with blocking findings left out) goes to the final amount (awards.services.final_amount),
+    the project is complete (the application reporting → completed), and the years of the
+    verification open (services/kpi_reports.open_kpi_years), all in one transaction."""
     policies.can_review(actor).require()
     locked = _locked(report)
     checked = check(locked)
@@ -378,6 +381,10 @@ def approve(*, report: ResultsReport, actor: User) -> ResultsReport:
     ResultsLine.objects.filter(report=locked).update(review_comment="")
     _reviewed(locked, actor)
     final_amount.determine(application=locked.application, eligible_actual_yen=eligible, actor=actor)
+    application = Application.objects.get(pk=locked.application_id)  # as the final amount left it
+    if application.status == workflow.REPORTING:
+        transition(application, name="complete", actor=actor)
+    kpi_reports.open_kpi_years(application=application, approved_on=timezone.localdate(), actor=actor)
     report.status = locked.status
     return locked
 
