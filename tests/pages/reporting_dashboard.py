@@ -8,12 +8,16 @@ from dxgrant.accounts.models import Role
 from .base import ANON, Page
 
 NAMESPACES = {"dashboard"}
-FIGURES = "applications by status and outcome; awards by prefecture; by industry; paid instalments"
+FIGURES = (
+    "applications by status and outcome; awards by prefecture; by industry; paid instalments; "
+    "the open items of each reminder source (acceptance 2, payee 1, survey 1, KPI 1, support 2, "
+    "results 1); the KPI years of the cohort"
+)
 
 PAGES: dict[str, Page] = {
     "dashboard:dashboard": Page(
         "/staff/dashboard/",
-        11,
+        20,
         Role.SECRETARIAT,
         why=(
             f"session; user; rounds (the filter, the budget); the stored counts (none yet: the first "
