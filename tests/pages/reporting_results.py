@@ -32,9 +32,12 @@ AUDIT = 3 if connection.vendor == "postgresql" else 2
 PAGES: dict[str, Page] = {
     "results_report:edit": Page(
         "/applications/{results_application}/results/",
-        10,
+        11,
         user="results_applicant",
-        why=f"{SEEN}; {APP}; {SIDE}; report; firm (related-party check); {CHECK}; plan version; {HEADER}",
+        why=(
+            f"{SEEN}; {APP}; {SIDE}; report; firm (related-party check); {CHECK}; the plan in force "
+            f"(an approved plan change, none: the filed version); {HEADER}"
+        ),
     ),
     "results_report:ready": Page(
         "/applications/{results_application}/results/ready/",
