@@ -12,6 +12,7 @@ $DX migrate --noinput -v0
 # The demo's own self-signed certificate for signing notices (var/), made once.
 $DX signing-cert
 $DX seed-demo
+$DX schedule_reminders  # the daily reminder run on the worker (idempotent)
 $DX db_worker --interval 1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -35,8 +35,9 @@ $DX collectstatic --noinput -v0
 # The demo's own self-signed certificate for signing notices (var/), made once.
 $DX signing-cert
 $DX seed-demo
-# Reminders of due dates due today, queued for the worker (production: daily on a timer).
-$DX send_reminders
+# The daily reminder run on the worker's schedule (08:00 Asia/Tokyo): today's now if today has
+# not run, else the next morning's; idempotent, so every start may call it (docs/operations.md).
+$DX schedule_reminders
 echo
 echo "Sign in at http://127.0.0.1:${PORT}/accounts/login/"
 echo "Advisor, staff, finance, reviewer and auditor accounts ask for a one-time code: run"

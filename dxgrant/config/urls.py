@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/awards/", include("dxgrant.awards.cancellation_urls")),  # cancellation and repayment
     path("", include("dxgrant.decisions.public_urls")),
     path("staff/dashboard/", include("dxgrant.reporting.dashboard_urls")),
+    path("staff/reminders/", include("dxgrant.reporting.reminder_urls")),
     path("staff/exports/", include("dxgrant.exports.urls")),
     path("staff/surveys/", include("dxgrant.surveys.staff_urls")),
     path("", include("dxgrant.surveys.urls")),  # the applicant's survey pages

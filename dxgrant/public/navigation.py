@@ -31,7 +31,8 @@ class RoleNav:
 
 
 # In the order of the work: applications, their screening, the review, the committee (the
-# secretariat's only), then the firms, the supported companies and the inquiries.
+# secretariat's only), what follows the grant, then the firms, the supported companies and the
+# inquiries.
 _APPLICATION_ITEMS = [
     NavItem("staff_applications:list", _("申請")),
     NavItem("staff_applications:screening_queue", _("形式審査")),
@@ -45,15 +46,35 @@ _OTHER_ITEMS = [
 
 # The programme's figures (reporting/dashboard.py), for all the association's staff.
 _DASHBOARD = NavItem("dashboard:dashboard", _("ダッシュボード"))
+# The KPI cohort is figures too (kpi_policies.can_read_cohort: all the association's staff).
+_KPI = NavItem("kpi:cohort", _("効果検証"))
+# After the grant, in the order of the work: the staff readers' pages (can_read_as_staff).
+_FOLLOW_UP_ITEMS = [
+    NavItem("support_reports:staff_list", _("月次支援報告")),
+    NavItem("plans:staff_list", _("計画変更")),
+    NavItem("results_report:staff_list", _("実績報告")),
+    _KPI,
+    NavItem("surveys_staff:list", _("調査")),
+    NavItem("reminders:list", _("督促")),
+]
 
 MENUS: dict[str, tuple[Any, list[NavItem]]] = {
     Role.SECRETARIAT: (
         _("事務局の業務"),
-        [*_APPLICATION_ITEMS, NavItem("decisions:rounds", _("審査会・交付決定")), *_OTHER_ITEMS, _DASHBOARD],
+        [
+            *_APPLICATION_ITEMS,
+            NavItem("decisions:rounds", _("審査会・交付決定")),
+            *_FOLLOW_UP_ITEMS,
+            *_OTHER_ITEMS,
+            _DASHBOARD,
+        ],
     ),
-    Role.AUDITOR: (_("監査（閲覧のみ）"), [*_APPLICATION_ITEMS, *_OTHER_ITEMS, _DASHBOARD]),
+    Role.AUDITOR: (
+        _("監査（閲覧のみ）"),
+        [*_APPLICATION_ITEMS, *_FOLLOW_UP_ITEMS, *_OTHER_ITEMS, _DASHBOARD],
+    ),
     Role.REVIEWER: (_("審査員の業務"), [NavItem("review:queue", _("担当する審査"))]),
-    Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払")), _DASHBOARD]),
+    Role.FINANCE: (_("経理の業務"), [NavItem("accounts:home", _("支払")), _KPI, _DASHBOARD]),
 }
 
 

@@ -87,3 +87,30 @@ class ProgrammeFigures(models.Model):
 
 
 from .results_models import ResultsEvidence, ResultsLine, ResultsReport  # noqa: E402, F401
+
+
+class ReminderRun(models.Model):
+    """One day's run of the reminder engine on the task worker (reporting/schedule.py).
+
+    The row for a day is made when that day's run is scheduled (`scheduled_for`, the task's
+    `run_after`; `task_id`, its task) and claimed by the run that does it (`started_at`, set by a
+    conditional UPDATE): a second chain, a task queued again at a restart, or two workers find the
+    day claimed and run nothing. A day whose task never ran (the worker was down) keeps an empty
+    `started_at`; the next run catches up, the engine sending what is due by then."""
+
+    run_on = models.DateField(unique=True)
+    scheduled_for = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    open_items = models.PositiveIntegerField(default=0)
+    new_steps = models.PositiveIntegerField(default=0)
+    queued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("督促の定時実行")
+        verbose_name_plural = _("督促の定時実行")
+        ordering = ["run_on"]
+
+    def __str__(self) -> str:
+        return self.run_on.isoformat()

@@ -15,6 +15,7 @@ from . import (
     reporting_dashboard,
     reporting_kpi,
     reporting_plans,
+    reporting_reminders,
     reporting_results,
     reporting_support,
     review,
@@ -47,6 +48,7 @@ _MODULES = [
     reporting_plans,
     reporting_support,
     reporting_results,
+    reporting_reminders,
 ]
 
 PAGES: dict[str, Page] = {}

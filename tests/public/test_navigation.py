@@ -36,6 +36,13 @@ def test_secretariat_and_auditor_have_the_back_office_on_every_page(client_for, 
             "/staff/applications/screening/",
             "/staff/review/",
             *committee,
+            # What follows the grant (issue 12).
+            "/staff/support-reports/",
+            "/staff/plan-changes/",
+            "/staff/results-reports/",
+            "/staff/kpi/",
+            "/staff/surveys/",
+            "/staff/reminders/",
             "/advisors/review/",
             "/support/staff/",
             "/staff/inquiries/",
@@ -66,8 +73,9 @@ def test_reviewer_and_finance_have_a_home_that_says_nothing_is_assigned_yet(
     client = client_for(role)
     home = client.get("/me/").content.decode()
     assert title in role_nav(home)
-    # Finance also reads the programme's figures (the dashboard).
-    assert links(role_nav(home)) == ([work, "/staff/dashboard/"] if role == Role.FINANCE else [work])
+    # Finance also reads the programme's figures (the KPI cohort and the dashboard).
+    figures = [work, "/staff/kpi/", "/staff/dashboard/"]
+    assert links(role_nav(home)) == (figures if role == Role.FINANCE else [work])
     assert nothing_yet in home
     for path in ("/me/", "/applications/"):
         assert "申請は、支援先のページから作成します。" not in client.get(path).content.decode()
@@ -75,7 +83,18 @@ def test_reviewer_and_finance_have_a_home_that_says_nothing_is_assigned_yet(
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.ADVISOR])
 def test_applicants_and_advisors_have_no_back_office(client_for, programme, role):
-    assert 'class="role-nav"' not in client_for(role).get("/me/").content.decode()
+    page = client_for(role).get("/me/").content.decode()
+    assert 'class="role-nav"' not in page
+    for path in ("/staff/reminders/", "/staff/surveys/", "/staff/kpi/", "/staff/support-reports/"):
+        assert f'href="{path}"' not in page
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.AUDITOR, Role.FINANCE, Role.REVIEWER])
+def test_every_link_in_a_roles_bar_opens_for_that_role(client_for, programme, role):
+    """The bar follows the pages' own policies: no link leads to a refusal."""
+    client = client_for(role)
+    for path in links(role_nav(client.get("/me/").content.decode())):
+        assert client.get(path).status_code == 200, path
 
 
 def test_a_firm_not_yet_certified_does_not_make_its_people_certified_advisors(programme):

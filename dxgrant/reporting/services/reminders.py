@@ -1,6 +1,7 @@
 """The reminder engine: find the steps due today across every source and queue each one's email,
-once. Run daily (`dxgrant send-reminders`, on a timer; `make run` runs it hourly); running it again
-the same day, or after a worker died, sends nothing twice."""
+once. Run daily on the task worker's schedule (reporting/schedule.py), or by hand with
+`dxgrant send-reminders`; running it again the same day, or after a worker died, sends nothing
+twice."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def send_due_reminders(*, today: dt.date | None = None) -> RunSummary:
     that died, or refused by a failing mail server) is queued again; the task claims `sent_at`,
     so a step queued twice is sent once.
 
-    Callers: the system (the command and the timer); nobody acts, so no actor is checked. The
+    Callers: the system (the daily run on the worker, and the command); nobody acts, so no actor is checked. The
     task writes the audit entry of each reminder it sends."""
     today = today or timezone.localdate()
     open_count = new = queued = 0
