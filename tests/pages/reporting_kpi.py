@@ -31,18 +31,21 @@ APP = "application with round, firm, engagement (visibility subquery inside)"
 SIDE = "applicant? (members)"
 HEADER = "programme (header)"
 
+# reporting.plans.current_plan: an approved plan change, or else the last filed version.
+PLAN = "the plan in force (plan versions; none: the last filed version)"
+
 PAGES: dict[str, Page] = {
     "kpi:company": Page(
         "/applications/{kpi_application}/kpi/",
-        7,
+        8,
         user="kpi_applicant",
-        why=f"{SEEN}; {APP}; {SIDE}; the plan (last filed version); the years with their reports; {HEADER}",
+        why=f"{SEEN}; {APP}; {SIDE}; {PLAN}; the years with their reports; {HEADER}",
     ),
     "kpi:file": Page(
         "/applications/{kpi_application}/kpi/1/",
-        7,
+        8,
         user="kpi_applicant",
-        why=f"{SEEN}; {APP}; {SIDE}; the year with its report; the plan (last filed version); {HEADER}",
+        why=f"{SEEN}; {APP}; {SIDE}; the year with its report; {PLAN}; {HEADER}",
     ),
     "kpi:cohort": Page(
         "/staff/kpi/",

@@ -39,10 +39,10 @@ PAGES: dict[str, Page] = {
     ),
     "support_reports:edit": Page(
         "/applications/{sr_application}/support-reports/{sr_year}/{sr_month}/",
-        8,
+        9,
         user="sr_advisor",
         why=f"{SEEN}; {APP}; applicant? (members); membership of the advisor; firm standing; "
-        f"plan (last version); draft; disputed; {HEADER}",
+        f"the plan in force (plan versions; none: the last filed version); draft; disputed; {HEADER}",
     ),
     "support_reports:detail": Page(
         "/applications/{sr_application}/support-reports/{sr_report}/",
