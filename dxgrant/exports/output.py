@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from . import writers
+from .columns import ListExport
 from .models import EXTENSIONS, ExportFormat
-from .registry import ListExport
 
 PROGRESS_EVERY = 500
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from .. import registry
 from ..models import ExportFormat
 from ..selectors import list_params
 
@@ -18,6 +19,9 @@ register = template.Library()
 @register.inclusion_tag("exports/_links.html", takes_context=True)
 def export_links(context: dict[str, Any], code: str) -> dict[str, Any]:
     request = context["request"]
+    export = registry.get(code)
+    if export is None or not export.policy(request.user):
+        return {"links": []}  # a page some may read but not export (finance on the KPI cohort)
     query = urlencode(list_params(request.GET.dict()))
     links = [
         (fmt.label, reverse("exports:export", args=[code, fmt.value]) + (f"?{query}" if query else ""))
