@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from dxgrant.accounts.models import Role
+from dxgrant.decisions import exports as decision_exports
 from dxgrant.exports import registry
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.reporting import kpi
@@ -195,3 +196,12 @@ def test_rows_read_in_constant_queries(programme, code):
     make.make_objects()
     more, second = count()
     assert more > few and second == first
+
+
+def test_committee_exports_guard_formulas_with_the_writers():
+    rows = [[1, '=HYPERLINK("x")', "株式会社テスト"]]
+    body = decision_exports.as_csv(["順位", "会社名", "変更の理由"], rows).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body, newline="")))[1] == ["1", '\'=HYPERLINK("x")', "株式会社テスト"]
+    sheet = load_workbook(io.BytesIO(decision_exports.as_xlsx("決定", ["a", "b", "c"], rows))).active
+    assert sheet.cell(row=2, column=2).value == '=HYPERLINK("x")'
+    assert sheet.cell(row=2, column=2).data_type == "s"
