@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.generate import Generator  # noqa: E402
+from bench.run import exports_section  # noqa: E402
 from dxgrant.accounts.models import Role  # noqa: E402
 from dxgrant.applications.models import Application  # noqa: E402
 from dxgrant.exports import tasks  # noqa: E402
@@ -100,40 +101,6 @@ def run(small: int, large: int) -> dict[str, Any]:
     return {"database": database, "sizes": sizes, "small": at_small, "large": at_large}
 
 
-LABELS = {"csv": "CSV (UTF-8, BOM)", "csv-sjis": "CSV (Shift_JIS)", "xlsx": "xlsx"}
-
-
-def section(results: list[dict[str, Any]]) -> list[str]:
-    """The table for docs/benchmarks.md (bench/run.py), one block per database."""
-    lines = [
-        "## List exports",
-        "",
-        "`bench/exports.py`: the whole applications list exported through the background job",
-        "(`exports/tasks.run_export`: rows read with `.iterator(chunk_size=2000)`, written to a",
-        "temporary file, stored), at the small and the large size in one run. Peak memory: Python's",
-        "(tracemalloc), in a second run of each export; ms for context.",
-        "",
-    ]
-    for r in results:
-        s, la = r["sizes"]["small"], r["sizes"]["large"]
-        lines += [
-            f"{r['database']}: {s:,} → {la:,} applications.",
-            "",
-            "| format | time ratio | ms (large / small) | peak memory ratio | peak MiB (large / small) | file (large) |",
-            "|---|---|---|---|---|---|",
-        ]
-        for fmt, label in LABELS.items():
-            a, b = r["large"][fmt], r["small"][fmt]
-            lines.append(
-                f"| {label} | {a['ms'] / b['ms']:.1f} | {a['ms']:,.0f} / {b['ms']:,.0f} "
-                f"| {a['peak_bytes'] / b['peak_bytes']:.2f} "
-                f"| {a['peak_bytes'] / 1_048_576:.1f} / {b['peak_bytes'] / 1_048_576:.1f} "
-                f"| {a['bytes'] / 1_048_576:.1f} MiB |"
-            )
-        lines.append("")
-    return lines
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=1_000)
@@ -141,7 +108,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     result = run(args.small, args.large)
-    print("\n".join(section([result])))
+    print("\n".join(exports_section([result])))
     if args.out:
         args.out.write_text(json.dumps(result), encoding="utf-8")
 

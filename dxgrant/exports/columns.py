@@ -36,9 +36,19 @@ class ListExport:
     columns: tuple[Column, ...]
     # Rows as the columns read them (e.g. a demand with its figures); default: the model itself.
     present: Callable[[Iterable[Any]], Iterable[Any]] = field(default=lambda rows: rows)
+    # A list whose columns depend on the data (a survey's questions): a generator of the header,
+    # then the rows, from the page's parameters; `queryset` then only counts the rows.
+    generate: Callable[[Params], Iterator[list[Any]]] | None = None
 
     def header(self) -> list[str]:
         return [str(c.header) for c in self.columns]
+
+    def table(self, queryset: QuerySet[Any], params: Params) -> tuple[list[str], Iterator[list[Any]]]:
+        """The header and the rows of the file."""
+        if self.generate is not None:
+            generated = self.generate(params)
+            return [str(h) for h in next(generated)], generated
+        return self.header(), self.rows(queryset)
 
     def rows(self, queryset: QuerySet[Any]) -> Iterator[list[Any]]:
         """Each row's values, read in chunks (constant queries per chunk, flat memory)."""

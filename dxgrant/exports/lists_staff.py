@@ -3,6 +3,7 @@ surveys (/staff/surveys/)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Value
@@ -15,7 +16,8 @@ from dxgrant.applications.models import Application
 from dxgrant.applications.policies import can_use_staff_pages
 from dxgrant.core.i18n import localised
 from dxgrant.programs.models import Round
-from dxgrant.surveys.models import Survey
+from dxgrant.surveys import exports as survey_exports
+from dxgrant.surveys.models import Survey, SurveyInvitation
 
 from .columns import Column, ListExport, Params
 
@@ -94,4 +96,38 @@ SURVEYS = ListExport(
         Column(_("送付先"), lambda s: s.invited),
         Column(_("提出済み"), lambda s: s.answered),
     ),
+)
+
+
+# --- a survey's answers (/staff/surveys/<pk>/?survey=<pk>): one column per question ---
+
+
+def _survey_id(params: Params) -> int | None:
+    value = params.get("survey", "")
+    return int(value) if value.isdigit() else None
+
+
+def _invitations(user: Visitor, params: Params) -> QuerySet[Any]:
+    survey = _survey_id(params)
+    if survey is None or not can_read_as_staff(user):
+        return SurveyInvitation.objects.none()
+    return SurveyInvitation.objects.filter(survey_id=survey)
+
+
+def _answers(params: Params) -> Iterator[list[Any]]:
+    """The header, then a row per invitation (surveys/exports.rows, read in chunks)."""
+    survey = Survey.objects.filter(pk=_survey_id(params) or 0).first()
+    if survey is None:
+        return iter([[_("受付番号")]])
+    return survey_exports.rows(survey)
+
+
+SURVEY_ANSWERS = ListExport(
+    code="survey-answers",
+    title=_("調査の回答"),
+    list_url="surveys_staff:list",
+    policy=can_read_as_staff,
+    queryset=_invitations,
+    columns=(),
+    generate=_answers,
 )

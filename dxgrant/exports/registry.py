@@ -6,7 +6,7 @@ same form or parameters, so the file holds what the page shows, all pages of it.
 
 from __future__ import annotations
 
-from . import lists_core, lists_reporting, lists_staff
+from . import lists_awards, lists_core, lists_reporting, lists_staff
 from .columns import CHUNK, Column, ListExport
 
 __all__ = ["CHUNK", "EXPORTS", "Column", "ListExport", "get"]
@@ -18,12 +18,15 @@ EXPORTS: dict[str, ListExport] = {
         lists_staff.SCREENING_QUEUE,
         lists_core.REPAYMENTS,
         lists_core.PAYMENT_BATCHES,
+        lists_awards.NOTICES,
+        lists_awards.TRANSFERS,
         lists_core.INQUIRIES,
         lists_reporting.SUPPORT_REPORTS,
         lists_reporting.PLAN_CHANGES,
         lists_reporting.RESULTS_REPORTS,
         lists_reporting.KPI_YEARS,
         lists_staff.SURVEYS,
+        lists_staff.SURVEY_ANSWERS,
     )
 }
 

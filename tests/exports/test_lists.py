@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from dxgrant.accounts.models import Role
 from dxgrant.decisions import exports as decision_exports
 from dxgrant.exports import registry
+from dxgrant.exports.models import ExportJob, ExportStatus
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.reporting import kpi
 from dxgrant.reporting.kpi_models import KpiYear
@@ -205,3 +206,32 @@ def test_committee_exports_guard_formulas_with_the_writers():
     sheet = load_workbook(io.BytesIO(decision_exports.as_xlsx("決定", ["a", "b", "c"], rows))).active
     assert sheet.cell(row=2, column=2).value == '=HYPERLINK("x")'
     assert sheet.cell(row=2, column=2).data_type == "s"
+
+
+def test_survey_answers_in_every_format_and_in_the_background(
+    client_for, programme, settings, django_capture_on_commit_callbacks
+):
+    objects = surveys.make_objects()
+    sent = Survey.objects.get(title_ja="効果調査")
+    client = client_for(Role.SECRETARIAT)
+    assert (
+        f"/staff/exports/survey-answers/csv-sjis/?survey={sent.pk}"
+        in client.get(f"/staff/surveys/{sent.pk}/").content.decode()
+    )
+    rows = _rows(_export(client, "survey-answers", {"survey": str(sent.pk)}, fmt="csv-sjis"), "cp932")
+    assert rows[0] == ["受付番号", "会社名・屋号", "都道府県", "回答状況", "提出日時", "Q1. 満足度"]
+    assert len(rows) == 2 and rows[1][1] == "株式会社調査テスト" and rows[1][3] == "未回答"
+    settings.DXGRANT_EXPORT_STREAM_MAX_ROWS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/staff/exports/survey-answers/xlsx/", {"survey": str(sent.pk)})
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows_total, job.rows_done) == (ExportStatus.DONE, 1, 1), job.error
+    sheet = load_workbook(job.file.open("rb")).active
+    assert [c.value for c in next(sheet.iter_rows())][-1] == "Q1. 満足度"
+    assert (
+        client_for(Role.FINANCE)
+        .get("/staff/exports/survey-answers/csv/", {"survey": str(sent.pk)})
+        .status_code
+        == 403
+    )
+    del objects
