@@ -159,6 +159,40 @@ def notices_section(notices: dict[str, Any]) -> list[str]:
     ]
 
 
+EXPORT_LABELS = {"csv": "CSV (UTF-8, BOM)", "csv-sjis": "CSV (Shift_JIS)", "xlsx": "xlsx"}
+
+
+def exports_section(results: list[dict[str, Any]]) -> list[str]:
+    """The table for docs/benchmarks.md (bench/run.py), one block per database."""
+    lines = [
+        "## List exports",
+        "",
+        "`bench/exports.py`: the whole applications list exported through the background job",
+        "(`exports/tasks.run_export`: rows read with `.iterator(chunk_size=2000)`, written to a",
+        "temporary file, stored), at the small and the large size in one run. Peak memory: Python's",
+        "(tracemalloc), in a second run of each export; ms for context.",
+        "",
+    ]
+    for r in results:
+        s, la = r["sizes"]["small"], r["sizes"]["large"]
+        lines += [
+            f"{r['database']}: {s:,} → {la:,} applications.",
+            "",
+            "| format | time ratio | ms (large / small) | peak memory ratio | peak MiB (large / small) | file (large) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for fmt, label in EXPORT_LABELS.items():
+            a, b = r["large"][fmt], r["small"][fmt]
+            lines.append(
+                f"| {label} | {a['ms'] / b['ms']:.1f} | {a['ms']:,.0f} / {b['ms']:,.0f} "
+                f"| {a['peak_bytes'] / b['peak_bytes']:.2f} "
+                f"| {a['peak_bytes'] / 1_048_576:.1f} / {b['peak_bytes'] / 1_048_576:.1f} "
+                f"| {a['bytes'] / 1_048_576:.1f} MiB |"
+            )
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dxgrant-bench-"))
     sqlite_out, pg_out = work / "sqlite.json", work / "postgresql.json"
@@ -188,6 +222,15 @@ def main() -> None:
         "zengin, PostgreSQL",
         ["bash", "scripts/with-postgres.sh", PYTHON, "bench/zengin.py", "--out", str(zengin_pg_out)],
         zengin_pg_out,
+    )
+    exports_out, exports_pg_out = work / "exports.json", work / "exports-postgresql.json"
+    exports_sqlite = run(
+        "exports, SQLite", [PYTHON, "bench/exports.py", "--out", str(exports_out)], exports_out
+    )
+    exports_pg = run(
+        "exports, PostgreSQL",
+        ["bash", "scripts/with-postgres.sh", PYTHON, "bench/exports.py", "--out", str(exports_pg_out)],
+        exports_pg_out,
     )
     lines = [
         "# Benchmarks",
@@ -230,6 +273,7 @@ def main() -> None:
         *review_section(review, {"PostgreSQL": postgres["draw"], "SQLite": sqlite["draw"]}),
         *notices_section(notices),
         *zengin_section(zengin, {"PostgreSQL": zengin_pg["services"], "SQLite": zengin["services"]}),
+        *exports_section([exports_sqlite, exports_pg]),
     ]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")

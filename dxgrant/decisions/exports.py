@@ -3,14 +3,13 @@ before the decision, the ranking as it stands), as CSV with a BOM for Excel and 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from dxgrant.exports import writers
 from dxgrant.programs.models import Round
 from dxgrant.review import lifecycle as review_lifecycle
 from dxgrant.review.models import Score
@@ -95,20 +94,13 @@ def decision_rows(round_obj: Round) -> tuple[list[str], list[list[Any]]]:
 
 
 def as_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a BOM, CRLF line ends: Excel opens it with the Japanese intact."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a BOM, CRLF line ends: Excel opens it with the Japanese intact. Written by the
+    list exports' writer, so text Excel would run as a formula (= + - @) gets its apostrophe."""
+    return b"".join(writers.csv_chunks(header, rows))
 
 
 def as_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
+    """Text cells are written as text (never evaluated as a formula), by the exports' writer."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    writers.write_xlsx(buffer, title, header, rows)
     return buffer.getvalue()

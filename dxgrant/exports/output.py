@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from . import writers
+from .columns import ListExport, Params
 from .models import EXTENSIONS, ExportFormat
-from .registry import ListExport
 
 PROGRESS_EVERY = 500
 
@@ -41,18 +41,24 @@ def _counted(rows: Iterable[list[Any]], on_progress: Callable[[int], object] | N
 
 
 def csv_stream(
-    export: ListExport, fmt: str, queryset: QuerySet[Any], stats: writers.EncodeStats | None = None
+    export: ListExport,
+    fmt: str,
+    queryset: QuerySet[Any],
+    stats: writers.EncodeStats | None = None,
+    params: Params | None = None,
 ) -> Iterator[bytes]:
     """The CSV chunk by chunk, in the language of the request that asked for it: the chunks are
     made after the view has returned, when the request's language is no longer active, so the
     language is read now and held while they are made."""
     language = translation.get_language() or "ja"
-    return _in_language(
-        language,
-        writers.csv_chunks(
-            export.header(), export.rows(queryset), shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
-        ),
-    )
+    return _in_language(language, _csv_chunks(export, fmt, queryset, stats, params or {}))
+
+
+def _csv_chunks(
+    export: ListExport, fmt: str, queryset: QuerySet[Any], stats: writers.EncodeStats | None, params: Params
+) -> Iterator[bytes]:
+    header, rows = export.table(queryset, params)
+    yield from writers.csv_chunks(header, rows, shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats)
 
 
 def _in_language(language: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -68,13 +74,13 @@ def write(
     *,
     stats: writers.EncodeStats | None = None,
     on_progress: Callable[[int], object] | None = None,
+    params: Params | None = None,
 ) -> None:
     """The whole file into `target` (a temporary file), reporting progress every 500 rows."""
-    rows = _counted(export.rows(queryset), on_progress)
+    header, table_rows = export.table(queryset, params or {})
+    rows = _counted(table_rows, on_progress)
     if fmt == ExportFormat.XLSX:
-        writers.write_xlsx(target, str(export.title), export.header(), rows, stats=stats)
+        writers.write_xlsx(target, str(export.title), header, rows, stats=stats)
         return
-    for chunk in writers.csv_chunks(
-        export.header(), rows, shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats
-    ):
+    for chunk in writers.csv_chunks(header, rows, shift_jis=fmt == ExportFormat.CSV_SJIS, stats=stats):
         target.write(chunk)

@@ -41,6 +41,7 @@ def run_export(job_id: int) -> None:
                     spool,
                     stats=stats,
                     on_progress=lambda done: jobs.update(rows_done=done),
+                    params=job.params,
                 )
                 spool.seek(0)
                 job.file.save(output.filename(export, job.format), File(spool), save=False)

@@ -188,6 +188,9 @@ def test_inquiries_export_follows_the_inbox_filters(client_for, programme):
 
 def test_every_registered_export_has_headers_for_its_columns():
     for export in registry.EXPORTS.values():
+        if export.generate is not None:  # the header comes from the data (a survey's questions)
+            assert not export.columns
+            continue
         assert len(export.header()) == len(export.columns) > 0
 
 

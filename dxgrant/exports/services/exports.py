@@ -14,8 +14,8 @@ from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.integrity.services import audit_record
 
 from .. import registry, tasks
+from ..columns import ListExport
 from ..models import ExportFormat, ExportJob
-from ..registry import ListExport
 
 
 def _checked(actor: User, code: str, fmt: str) -> ListExport:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from .. import registry
 from ..models import ExportFormat
 from ..selectors import list_params
 
@@ -16,9 +17,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("exports/_links.html", takes_context=True)
-def export_links(context: dict[str, Any], code: str) -> dict[str, Any]:
+def export_links(context: dict[str, Any], code: str, **named: Any) -> dict[str, Any]:
+    """`named`: what the page takes from its path (`round=round.code`, `batch=batch.pk`)."""
     request = context["request"]
-    query = urlencode(list_params(request.GET.dict()))
+    export = registry.get(code)
+    if export is None or not export.policy(request.user):
+        return {"links": []}  # a page some may read but not export (finance on the KPI cohort)
+    query = urlencode(list_params(request.GET.dict()) | {k: str(v) for k, v in named.items()})
     links = [
         (fmt.label, reverse("exports:export", args=[code, fmt.value]) + (f"?{query}" if query else ""))
         for fmt in ExportFormat

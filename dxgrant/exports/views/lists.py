@@ -53,11 +53,11 @@ def export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     name = output.filename(entry, fmt)
     if fmt == ExportFormat.XLSX:
         spool = tempfile.TemporaryFile()
-        output.write(entry, fmt, queryset, spool)
+        output.write(entry, fmt, queryset, spool, params=params)
         spool.seek(0)
         return FileResponse(spool, as_attachment=True, filename=name, content_type=output.content_type(fmt))
     response = StreamingHttpResponse(
-        output.csv_stream(entry, fmt, queryset), content_type=output.content_type(fmt)
+        output.csv_stream(entry, fmt, queryset, params=params), content_type=output.content_type(fmt)
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
