@@ -232,9 +232,9 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         advisors_page.get_by_role("button", name="実績報告を作成する").click()
         expect(advisors_page.locator("#results-status")).to_contain_text("2027-02-28")
         advisors_page.get_by_label(f"{CLOUD}: 実績額（税抜・円）").fill("2400000")
-        advisors_page.get_by_label(f"{CLOUD}: 支払先", exact=True).fill("株式会社クラウド")
+        advisors_page.get_by_label(re.compile(f"^{CLOUD}: 支払先 ")).fill("株式会社クラウド")
         advisors_page.get_by_label(f"{TRAINING}: 実績額（税抜・円）").fill("1200000")
-        advisors_page.get_by_label(f"{TRAINING}: 支払先", exact=True).fill("研修株式会社")
+        advisors_page.get_by_label(re.compile(f"^{TRAINING}: 支払先 ")).fill("研修株式会社")
         advisors_page.locator("#lines-form").get_by_role("button", name="保存する").click()
         expect(advisors_page.locator("main")).to_contain_text("2,400,000円")
 
@@ -264,7 +264,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(mine.locator("main")).to_contain_text("3,600,000円")
         mine.locator("input[name=code]").fill(code_after(signed_in))
         mine.get_by_role("button", name="実績報告を確定する").click()
-        expect(mine.locator("#results-status")).to_contain_text("確定")
+        expect(mine.locator("#results-status")).to_contain_text("審査中")
 
         # --- 5. The secretariat approves: the final amount, lower than decided.
         report = ResultsReport.objects.get(application_id=pk)
