@@ -373,6 +373,7 @@ def file_kpi_year(page: Page, pk: int, figures: tuple[str, str, str, str, str]) 
 
 def add_question(page: Page, kind: str, text: str, choices: str = "") -> None:
     form = page.locator("form", has=page.get_by_label("質問（日本語）"))
+    form.get_by_label("セクション", exact=True).select_option(label="活用状況")
     form.get_by_label("種類").select_option(label=kind)
     form.get_by_label("質問（日本語）").fill(text)
     form.get_by_label("回答必須").check()
