@@ -314,7 +314,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         staff.get_by_role("button", name="追加する").first.click()
         add_question(staff, "単一選択", "導入したシステムを今も使っていますか。", "毎日使っている\n時々使っている\n使っていない")
         add_question(staff, "5段階評価", "支援の満足度を教えてください。")
-        staff.get_by_label("公募回").select_option(label=str(application.round))
+        staff.get_by_label("公募回").select_option(value=str(application.round_id))
         mail.outbox.clear()
         staff.get_by_role("button", name="送付する").click()
         expect(staff.locator("#survey-counts")).to_contain_text("送付")
