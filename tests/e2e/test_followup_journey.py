@@ -140,10 +140,13 @@ def main_text(page: Page) -> str:
     return page.locator("main").inner_text()
 
 
-def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def]
-    page: Page, site: Site, e2e_browser: Browser, shot, tmp_path: Path
+def test_followup_from_support_reports_to_survey(
+    page: Page, site: Site, e2e_browser: Browser, tmp_path: Path, artifacts_dir: Path
 ) -> None:
     contexts: list[BrowserContext] = []
+
+    def shot(pg: Page, step: str) -> None:
+        pg.screenshot(path=str(artifacts_dir / f"followup_journey--{step}.png"), full_page=True)
 
     def another() -> Page:
         context, other = open_context(e2e_browser, site)
@@ -167,10 +170,13 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         sign_in(advisors_page, advisor, f"/applications/{pk}/support-reports/")
         expect(advisors_page.locator("h1")).to_have_text("月次支援報告")
         expect(advisors_page.locator("#month-2026-10")).to_contain_text("未提出（期限超過）")
-        for month, activities in (("2026-10", "受発注システムの要件定義を支援しました。"), ("2026-11", "ベンダー選定の会議に同席しました。")):
+        for month, activities in (
+            ("2026-10", "受発注システムの要件定義を支援しました。"),
+            ("2026-11", "ベンダー選定の会議に同席しました。"),
+        ):
             file_support_report(advisors_page, pk, month, milestones, activities)
             expect(advisors_page.locator(f"#month-{month}")).to_contain_text("提出済み（確認待ち）")
-        shot("01-support-reports-filed")
+        shot(advisors_page, "01-support-reports-filed")
 
         mine = another()
         sign_in(mine, applicant, f"/applications/{pk}/support-reports/")
@@ -194,7 +200,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(advisors_page.locator("#month-2026-11")).to_contain_text("提出済み（確認待ち）")
         expect(advisors_page.locator("#month-2026-10")).to_contain_text("確認済み")
         expect(advisors_page.locator("#superseded")).to_contain_text("2026-11")
-        shot("02-support-report-corrected")
+        shot(advisors_page, "02-support-report-corrected")
 
         # --- 3. A plan change: 400,000円 moved from the system to the training.
         mine.goto(f"/applications/{pk}/plan-changes/")
@@ -202,7 +208,9 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(mine.locator("h1")).to_have_text("計画変更の申請")
         mine.get_by_label(CLOUD).fill("2,600,000")
         mine.get_by_label(TRAINING).fill("1,400,000")
-        mine.get_by_label("変更の理由").fill("クラウド利用料の値下げ分を、研修の受講者を増やすために使います。")
+        mine.get_by_label("変更の理由").fill(
+            "クラウド利用料の値下げ分を、研修の受講者を増やすために使います。"
+        )
         mine.get_by_role("button", name="計画変更を申請する").click()
         expect(mine.locator("main")).to_contain_text("計画変更を申請中です。事務局の決定をお待ちください。")
 
@@ -212,7 +220,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(staff.locator("main")).to_contain_text("研修の受講者を増やすため")
         staff.get_by_label("承認する", exact=True).check()
         staff.get_by_role("button", name="決定する").click()
-        expect(staff.locator("main")).to_contain_text("承認")
+        expect(staff.get_by_text("計画変更を承認しました。新しい計画の版を作成しました。")).to_be_visible()
 
         mine.goto(f"/applications/{pk}/plan-changes/")
         current = mine.locator("section", has=mine.locator("#plan-version-1"))
@@ -223,7 +231,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(current).to_contain_text(f"変更された明細：{CLOUD}")
         expect(current).to_contain_text(f"変更された明細：{TRAINING}")
         expect(mine.locator("#plan-version-0")).to_have_text(re.compile(r"^\s*第0版（交付決定時の計画）\s*$"))
-        shot("03-plan-version-1")
+        shot(mine, "03-plan-version-1")
 
     # --- 4. After the programme period (ended 2027-01-29): the results report.
     with time_machine.travel(at(dt.date(2027, 2, 3)), tick=True):
@@ -254,7 +262,11 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         mine.get_by_label("事業の成果").fill("受発注の入力時間が月40時間から10時間に減りました。")
         mine.locator("#outcome-form").get_by_role("button", name="保存する").click()
         expect(mine.locator("#results-blocking")).to_have_count(0)
-        shot("04-results-filled")
+        evidence = mine.locator("#line-0-evidence")
+        expect(evidence.locator("li")).to_have_count(len(EVIDENCE))
+        for kind, day in EVIDENCE:
+            expect(evidence).to_contain_text(f"{kind} ・ {day}")
+        shot(mine, "04-results-filled")
 
         advisors_page.reload()
         advisors_page.get_by_role("button", name="申請者に確定を依頼する").click()
@@ -279,10 +291,11 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(final).to_contain_text("1,800,000円")  # paid before
         expect(final).to_contain_text("これから支払う額")
         expect(final).to_contain_text("600,000円")
-        shot("05-final-amount")
-        assert sorted(
-            Instalment.objects.filter(application_id=pk).values_list("position", "amount_yen")
-        )[-1][1] == 600_000
+        shot(staff, "05-final-amount")
+        assert (
+            sorted(Instalment.objects.filter(application_id=pk).values_list("position", "amount_yen"))[-1][1]
+            == 600_000
+        )
         mine.goto(f"/applications/{pk}/")
         expect(mine.locator("#final-amount-yen")).to_have_text("2,400,000円")
 
@@ -302,7 +315,7 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         for figure in PRODUCTIVITY:
             expect(table).to_contain_text(figure)
         expect(table).to_contain_text("15")
-        shot("06-kpi-chart")
+        shot(mine, "06-kpi-chart")
 
         # --- 7. A survey of two questions, sent to the round's awardees.
         sign_in(staff, secretariat, "/staff/surveys/")
@@ -312,7 +325,12 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
         expect(staff.locator("h1")).to_have_text("導入後の活用状況の調査")
         staff.get_by_label("セクション名（日本語）").fill("活用状況")
         staff.get_by_role("button", name="追加する").first.click()
-        add_question(staff, "単一選択", "導入したシステムを今も使っていますか。", "毎日使っている\n時々使っている\n使っていない")
+        add_question(
+            staff,
+            "単一選択",
+            "導入したシステムを今も使っていますか。",
+            "毎日使っている\n時々使っている\n使っていない",
+        )
         add_question(staff, "5段階評価", "支援の満足度を教えてください。")
         staff.get_by_label("公募回").select_option(value=str(application.round_id))
         mail.outbox.clear()
@@ -334,8 +352,10 @@ def test_followup_from_support_reports_to_survey(  # type: ignore[no-untyped-def
 
         staff.reload()
         counts = staff.locator("#survey-counts")
-        expect(counts.locator("dt", has_text="提出済み").locator("xpath=following-sibling::dd[1]")).to_have_text("1")
-        shot("07-survey-submitted")
+        expect(
+            counts.locator("dt", has_text="提出済み").locator("xpath=following-sibling::dd[1]")
+        ).to_have_text("1")
+        shot(staff, "07-survey-submitted")
     for context in contexts:
         context.close()
 
