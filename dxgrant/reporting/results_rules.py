@@ -178,3 +178,12 @@ def eligible_yen(lines: Iterable[tuple[LineFacts, Sequence[Finding]]]) -> int:
 
 def has_blocking(findings_by_line: Iterable[Sequence[Finding]]) -> bool:
     return any(f.blocking for findings in findings_by_line for f in findings)
+
+
+def kind_label(kinds: Sequence[EvidenceKind], code: str) -> str:
+    """The name of an evidence kind in the current language (見積書, not "quotation"); a code the
+    round no longer lists is shown as it is stored."""
+    for kind in kinds:
+        if kind.code == code:
+            return localised(kind, "label")
+    return code

@@ -258,3 +258,12 @@ def test_in_english(award):
     page = client.get(_url(award))
     assert "Each cost line is eligible up to its planned amount" in page.text
     assert "Results by cost line" in page.text and "Ask the applicant to confirm" not in page.text
+
+
+def test_evidence_is_listed_by_the_name_of_its_kind(award):
+    """The e2e follow-up journey found the lines listing "quotation", "invoice" (the codes)."""
+    complete_report(award)
+    page = signed_in(award.applicant).get(_url(award))
+    evidence = page.text.split('id="line-0-evidence"')[1].split("</ul>")[0]
+    assert "・ 見積書" in evidence and "・ 請求書" in evidence
+    assert "・ quotation" not in evidence and "・ invoice" not in evidence

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from dxgrant.programs.reporting_schema import ReportingRules
 from dxgrant.reporting import results_rules as rules
 
@@ -95,3 +97,13 @@ def test_eligible_sums_min_of_actual_and_planned_leaving_out_blocked_lines():
     # 800,000 + min(600,000, 500,000) = 1,300,000; the line without proof of payment counts 0.
     assert rules.eligible_yen(lines) == 1_300_000
     assert rules.has_blocking(f for _, f in lines)
+
+
+def test_an_evidence_kind_is_named_in_the_current_language_not_by_its_code():
+    kinds = ReportingRules().evidence
+    assert rules.kind_label(kinds, "quotation") == "見積書"
+    assert rules.kind_label(kinds, "payment") == "支払を証する書類"
+    with translation.override("en"):
+        assert rules.kind_label(kinds, "quotation") == "Quotation"
+    # A code the round no longer lists is shown as stored.
+    assert rules.kind_label(kinds, "receipt") == "receipt"

@@ -246,7 +246,6 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "may": may,
         "acting": acting,
         "state_label": LIFECYCLE.label(report.status),
-        "kinds": application.round.rules.reporting.evidence,
         "needs_enrolment": acting
         and not Authenticator.objects.filter(user=request.user.pk, type=Authenticator.Type.TOTP).exists(),
         "enrol_url": reverse("mfa_activate_totp"),

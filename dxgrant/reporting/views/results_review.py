@@ -92,6 +92,5 @@ def review(request: HttpRequest, report_pk: int) -> HttpResponse:
         "may": may,
         "reviewable": may.allowed and LIFECYCLE.allows("approve", report.status),
         "state_label": LIFECYCLE.label(report.status),
-        "kinds": report.application.round.rules.reporting.evidence,
     }
     return render(request, "reporting/results/review.html", context, status=form_status(request))
