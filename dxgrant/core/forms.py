@@ -27,7 +27,11 @@ class HalfWidthEmailField(forms.EmailField):
 
 
 class YenIntegerField(forms.IntegerField):
-    """Accepts full-width digits and thousands separators: ５，０００，０００ → 5000000."""
+    """Accepts full-width digits and thousands separators: ５，０００，０００ → 5000000. A text box
+    with the numeric keyboard, never type=number: the browser would refuse "2,400,000" and throw
+    full-width digits away before the server sees them."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dxgrant.applications.plan_rules import KPI_KEYS, kpi_label
 from dxgrant.awards.forms import CodeField
 from dxgrant.core.forms import HalfWidthCharField, YenIntegerField
 from dxgrant.core.i18n import localised
@@ -78,11 +79,20 @@ class OutcomeForm(forms.Form):
         self.kpi_keys = list(kpi_keys)
         for key in self.kpi_keys:
             self.fields[f"kpi-{key}"] = forms.CharField(
-                label=_("指標「%(key)s」の実績") % {"key": key}, required=False, max_length=100
+                label=_("指標「%(key)s」の実績") % {"key": _kpi_name(key)}, required=False, max_length=100
             )
 
     def kpis(self) -> dict[str, str]:
         return {key: self.cleaned_data[f"kpi-{key}"] for key in self.kpi_keys}
+
+
+def _kpi_name(key: str) -> str:
+    """The plan's KPI as the plan's form names it (労働生産性), not its key."""
+    if key in KPI_KEYS:
+        return kpi_label(key)
+    if key == "free":
+        return _("計画で定めたその他の指標")
+    return key
 
 
 class EvidenceForm(forms.Form):

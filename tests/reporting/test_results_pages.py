@@ -5,6 +5,7 @@ click changing nothing more), private evidence, and the secretariat's list and r
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -14,7 +15,8 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.awards.models import FinalAmount
 from dxgrant.integrity.models import AuditEntry
-from dxgrant.reporting.results_models import APPROVED, CONFIRMED, DRAFT, READY, ResultsReport
+from dxgrant.reporting.results_forms import LinesForm, OutcomeForm
+from dxgrant.reporting.results_models import APPROVED, CONFIRMED, DRAFT, READY, ResultsLine, ResultsReport
 from tests.factories.accounts import enrol_totp, signed_in, totp_now
 from tests.factories.applications import make_application
 
@@ -267,3 +269,15 @@ def test_evidence_is_listed_by_the_name_of_its_kind(award):
     evidence = page.text.split('id="line-0-evidence"')[1].split("</ul>")[0]
     assert "・ 見積書" in evidence and "・ 請求書" in evidence
     assert "・ quotation" not in evidence and "・ invoice" not in evidence
+
+
+def test_amounts_are_typed_in_text_boxes_and_kpis_are_named_as_the_plan_names_them():
+    """The browser refuses "2,400,000" in a type=number box (found by the follow-up journey)."""
+    line = ResultsLine(index=0, item="クラウド受発注システム", planned_eligible_yen=1, actual_yen=None)
+    html = str(LinesForm(initial={"revision": 1}, lines=[line]))
+    tag = re.search(r'<input[^>]*name="line-0-actual_yen"[^>]*>', html)
+    assert tag and 'type="text"' in tag.group(0) and 'inputmode="numeric"' in tag.group(0)
+    filled = LinesForm({"revision": "1", "line-0-actual_yen": "２，４００，０００"}, lines=[line])
+    assert filled.is_valid() and filled.cleaned_data["line-0-actual_yen"] == 2_400_000
+    outcome = str(OutcomeForm(kpi_keys=["labour_productivity", "free"]))
+    assert "指標「労働生産性」の実績" in outcome and "labour_productivity」" not in outcome
