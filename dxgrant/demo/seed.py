@@ -19,7 +19,7 @@ from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support.models import Engagement, TrainingFormat
 from dxgrant.support.services import hearings, training
 
-from . import builders, clock
+from . import builders, clock, followup
 from . import review as demo_review
 from .accounts import (
     DEMO_ACCOUNTS,
@@ -33,6 +33,7 @@ from .accounts import (
 )
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
+from .past_round import PAST_ADVISOR, PAST_APPLICANT
 
 DEMO_ROUND_CODE = "dx-demo-open"
 FIRM_CERTIFIED_DAYS_AGO = dt.timedelta(days=150)
@@ -98,7 +99,10 @@ def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[Dem
         demo_review.seed_decided_round(
             programme, today=today, secretariat=secretariat, advisor=lead, reviewers=reviewers
         )
-    return [*DEMO_ACCOUNTS, SECOND_FINANCE, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
+        followup.seed_after_the_grant(programme, today=today, secretariat=secretariat, reviewers=reviewers)
+    followup.recount(list(Round.objects.order_by("pk")))
+    accounts = [*DEMO_ACCOUNTS, SECOND_FINANCE, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
+    return [*accounts, PAST_APPLICANT, PAST_ADVISOR] if review else accounts
 
 
 def _seed_demo_firm(
