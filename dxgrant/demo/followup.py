@@ -47,9 +47,11 @@ PLAN_CHANGE_MONTH_INDEX = 5
 # The main company's cloud system cost this share of its plan (a discount the vendor gave).
 CLOUD_ACTUAL_PERCENT = 85
 EVIDENCE_KINDS = ["quotation", "order", "delivery", "invoice", "payment"]
-# Labour productivity growth a year (percent) of each cohort company, from strong to falling:
-# the main company grows 4 % a year, below its plan's target in year 1.
-GROWTH = [Decimal(g) for g in ["4", "9", "6", "2.5", "0", "12", "-3", "5", "7.5"]]
+# The main company's labour productivity against its baseline, year by year (percent): below
+# its plan's target in year 1 (+5.8 %), above it in years 2 and 3 (+13.5 %, +21.2 %).
+MAIN_CHANGE = [Decimal(c) for c in ["0", "4", "14", "24"]]
+# The other companies' growth a year (percent), from strong to falling.
+GROWTH = [Decimal(g) for g in ["9", "6", "2.5", "0", "12", "-3", "7.5"]]
 
 
 def _blank_pdf() -> bytes:
@@ -156,9 +158,12 @@ def _change_plan(application: Application, applicant: User) -> None:
 # --- The results report and the final amount ----------------------------------------------
 
 
-def _results(
-    application: Application, advisor: User, secretariat: User, *, day: dt.date, cloud_percent: int
+def _prepare_results(
+    application: Application, advisor: User, *, day: dt.date, cloud_percent: int
 ) -> ResultsReport:
+    """The advisor fills in the results report with the applicant (who attaches the evidence)
+    and marks it ready: the actual cost of each line (the cloud system at `cloud_percent` % of
+    its plan), five dated documents a line, the KPIs so far and a narrative."""
     applicant = _applicant(application)
     with clock.as_of(day):
         report = results_reports.open_report(application=application, actor=advisor)
@@ -194,39 +199,42 @@ def _results(
             narrative="受発注をクラウドに移し、受注から出荷までの状況を全員が見られるようになりました。"
             "需要予測は試行中で、来期から製造計画に使います。",
         )
-        report = results_reports.mark_ready(report=report, actor=advisor)
-    with clock.as_of(day + dt.timedelta(days=3)):
-        report = results_reports.confirm(
-            report=report, actor=applicant, step_up=_code(application, applicant)
-        )
-    with clock.as_of(day + dt.timedelta(days=14)):
-        return results_reports.approve(report=report, actor=secretariat)
+        return results_reports.mark_ready(report=report, actor=advisor)
 
 
-def _code(application: Application, applicant: User) -> StepUpAttempt:
+def _code(application: Application, applicant: User, used_in: int | None) -> StepUpAttempt:
     """The applicant's code for the results report, from the demo authenticator. A code is
-    accepted once: if this one was used moments ago (seeding is quick), wait for the next."""
+    accepted once: if they entered one in this period of the app (`used_in`), wait for the next."""
     enrol_demo_totp(applicant)
-    for _attempt in range(2):
-        check = codes.verify_code(
-            user=applicant,
-            code=code_now(applicant),
-            application=application,
-            purpose=StepUpPurpose.RESULTS_REPORT,
-        )
-        if check and check.attempt is not None:
-            return check.attempt
+    if used_in is not None and past_round.code_period() <= used_in:
         time.sleep(30 - time.time() % 30 + 0.1)
-    raise ValidationError(check.refusal)
+    check = codes.verify_code(
+        user=applicant,
+        code=code_now(applicant),
+        application=application,
+        purpose=StepUpPurpose.RESULTS_REPORT,
+    )
+    if not check or check.attempt is None:
+        raise ValidationError(check.refusal)
+    return check.attempt
 
 
 # --- KPI years -----------------------------------------------------------------------------
 
 
-def _figures(employees: int, growth: Decimal, year: int) -> kpi.Figures:
-    """A company's year: value added grows by `growth` % a year, staff by one every other year."""
+def change_percent(index: int, year: int) -> Decimal:
+    """The labour productivity of the `index`-th company in `year`, against its baseline (%)."""
+    if index == 0:
+        return MAIN_CHANGE[min(year, len(MAIN_CHANGE) - 1)]
+    growth = GROWTH[(index - 1) % len(GROWTH)]
+    return ((1 + growth / 100) ** year - 1) * 100
+
+
+def _figures(employees: int, change: Decimal, year: int) -> kpi.Figures:
+    """A company's year: labour productivity `change` % from the baseline's, staff one more
+    every other year."""
     staff = Decimal(employees + year // 2)
-    productivity = Decimal(5_200_000) * (1 + growth / 100) ** year
+    productivity = Decimal(5_200_000) * (1 + change / 100)
     value_added = int(productivity * staff)
     personnel = value_added * 62 // 100
     depreciation = value_added * 8 // 100
@@ -239,9 +247,7 @@ def _figures(employees: int, growth: Decimal, year: int) -> kpi.Figures:
     )
 
 
-def seed_kpi_years(
-    application: Application, *, employees: int, growth: Decimal, approved_on: dt.date
-) -> None:
+def seed_kpi_years(application: Application, *, employees: int, index: int, approved_on: dt.date) -> None:
     """The baseline and years 1..n, each filed a month after its year ends."""
     applicant = _applicant(application)
     free = kpi_reports.free_kpis(kpi_reports.plan_of(application))
@@ -252,7 +258,7 @@ def seed_kpi_years(
                 actor=applicant,
                 kpi_year=year,
                 filing=kpi_reports.Filing(
-                    _figures(employees, growth, year.year),
+                    _figures(employees, change_percent(index, year.year), year.year),
                     [Decimal("6.0") - Decimal(year.year) for _row in free],
                 ),
             )
@@ -261,29 +267,37 @@ def seed_kpi_years(
 # --- The whole follow-up ---------------------------------------------------------------------
 
 
-def seed_followup(applications: list[Application], *, advisor: User, secretariat: User) -> None:
+def seed_followup(past: past_round.PastRound, *, secretariat: User) -> None:
     """The main company (the first) through implementation, the results report and the final
     amount; every company's results report approved and its KPI years filed."""
+    applications = past.applications
     main = applications[0]
-    seed_support_reports(main, advisor)
+    seed_support_reports(main, past.advisor)
     report_day = main.round.programme_period_ends + dt.timedelta(days=20)
-    # The main company's report comes last: its applicant accepted the award with a code moments
-    # ago (in seeding time), and a code is accepted once.
-    for index, application in reversed(list(enumerate(applications))):
-        application = Application.objects.get(pk=application.pk)
-        report = _results(
+    days = {a.pk: report_day + dt.timedelta(days=i) for i, a in enumerate(applications)}
+    reports = [
+        _prepare_results(
             application,
-            advisor,
-            secretariat,
-            day=report_day + dt.timedelta(days=index),
+            past.advisor,
+            day=days[application.pk],
             cloud_percent=CLOUD_ACTUAL_PERCENT if index == 0 else 100,
         )
-        assert report.reviewed_at is not None
+        for index, application in enumerate(applications)
+    ]
+    for application, report in zip(applications, reports, strict=True):
+        applicant = _applicant(application)
+        with clock.as_of(days[application.pk] + dt.timedelta(days=3)):
+            step_up = _code(application, applicant, past.code_periods.get(application.pk))
+            results_reports.confirm(report=report, actor=applicant, step_up=step_up)
+    for index, (application, report) in enumerate(zip(applications, reports, strict=True)):
+        approved_on = days[application.pk] + dt.timedelta(days=14)
+        with clock.as_of(approved_on):
+            results_reports.approve(report=report, actor=secretariat)
         seed_kpi_years(
-            application,
+            Application.objects.get(pk=application.pk),
             employees=application.employees or 10,
-            growth=GROWTH[index % len(GROWTH)],
-            approved_on=report.reviewed_at.date(),
+            index=index,
+            approved_on=approved_on,
         )
 
 
@@ -309,22 +323,22 @@ SURVEY_QUESTIONS = [
     ("number", "DXの担当者は何人いますか", "How many people work on DX?", []),
     ("text", "今後の課題を自由にお書きください", "What comes next? (free text)", []),
 ]
-_ANSWERS = [
+# The answers of the first invitations, submitted; the next one has begun, the rest not.
+ANSWERS = [
     ("5", "毎日使っている", ["受発注", "在庫管理"], "3", "需要予測を製造計画に組み込むこと。"),
     ("4", "毎日使っている", ["受発注", "社内の情報共有"], "2", "取引先とのデータ連携。"),
     ("4", "時々使っている", ["在庫管理"], "1", "担当者が1人で、休むと止まってしまう。"),
     ("3", "時々使っている", ["受発注"], "1", ""),
     ("5", "毎日使っている", ["受発注", "在庫管理", "需要予測"], "4", "海外の販路でも使いたい。"),
     ("2", "使っていない", [], "0", "操作が難しく、紙に戻ってしまった部署がある。"),
-    ("4", "毎日使っている", ["社内の情報共有"], "2", "設備のデータも集めたい。"),
 ]
 SURVEY_SENT_DAYS_AGO = 20
 SURVEY_DUE_IN_DAYS = 20
 
 
 def seed_survey(round_obj: Round, *, secretariat: User, today: dt.date) -> Survey:
-    """The secretariat builds the follow-up survey and sends it to the round's awardees; seven
-    answer and submit, one has begun (a section saved), the others have not opened it."""
+    """The secretariat builds the follow-up survey and sends it to the round's awardees; six
+    answer and submit, the next has begun (a section saved), the last has not opened it."""
     with clock.as_of(today - dt.timedelta(days=SURVEY_SENT_DAYS_AGO)):
         survey = building.create_survey(
             actor=secretariat,
@@ -353,16 +367,16 @@ def seed_survey(round_obj: Round, *, secretariat: User, today: dt.date) -> Surve
         sending.send_survey(actor=secretariat, survey=survey, filters={"round": round_obj.pk})
     invitations = list(survey.invitations.select_related("application").order_by("pk"))
     for index, invitation in enumerate(invitations):
-        if index > len(_ANSWERS):
+        if index > len(ANSWERS):
             break
         person = _applicant(invitation.application)
-        values = _ANSWERS[index % len(_ANSWERS)]
+        values = ANSWERS[index % len(ANSWERS)]
         raw = {answering.field_name(q): value for q, value in zip(questions, values, strict=True)}
-        if index == len(_ANSWERS):  # begun, not finished
+        if index == len(ANSWERS):  # begun, not finished
             raw = {answering.field_name(questions[0]): values[0]}
         with clock.as_of(today - dt.timedelta(days=SURVEY_SENT_DAYS_AGO - 2 - index)):
             answering.save_section(actor=person, invitation=invitation, section=section, raw=raw)
-            if index < len(_ANSWERS):
+            if index < len(ANSWERS):
                 answering.submit(actor=person, invitation=invitation)
     return survey
 
@@ -374,7 +388,7 @@ def seed_after_the_grant(
     past = past_round.seed_past_round(programme, today=today, secretariat=secretariat, reviewers=reviewers)
     if past is None:
         return
-    seed_followup(past.applications, advisor=past.advisor, secretariat=secretariat)
+    seed_followup(past, secretariat=secretariat)
     seed_survey(past.round, secretariat=secretariat, today=today)
 
 

@@ -7,6 +7,7 @@ exported and settled batch. demo/followup.py carries them through everything aft
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,9 @@ PAST_APPLICANT = DemoAccount(
 # Days before today the companies filed: the round, its implementation, its results report and
 # three KPI years all lie in the past (the third year filed some months ago).
 FILED_DAYS_AGO = 1_780
-COHORT = 9  # the main company and eight more
+# The main company and seven more. Each takes a few seconds to seed (its application, screening
+# and a signed notice are most of it): `make run` seeds them all.
+COHORT = 8
 _QUALITY = [5, 4, 5, 4, 4, 5, 4, 5, 4]
 _NAMES = [
     ("株式会社きむら精工", "キムラセイコウ", "新潟県", "燕市"),
@@ -81,6 +84,14 @@ class PastRound:
     applications: list[Application]
     # The advisor of the firm that supported them.
     advisor: User
+    # The authenticator's period (30 s of the real clock) in which each applicant (by application
+    # id) entered the code of their acceptance: a code is accepted once.
+    code_periods: dict[int, int]
+
+
+def code_period() -> int:
+    """The authenticator's period now, by the real clock (which it checks)."""
+    return int(time.time() // 30)
 
 
 def past_companies() -> list[DemoCompany]:
@@ -198,14 +209,17 @@ def seed_past_round(
         publishing.publish_round(actor=secretariat, round_obj=round_obj)
     signing.ensure_self_signed(Path(settings.DXGRANT_SIGNING_CERT), Path(settings.DXGRANT_SIGNING_KEY))
     awarded = [a for a in applications if Decision.objects.filter(application=a, outcome="awarded").exists()]
-    with clock.as_of(filed_on + dt.timedelta(days=62)):
-        for application in awarded:
+    # Each award notified, then accepted by its applicant with a code (one after the other, so
+    # the codes they enter again for the results report fall in later periods of the app).
+    code_periods: dict[int, int] = {}
+    for i, application in enumerate(awarded):
+        with clock.as_of(filed_on + dt.timedelta(days=62)):
             demo_awards.issue(application, secretariat)
-    with clock.as_of(filed_on + dt.timedelta(days=65)):
-        for i, application in enumerate(awarded):
+        with clock.as_of(filed_on + dt.timedelta(days=65)):
             demo_awards.accept_with_account(application, f"{2_000_001 + i}")
+        code_periods[application.pk] = code_period()
     _pay(filed_on + dt.timedelta(days=66))
-    return PastRound(round_obj, [Application.objects.get(pk=a.pk) for a in awarded], advisor)
+    return PastRound(round_obj, [Application.objects.get(pk=a.pk) for a in awarded], advisor, code_periods)
 
 
 def _decide(round_obj: Round, secretariat: User) -> None:
