@@ -29,7 +29,8 @@ from pypdf import PdfWriter
 
 from dxgrant.accounts.models import StepUpAttempt, StepUpPurpose, User
 from dxgrant.applications.models import Application
-from dxgrant.awards.services import codes
+from dxgrant.awards.models import RepaymentDemand
+from dxgrant.awards.services import cancellation, codes
 from dxgrant.programs.models import Programme, Round
 from dxgrant.reporting import dashboard, kpi, plans, support_rules
 from dxgrant.reporting.kpi_models import KpiYear
@@ -40,7 +41,7 @@ from dxgrant.surveys.models import Survey
 from dxgrant.surveys.services import answering, building, sending
 
 from . import clock, past_round
-from .accounts import code_now, enrol_demo_totp
+from .accounts import DEMO_DOMAIN, account, code_now, enrol_demo_totp
 
 DISPUTED_MONTH_INDEX = 3  # the fourth month's report is disputed, then corrected
 PLAN_CHANGE_MONTH_INDEX = 5
@@ -219,6 +220,22 @@ def _code(application: Application, applicant: User, used_in: int | None) -> Ste
     return check.attempt
 
 
+def _repay(application: Application) -> None:
+    """finance@ records the repayment the final amount demanded (if any), paid in full before it
+    was due (no late charge)."""
+    demand = RepaymentDemand.objects.filter(application=application, final_amount__isnull=False).first()
+    if demand is None:
+        return
+    paid_on = demand.due_on - dt.timedelta(days=5)
+    with clock.as_of(paid_on):
+        cancellation.record_repayment(
+            actor=account(f"finance@{DEMO_DOMAIN}"),
+            demand=demand,
+            amount_yen=demand.principal_yen,
+            paid_on=paid_on,
+        )
+
+
 # --- KPI years -----------------------------------------------------------------------------
 
 
@@ -230,11 +247,12 @@ def change_percent(index: int, year: int) -> Decimal:
     return ((1 + growth / 100) ** year - 1) * 100
 
 
-def _figures(employees: int, change: Decimal, year: int) -> kpi.Figures:
+def _figures(employees: int, change: Decimal, year: int, index: int) -> kpi.Figures:
     """A company's year: labour productivity `change` % from the baseline's, staff one more
     every other year."""
     staff = Decimal(employees + year // 2)
-    productivity = Decimal(5_200_000) * (1 + change / 100)
+    baseline = 5_200_000 if index == 0 else 4_100_000 + (index * 730_000) % 2_600_000
+    productivity = Decimal(baseline) * (1 + change / 100)
     value_added = int(productivity * staff)
     personnel = value_added * 62 // 100
     depreciation = value_added * 8 // 100
@@ -258,7 +276,7 @@ def seed_kpi_years(application: Application, *, employees: int, index: int, appr
                 actor=applicant,
                 kpi_year=year,
                 filing=kpi_reports.Filing(
-                    _figures(employees, change_percent(index, year.year), year.year),
+                    _figures(employees, change_percent(index, year.year), year.year, index),
                     [Decimal("6.0") - Decimal(year.year) for _row in free],
                 ),
             )
@@ -293,6 +311,7 @@ def seed_followup(past: past_round.PastRound, *, secretariat: User) -> None:
         approved_on = days[application.pk] + dt.timedelta(days=14)
         with clock.as_of(approved_on):
             results_reports.approve(report=report, actor=secretariat)
+        _repay(application)
         seed_kpi_years(
             Application.objects.get(pk=application.pk),
             employees=application.employees or 10,

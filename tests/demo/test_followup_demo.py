@@ -97,7 +97,10 @@ def test_the_main_company_went_through_everything_after_the_grant(seeded):
     assert report.status == "approved" and report.step_up is not None
     final = FinalAmount.objects.get(application=main)
     assert final.final_yen < final.decided_yen
-    assert RepaymentDemand.objects.filter(application=main).exists()
+    # finance@ recorded it paid back in full, before it was due.
+    demand = RepaymentDemand.objects.get(application=main)
+    assert demand.principal_yen == final.paid_before_yen - final.final_yen > 0
+    assert demand.settled_on is not None and demand.settled_on <= demand.due_on
     # The baseline and three years filed.
     assert KpiYear.objects.filter(application=main).count() == 4
     assert KpiReport.objects.filter(kpi_year__application=main).count() == 4
@@ -120,6 +123,24 @@ def test_the_cohort_filed_their_kpi_years_and_answered_the_survey(seeded):
     completed = Application.objects.filter(round__code=PAST_ROUND_CODE, status=workflow.COMPLETED)
     assert completed.count() == COHORT
     assert KpiReport.objects.filter(kpi_year__application__in=completed).count() == 4 * COHORT
+    # A distribution: year 3's change in labour productivity differs from company to company,
+    # some met their target and some did not.
+    third = {}
+    for year in KpiYear.objects.filter(application__in=completed).select_related("current_report"):
+        third.setdefault(year.application_id, {})[year.year] = year
+    changes = [
+        kpi.change_percent(
+            Decimal(years[0].current_report.labour_productivity_yen),
+            Decimal(years[3].current_report.labour_productivity_yen),
+        )
+        for years in third.values()
+    ]
+    met = [
+        kpi.met(change, years[3].target_growth_percent)
+        for change, years in zip(changes, third.values(), strict=True)
+    ]
+    assert len(set(changes)) == COHORT and True in met and False in met
+    assert min(c for c in changes if c is not None) < 0 < max(c for c in changes if c is not None)
     survey = Survey.objects.get()
     submitted = survey.invitations.filter(submitted_at__isnull=False).count()
     assert survey.invitations.count() == COHORT and submitted == len(followup.ANSWERS)
