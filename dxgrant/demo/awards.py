@@ -51,7 +51,7 @@ def awarded_applications(round_obj: Round, first: Application) -> list[Applicati
     return [first, *(decision.application for decision in others)]
 
 
-def _issue(application: Application, secretariat: User) -> None:
+def issue(application: Application, secretariat: User) -> None:
     issuing.issue_notice(actor=secretariat, decision_id=Decision.objects.get(application=application).pk)
 
 
@@ -64,7 +64,7 @@ def holder_for(application: Application) -> str:
     return f"カ）{application.company_name_kana}"
 
 
-def _accept_with_account(application: Application, number: str) -> None:
+def accept_with_account(application: Application, number: str) -> None:
     """The applicant registers the company's account, then accepts the conditions with a code."""
     person = _applicant(application)
     enrol_demo_totp(person)
@@ -86,13 +86,13 @@ def seed_awards(round_obj: Round, *, first: Application, today: dt.date, secreta
     (its caller seeds the round once). `first` is the demo applicant's award."""
     yamada, second, waiting = awarded_applications(round_obj, first)
     with clock.as_of(today - dt.timedelta(days=NOTIFIED_DAYS_AGO)):
-        _issue(yamada, secretariat)
-        _issue(second, secretariat)
+        issue(yamada, secretariat)
+        issue(second, secretariat)
     with clock.as_of(today - dt.timedelta(days=ACCEPTED_DAYS_AGO)):
-        _accept_with_account(yamada, "1234567")
-        _accept_with_account(second, "7654321")
+        accept_with_account(yamada, "1234567")
+        accept_with_account(second, "7654321")
     with clock.as_of(today - dt.timedelta(days=WAITING_NOTIFIED_DAYS_AGO)):
-        _issue(waiting, secretariat)
+        issue(waiting, secretariat)
     # The batch is today's, for a transfer date ahead, so the file exported is one a bank takes.
     preparer = account(f"finance@{DEMO_DOMAIN}")
     approver = demo_user(SECOND_FINANCE.email, SECOND_FINANCE.role, SECOND_FINANCE.name)

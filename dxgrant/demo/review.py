@@ -89,7 +89,7 @@ def demo_reviewers() -> list[User]:
     return [demo_user(spec.email, spec.role, spec.name) for spec in REVIEWERS]
 
 
-def _corporate_number(serial: int) -> str:
+def corporate_number(serial: int) -> str:
     body = f"{710_000_000_000 + serial * 7919:012d}"
     return f"{check_digit(body)}{body}"
 
@@ -112,7 +112,7 @@ YAMADA = DemoCompany(
 
 
 def decided_companies() -> Iterator[DemoCompany]:
-    yield dataclasses.replace(YAMADA, corporate_number=_corporate_number(0))
+    yield dataclasses.replace(YAMADA, corporate_number=corporate_number(0))
     for i in range(1, DECIDED_COMPANIES):
         word, word_kana = _WORDS[i % len(_WORDS)]
         trade, trade_kana = _TRADES[(i // len(_WORDS)) % len(_TRADES)]
@@ -120,7 +120,7 @@ def decided_companies() -> Iterator[DemoCompany]:
         yield DemoCompany(
             name=f"株式会社{word}{trade}",
             kana=f"{word_kana}{trade_kana}",
-            corporate_number=_corporate_number(i + 1),
+            corporate_number=corporate_number(i + 1),
             prefecture=prefecture,
             city=city,
             representative_email=f"decided{i + 1:02d}@{DEMO_DOMAIN}",
@@ -132,7 +132,7 @@ def decided_companies() -> Iterator[DemoCompany]:
         )
 
 
-def _screen(application: Application, secretariat: User) -> None:
+def screen(application: Application, secretariat: User) -> None:
     """The secretariat opens every document and confirms each item as met, then passes it."""
     for document in ApplicationDocument.objects.filter(application=application):
         screening.record_document_opening(actor=secretariat, document=document)
@@ -149,7 +149,7 @@ def _score_for(quality: int, reviewer_index: int, criterion_index: int, *, divis
     return max(1, min(5, quality + lenient + harsh))
 
 
-def _score(assignment: Assignment, reviewer_index: int, quality: int, *, divisive: bool) -> None:
+def score_assignment(assignment: Assignment, reviewer_index: int, quality: int, *, divisive: bool) -> None:
     reviewer = assignment.reviewer
     assignment = conflicts.declare(actor=reviewer, assignment=assignment, conflict=False)
     rubric = assignment.application.round.rules.rubric
@@ -191,7 +191,7 @@ def seed_decided_round(
         ]
     with clock.as_of(today - dt.timedelta(days=60)):
         for application in applications:
-            _screen(application, secretariat)
+            screen(application, secretariat)
     with clock.as_of(today - dt.timedelta(days=55)):
         for i, reviewer in enumerate(reviewers):
             pool.add_reviewer(
@@ -209,7 +209,9 @@ def seed_decided_round(
             for assignment in Assignment.objects.filter(
                 application=application, status=assignment_states.AWAITING_DECLARATION
             ).select_related("reviewer", "application__round"):
-                _score(assignment, order[assignment.reviewer_id], _QUALITY[index], divisive=index == DIVISIVE)
+                score_assignment(
+                    assignment, order[assignment.reviewer_id], _QUALITY[index], divisive=index == DIVISIVE
+                )
     with clock.as_of(today - dt.timedelta(days=40)):
         _decide(round_obj, secretariat, applications)
     with clock.as_of(today - dt.timedelta(days=30)):
@@ -263,11 +265,11 @@ def seed_open_round_review(
             company,
             name=company.name.replace("株式会社", "株式会社新"),
             kana=f"シン{company.kana}",
-            corporate_number=_corporate_number(900 + i),
+            corporate_number=corporate_number(900 + i),
             representative_email=f"open{i + 1:02d}@{DEMO_DOMAIN}",
         )
         application = seed_submitted_application(advisor=advisor, round_obj=round_obj, company=open_company)
-        _screen(application, secretariat)
+        screen(application, secretariat)
     for i, reviewer in enumerate(reviewers):
         pool.add_reviewer(
             actor=secretariat, round_obj=round_obj, email=reviewer.email, organisation=ORGANISATIONS[i]

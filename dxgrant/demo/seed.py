@@ -19,7 +19,7 @@ from dxgrant.programs.services.loading import load_programme_file
 from dxgrant.support.models import Engagement, TrainingFormat
 from dxgrant.support.services import hearings, training
 
-from . import builders, clock
+from . import builders, clock, followup, past_round
 from . import review as demo_review
 from .accounts import (
     DEMO_ACCOUNTS,
@@ -33,6 +33,7 @@ from .accounts import (
 )
 from .applications import begin_application, seed_submitted_application
 from .firms import seed_demo_firms
+from .past_round import PAST_ADVISOR, PAST_APPLICANT
 
 DEMO_ROUND_CODE = "dx-demo-open"
 FIRM_CERTIFIED_DAYS_AGO = dt.timedelta(days=150)
@@ -70,7 +71,9 @@ def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[Dem
 
     `review` adds the review: the open round's applications drawn for the demo reviewers, and
     the past round that was reviewed, decided and published (32 applications through every
-    service, about a minute: `make run` seeds it; most tests do without it)."""
+    service, about a minute: `make run` seeds it; most tests do without it); and a round of
+    years ago, granted and paid, with everything after the grant (demo/past_round.py,
+    demo/followup.py: eight companies, some seconds each). The dashboard is counted at the end."""
     require_demo()
     today = today or timezone.localdate()
     programme = load_programme_file(settings.DXGRANT_PROGRAMME_FILE, actor=None).programme
@@ -92,13 +95,23 @@ def seed_demo(*, today: dt.date | None = None, review: bool = False) -> list[Dem
     seed_demo_firms(programme, secretariat=secretariat, today=today)
     reviewers = demo_review.demo_reviewers()
     if review:
+        # The past round first: its applicants accept their awards with a code, and enter one
+        # again for their results reports after the decided round, in a later period of the app.
+        past = past_round.seed_past_round(
+            programme, today=today, secretariat=secretariat, reviewers=reviewers
+        )
         demo_review.seed_open_round_review(
             round_obj=demo_round, secretariat=secretariat, advisor=lead, reviewers=reviewers
         )
         demo_review.seed_decided_round(
             programme, today=today, secretariat=secretariat, advisor=lead, reviewers=reviewers
         )
-    return [*DEMO_ACCOUNTS, SECOND_FINANCE, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
+        if past is not None:
+            followup.seed_followup(past, secretariat=secretariat)
+            followup.seed_survey(past.round, secretariat=secretariat, today=today)
+    followup.recount(list(Round.objects.order_by("pk")))
+    accounts = [*DEMO_ACCOUNTS, SECOND_FINANCE, LEAD_ADVISOR, *demo_review.REVIEWERS[1:]]
+    return [*accounts, PAST_APPLICANT, PAST_ADVISOR] if review else accounts
 
 
 def _seed_demo_firm(

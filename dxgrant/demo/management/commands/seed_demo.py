@@ -7,6 +7,7 @@ from dxgrant.accounts.roles import MFA_REQUIRED_ROLES
 from dxgrant.awards.models import BatchStatus, PaymentBatch
 from dxgrant.demo.accounts import DEMO_PASSWORD
 from dxgrant.demo.awards import waiting_for_acceptance
+from dxgrant.demo.past_round import PAST_APPLICANT, PAST_ROUND_CODE
 from dxgrant.demo.review import DECIDED_ROUND_CODE
 from dxgrant.demo.seed import DEMO_ROUND_CODE, seed_demo
 
@@ -37,6 +38,11 @@ class Command(BaseCommand):
                     f"{batch.total_yen:,} yen): /staff/awards/payments/{batch.pk}/ or "
                     f".venv/bin/dxgrant export-transfers --batch {batch.pk} --output transfers.txt"
                 )
+            self.stdout.write(
+                f"Demo round '{PAST_ROUND_CODE}' was granted years ago: support reports, a plan change, "
+                f"the results report, the final amount and three KPI years: sign in as {PAST_APPLICANT.email}; "
+                "the cohort on /staff/kpi/, the survey on /staff/surveys/, the dashboard on /staff/dashboard/"
+            )
             for email in waiting_for_acceptance():
                 self.stdout.write(f"An award notified and not yet accepted: sign in as {email} to accept it.")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
