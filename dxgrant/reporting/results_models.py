@@ -125,7 +125,8 @@ class ResultsEvidence(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["kind", "dated_on", "id"]
+        # In the order the dates must follow (quotation → … → payment); undated photos last.
+        ordering = [models.F("dated_on").asc(nulls_last=True), "id"]
 
     def __str__(self) -> str:
         return self.original_name
