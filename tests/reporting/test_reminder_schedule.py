@@ -17,7 +17,12 @@ from django_tasks_db.models import DBTaskResult
 from dxgrant.reporting import schedule
 from dxgrant.reporting.models import ReminderRun
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (the worker reads what the test wrote): the audit log's append-only triggers are
+# lifted for the closing flush only (tests/audit_triggers.py), else PostgreSQL refuses the flush.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("audit_triggers_back_after_module", "flushable_audit_log"),
+]
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAY = dt.date(2026, 12, 2)
