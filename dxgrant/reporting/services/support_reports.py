@@ -41,7 +41,9 @@ class ReportContent:
 
 def _lock(application: Application) -> Application:
     return (
-        Application.objects.select_for_update().select_related("round", "acceptance").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "acceptance")
+        .get(pk=application.pk)
     )
 
 
