@@ -55,13 +55,18 @@ def test_the_policy_is_strict(client, programme):
     assert "'unsafe-inline'" not in header and "'unsafe-eval'" not in header
 
 
+# Files sent as attachments: a list export (small ones stream straight back), an export job's
+# download, a results report's evidence.
+FILES = {"exports:export", "exports:download", "results_report:evidence", "surveys_staff:export"}
+
+
 def pages_for(role: str) -> list[tuple[str, str]]:
     """(name, url template) of every HTML page this role opens in the sweep."""
     chosen = []
     for name, page in sorted(PAGES.items()):
         if page.method != "get" or any(marker in page.url for marker in NOT_HTML):
             continue
-        if name.endswith(":document_download") or name.startswith("decisions:export"):
+        if name.endswith(":document_download") or name.startswith("decisions:export") or name in FILES:
             continue  # a file sent as an attachment
         # A page registered in a second state ("decisions:committee (decided)") is refused and
         # allowed as its URL name is.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.db import connection
 from django.utils import timezone
 
 from dxgrant.accounts.models import Role
@@ -22,6 +23,9 @@ from tests.factories.rounds import open_round
 from tests.reporting.support_builders import implementing
 
 from .base import ANON, STAFF_READ, Page
+
+# The audit entry: its chain head read and the insert; PostgreSQL also locks the head.
+AUDIT = 3 if connection.vendor == "postgresql" else 2
 
 NAMESPACES = {"support_reports"}
 
@@ -52,18 +56,18 @@ PAGES: dict[str, Page] = {
     ),
     "support_reports:acknowledge": Page(
         "/applications/{sr_application}/support-reports/{sr_report}/acknowledge/",
-        10,
+        8 + AUDIT,
         method="post",
         user="sr_applicant",
-        why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit",
+        why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit ({AUDIT})",
     ),
     "support_reports:dispute": Page(
         "/applications/{sr_application}/support-reports/{sr_report}/dispute/",
-        10,
+        8 + AUDIT,
         method="post",
         data={"comment": "打合せの回数が事実と異なります。"},
         user="sr_applicant",
-        why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit",
+        why=f"{SEEN}; {APP}; report; report locked; {SIDE}; update; audit ({AUDIT})",
     ),
     "support_reports:staff_list": Page(
         "/staff/support-reports/",
