@@ -155,7 +155,8 @@ LIFECYCLE = Lifecycle.of(
         ),
         transition(
             "cancel",
-            {AWARDED, NOTIFIED, ACCEPTED, PAID, REPORTING},
+            # COMPLETED: fraud found after the final amount (docs/final-amount.md).
+            {AWARDED, NOTIFIED, ACCEPTED, PAID, REPORTING, COMPLETED},
             CANCELLED,
             {SECRETARIAT},
             _("交付決定取消"),

@@ -118,8 +118,16 @@ class InstalmentStatus(models.TextChoices):
     DUE = "due", _("支払可能")
     IN_BATCH = "in_batch", _("支払手続中")
     PAID = "paid", _("支払済み")
-    # The award was cancelled before this instalment was paid (awards/services/cancellation.py).
-    WITHDRAWN = "withdrawn", _("交付決定取消により支払中止")
+    # Not to be paid: the award was cancelled, or its final amount left nothing for this
+    # instalment (`Instalment.withdrawn_reason` says which).
+    WITHDRAWN = "withdrawn", _("支払中止")
+
+
+class WithdrawalReason(models.TextChoices):
+    """Why an instalment was withdrawn; each label is what pages show in place of the status."""
+
+    CANCELLATION = "cancellation", _("交付決定取消により支払中止")
+    FINAL_AMOUNT = "final_amount", _("額の確定により支払中止")
 
 
 class InstalmentTrigger(models.TextChoices):
@@ -147,6 +155,10 @@ class Instalment(models.Model):
         _("状態"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.PENDING
     )
     paid_on = models.DateField(_("支払日"), null=True, blank=True)
+    # Set exactly when withdrawn (a database check): the cancellation or the final amount.
+    withdrawn_reason = models.CharField(
+        _("支払中止の理由"), max_length=20, choices=WithdrawalReason.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Claim column of the "paid" email to the applicant (core.notify).
     paid_emailed_at = models.DateTimeField(null=True, blank=True)
@@ -167,11 +179,23 @@ class Instalment(models.Model):
                 | (~Q(status=InstalmentStatus.PAID) & Q(paid_on__isnull=True)),
                 name="instalment_paid_on_iff_paid",
             ),
+            models.CheckConstraint(
+                condition=Q(status=InstalmentStatus.WITHDRAWN, withdrawn_reason__in=WithdrawalReason.values)
+                | (~Q(status=InstalmentStatus.WITHDRAWN) & Q(withdrawn_reason="")),
+                name="instalment_withdrawn_reason_iff_withdrawn",
+            ),
         ]
         indexes = [models.Index(fields=["status", "application"])]
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.code}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as pages show it: a withdrawal names its reason."""
+        if self.status == InstalmentStatus.WITHDRAWN and self.withdrawn_reason:
+            return str(WithdrawalReason(self.withdrawn_reason).label)
+        return str(self.get_status_display())
 
 
 class BatchStatus(models.TextChoices):
@@ -428,7 +452,10 @@ class RepaymentDemand(models.Model):
 
     Made for one of two reasons, exactly one set (a database check): the award was cancelled
     (``cancellation``), or its final amount came to less than was paid (``final_amount``, 額の確定;
-    the award stays, the application is not cancelled)."""
+    the award stays, the application is not cancelled). An award cancelled after its final amount
+    made a demand has both: the final amount's (what was paid above it) stays as it was, and the
+    cancellation's asks for the rest of what was paid (docs/final-amount.md). At most one of each
+    kind per application, since each reason belongs to one application."""
 
     cancellation = models.OneToOneField(
         Cancellation, on_delete=models.PROTECT, related_name="demand", null=True, blank=True
@@ -436,14 +463,18 @@ class RepaymentDemand(models.Model):
     final_amount = models.OneToOneField(
         "awards.FinalAmount", on_delete=models.PROTECT, related_name="demand", null=True, blank=True
     )
-    application = models.OneToOneField(
-        "applications.Application", on_delete=models.PROTECT, related_name="repayment_demand"
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="repayment_demands"
     )
     principal_yen = models.PositiveBigIntegerField(_("返還額（円）"))
     demanded_on = models.DateField(_("請求日"))
     due_on = models.DateField(_("納付期限"))
     late_charge_percent_per_year = models.DecimalField(_("延滞金の年率（%）"), max_digits=5, decimal_places=2)
     settled_on = models.DateField(_("完済日"), null=True, blank=True)
+    # A cancellation's demand made after the final amount's: it asks for the rest of what was paid.
+    follows = models.OneToOneField(
+        "self", on_delete=models.PROTECT, related_name="followed_by", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("返還請求")
@@ -459,6 +490,10 @@ class RepaymentDemand(models.Model):
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("demanded_on")), name="repayment_due_after_demand"
             ),
+            models.CheckConstraint(
+                condition=Q(follows__isnull=True) | Q(cancellation__isnull=False),
+                name="repayment_demand_follows_only_on_cancellation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -466,6 +501,8 @@ class RepaymentDemand(models.Model):
 
     @property
     def reason_label(self) -> str:
+        if self.follows_id is not None:
+            return str(_("交付決定取消（額の確定による返還請求を除く残り）"))
         return str(_("交付決定取消") if self.cancellation_id is not None else _("額の確定"))
 
 

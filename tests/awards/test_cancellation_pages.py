@@ -17,11 +17,12 @@ from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.awards.models import Cancellation, Instalment, Repayment, RepaymentDemand
-from dxgrant.awards.services import cancellation
+from dxgrant.awards.services import cancellation, final_amount
 from tests.factories.accounts import signed_in
 from tests.factories.support import representative_of
 
 from .cancellation_builders import paid_award
+from .final_amount_builders import paid_award as final_paid_award
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +233,7 @@ def test_the_list_stays_flat_as_demands_grow(programme, secretariat, finance):
         application = paid_award(programme, secretariat)
         cancellation.cancel_decision(actor=secretariat, application=application, reason=REASON)
         Repayment.objects.create(
-            demand=application.repayment_demand,
+            demand=application.repayment_demands.get(),
             amount_yen=10,
             paid_on=timezone.localdate(),
             recorded_by=finance,
@@ -274,3 +275,28 @@ def test_the_applicants_page_reads_the_cancellation_in_three_queries(demand, sec
     assert sum('FROM "awards_repayment"' in sql for sql in cancelled) == 1
     Application.objects.filter(pk=application.pk).update(status=workflow.PAID)
     assert not [sql for sql in count() if '"awards_cancellation"' in sql or '"awards_repayment' in sql]
+
+
+def test_cancelled_after_the_final_amount_both_demands_are_shown(programme, secretariat, finance, client_for):
+    """docs/final-amount.md: the final amount's demand and the cancellation's for the rest, on the
+    applicant's page (each with its reason, one line saying they add up to what was paid) and as
+    two rows of the staff list."""
+    application = final_paid_award(programme, secretariat)  # 5,000,000 paid
+    final_amount.determine(application=application, eligible_actual_yen=4_500_000, actor=secretariat)
+    cancellation.cancel_decision(actor=secretariat, application=application, reason=REASON)
+
+    page = _text(signed_in(representative_of(application.engagement)).get(f"/applications/{application.pk}/"))
+    assert 'id="repayment-two-demands"' in page and "合計が交付済みの額の全額" in page
+    assert "返還請求（額の確定、" in page and "2,000,000円" in page
+    assert "返還請求（交付決定取消（額の確定による返還請求を除く残り）、" in page and "3,000,000円" in page
+    assert page.count("返還金の振込先") == 1
+
+    listing = _text(client_for(Role.FINANCE).get("/staff/awards/repayments/"))
+    assert listing.count(application.receipt_number) == 2
+    assert "交付決定取消（額の確定による返還請求を除く残り）" in listing and "額の確定" in listing
+
+
+def test_one_demand_shows_no_two_demands_line(demand):
+    application = demand.application
+    page = _text(signed_in(representative_of(application.engagement)).get(f"/applications/{application.pk}/"))
+    assert 'id="repayment-two-demands"' not in page and "返還請求（交付決定取消、" in page

@@ -226,15 +226,83 @@ def test_a_demand_has_exactly_one_reason(programme, secretariat):
         )
 
 
-def test_cancelling_after_a_final_amounts_demand_is_refused_plainly_and_changes_nothing(
-    programme, secretariat
+def test_cancelling_after_a_final_amounts_demand_demands_the_rest_of_what_was_paid(
+    programme, secretariat, make_user
 ):
+    """docs/final-amount.md, "Cancelling after the final amount": the first demand stays, a second
+    asks for the rest; together exactly what was paid. (Until issue 12's locks part this was
+    refused: the behaviour is meant to change.)"""
+    application = paid_award(programme, secretariat)  # 5,000,000 paid
+    final_amount.determine(application=application, eligible_actual_yen=4_500_000, actor=secretariat)
+    first = RepaymentDemand.objects.get()
+    assert first.principal_yen == 2_000_000  # final 3,000,000
+    finance = make_user(Role.FINANCE)
+    cancellation.record_repayment(
+        actor=finance, demand=first, amount_yen=500_000, paid_on=timezone.localdate()
+    )
+
+    cancellation.cancel_decision(actor=secretariat, application=application, reason="虚偽の請求のため。")
+
+    application.refresh_from_db()
+    assert application.status == workflow.REPAYMENT_DUE
+    first.refresh_from_db()
+    second = RepaymentDemand.objects.exclude(pk=first.pk).get()
+    assert (first.principal_yen, first.settled_on, first.repayments.count()) == (2_000_000, None, 1)
+    assert (second.principal_yen, second.follows, second.final_amount) == (3_000_000, first, None)
+    assert second.cancellation == Cancellation.objects.get()
+    assert first.principal_yen + second.principal_yen == DECIDED
+    assert second.reason_label == "交付決定取消（額の確定による返還請求を除く残り）"
+    entry = AuditEntry.objects.get(action="awards.decision_cancelled")
+    assert (entry.changes["paid_yen"], entry.changes["repayment_yen"]) == (DECIDED, 3_000_000)
+    assert (entry.changes["final_amount_demand"], entry.changes["final_amount_demand_yen"]) == (
+        first.pk,
+        2_000_000,
+    )
+
+    # The application is repaid only when the last open demand is settled, whichever goes last.
+    cancellation.record_repayment(
+        actor=finance, demand=second, amount_yen=3_000_000, paid_on=timezone.localdate()
+    )
+    application.refresh_from_db()
+    assert application.status == workflow.REPAYMENT_DUE
+    cancellation.record_repayment(
+        actor=finance, demand=first, amount_yen=1_500_000, paid_on=timezone.localdate()
+    )
+    application.refresh_from_db()
+    assert application.status == workflow.REPAID
+
+
+def test_a_completed_award_can_be_cancelled_after_its_final_amount(programme, secretariat):
     application = paid_award(programme, secretariat)
-    final_amount.determine(application=application, eligible_actual_yen=6_000_000, actor=secretariat)
-    before = snapshot(application)
-    with pytest.raises(ValidationError, match="額の確定による返還請求"):
-        cancellation.cancel_decision(actor=secretariat, application=application, reason="虚偽の請求のため。")
-    assert snapshot(application) == before and not Cancellation.objects.exists()
+    final_amount.determine(application=application, eligible_actual_yen=7_500_000, actor=secretariat)
+    Application.objects.filter(pk=application.pk).update(status=workflow.COMPLETED)
+    cancellation.cancel_decision(actor=secretariat, application=application, reason="虚偽の請求のため。")
+    demand = RepaymentDemand.objects.get()
+    assert (demand.principal_yen, demand.follows, demand.cancellation is not None) == (DECIDED, None, True)
+    assert Application.objects.get(pk=application.pk).status == workflow.REPAYMENT_DUE
+
+
+def test_withdrawn_instalments_name_who_withdrew_them(programme, secretariat, make_user):
+    by_final = paid_award(programme, secretariat, two=True)
+    final_amount.determine(application=by_final, eligible_actual_yen=4_500_000, actor=secretariat)
+    (gone,) = Instalment.objects.filter(application=by_final, status=InstalmentStatus.WITHDRAWN)
+    assert (gone.withdrawn_reason, gone.status_label) == ("final_amount", "額の確定により支払中止")
+
+    paid = Instalment.objects.filter(application=by_final, status=InstalmentStatus.PAID).get()
+    assert (paid.withdrawn_reason, paid.status_label) == ("", "支払済み")
+
+    by_cancel = paid_award(programme, secretariat, pay_first=False)
+    cancellation.cancel_decision(actor=secretariat, application=by_cancel, reason="虚偽の請求のため。")
+    (gone,) = Instalment.objects.filter(application=by_cancel, status=InstalmentStatus.WITHDRAWN)
+    assert (gone.withdrawn_reason, gone.status_label) == ("cancellation", "交付決定取消により支払中止")
+
+
+def test_a_withdrawal_without_its_reason_is_refused_by_the_database(programme, secretariat):
+    application = paid_award(programme, secretariat, two=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Instalment.objects.filter(application=application, status=InstalmentStatus.PENDING).update(
+            status=InstalmentStatus.WITHDRAWN
+        )
 
 
 def test_cancelling_after_a_final_amount_without_a_demand_demands_everything_paid(programme, secretariat):

@@ -45,6 +45,7 @@ from ..models import (
     RepaymentDemand,
     Transfer,
     TransferResult,
+    WithdrawalReason,
 )
 from .cancelling import cancel_notice
 
@@ -102,15 +103,6 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
         raise ValidationError(
             _("交付決定を取り消せるのは、採択後（交付通知・受諾・交付・実績報告中）の申請のみです。")
         )
-    if RepaymentDemand.objects.filter(application=locked, final_amount__isnull=False).exists():
-        # One demand per application (RepaymentDemand.application): a second, for the rest of what
-        # was paid, is not modelled yet. Refused plainly rather than failing on the constraint.
-        raise ValidationError(
-            _(
-                "この申請には額の確定による返還請求があるため、この画面では交付決定を取り消せません。"
-                "システム管理者に連絡してください。"
-            )
-        )
     instalments = list(Instalment.objects.select_for_update().filter(application=locked).order_by("position"))
     live = list(
         _live_transfers([i for i in instalments if i.status == InstalmentStatus.IN_BATCH]).order_by("pk")
@@ -136,9 +128,17 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
         _remove_from_batch(actor, transfer, batches[transfer.batch_id])
     withdrawn = [i for i in instalments if i.status in UNPAID]
     Instalment.objects.filter(pk__in=[i.pk for i in withdrawn], status__in=UNPAID).update(
-        status=InstalmentStatus.WITHDRAWN
+        status=InstalmentStatus.WITHDRAWN, withdrawn_reason=WithdrawalReason.CANCELLATION
     )
     paid = [i.amount_yen for i in instalments if i.status == InstalmentStatus.PAID]
+    # Cancelled after the final amount demanded what was paid above it: that demand stays as it
+    # is (its due date, its late charge, what was repaid under it), and this one asks for the rest.
+    earlier = (
+        RepaymentDemand.objects.select_for_update()
+        .filter(application=locked, final_amount__isnull=False)
+        .first()
+    )
+    already_demanded = earlier.principal_yen if earlier is not None else 0
     transitions.transition(locked, name="cancel", actor=actor, note=reason)
     cancellation = Cancellation.objects.create(
         application=locked,
@@ -151,19 +151,23 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
     if notice is not None:
         cancel_notice(actor=actor, notice=notice, reason=reason)
     demand = None
-    if sum(paid):
+    if sum(paid) > already_demanded:
         rules = locked.round.rules.awards
         figures = repayment_rules.demand(
-            paid, demanded_on=timezone.localdate(), repayment_days=rules.repayment_days
+            [sum(paid) - already_demanded],
+            demanded_on=timezone.localdate(),
+            repayment_days=rules.repayment_days,
         )
         demand = RepaymentDemand.objects.create(
             cancellation=cancellation,
+            follows=earlier,
             application=locked,
             principal_yen=figures.principal_yen,
             demanded_on=figures.demanded_on,
             due_on=figures.due_on,
             late_charge_percent_per_year=rules.late_charge_percent_per_year,
         )
+    if demand is not None or (earlier is not None and earlier.settled_on is None):
         transitions.transition(locked, name="demand_repayment", actor=actor)
     audit_record(
         actor=actor,
@@ -177,6 +181,9 @@ def _cancel(actor: User, application: Application, reason: str) -> Cancellation:
             "withdrawn_instalments": [i.code for i in withdrawn],
             "repayment_yen": demand.principal_yen if demand else 0,
             "due_on": demand.due_on.isoformat() if demand else None,
+            "paid_yen": sum(paid),
+            "final_amount_demand": earlier.pk if earlier else None,
+            "final_amount_demand_yen": already_demanded,
         },
     )
     enqueue_on_commit(tasks.send_cancellation, cancellation.pk)
@@ -208,12 +215,16 @@ def _remove_from_batch(actor: User, transfer: Transfer, batch: PaymentBatch) -> 
 @transaction.atomic
 def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, paid_on: dt.date) -> Repayment:
     """Money paid back against `demand` on `paid_on`. When the repayments cover the principal
-    and the late charge to that day, the demand is settled (a cancelled award's application →
-    repaid; a final amount's demand leaves the application's state as it is).
+    and the late charge to that day, the demand is settled; when it was the last open demand of a
+    cancelled award, the application → repaid (a final amount's demand of an award never
+    cancelled leaves the application's state as it is).
 
     Callers: finance. Refused: a settled demand; an amount not positive, or more than the
     balance (overpayment); a date in the future or before the demand."""
     policies.can_record_repayment(actor).require()
+    # The awards order: the application, then its demand (two demands of one cancelled award
+    # settled at once must not both think the other is still open).
+    application = Application.objects.select_for_update().get(pk=demand.application_id)
     locked = RepaymentDemand.objects.select_for_update().get(pk=demand.pk)
     if locked.settled_on is not None:
         raise ValidationError(_("この返還請求は完済済みです。"))
@@ -260,11 +271,12 @@ def record_repayment(*, actor: User, demand: RepaymentDemand, amount_yen: int, p
     if after.settled:
         locked.settled_on = as_of
         locked.save(update_fields=["settled_on"])
-        # A demand of a cancelled award settles the application (→ repaid); one made by the final
-        # amount (額の確定) leaves the award, which was never cancelled, where it is.
-        if locked.cancellation_id is not None:
+        # The last open demand of a cancelled award settles the application (→ repaid); a final
+        # amount's demand of an award never cancelled leaves it where it is.
+        still_open = RepaymentDemand.objects.filter(application=application, settled_on__isnull=True)
+        if application.status == workflow.REPAYMENT_DUE and not still_open.exists():
             transitions.transition(
-                locked.application,
+                application,
                 name="record_repayment",
                 actor=actor,
                 changes={"charge_yen": after.charge_yen},

@@ -26,7 +26,14 @@ from dxgrant.integrity.services import audit_record
 
 from .. import final_amount_rules, policies, repayment_rules, tasks
 from ..final_models import FinalAmount
-from ..models import Instalment, InstalmentStatus, RepaymentDemand, Transfer, TransferResult
+from ..models import (
+    Instalment,
+    InstalmentStatus,
+    RepaymentDemand,
+    Transfer,
+    TransferResult,
+    WithdrawalReason,
+)
 
 # The states of a live award whose final amount may be determined: accepted (nothing paid yet),
 # paid (first instalment paid), reporting (the results report filed) and completed.
@@ -108,6 +115,7 @@ def determine(*, application: Application, eligible_actual_yen: int, actor: User
             changes["amount_yen"] = settlement.amounts[instalment.pk]
         if instalment.pk in settlement.withdrawn:
             changes["status"] = InstalmentStatus.WITHDRAWN
+            changes["withdrawn_reason"] = WithdrawalReason.FINAL_AMOUNT
         elif instalment.pk in settlement.made_due:
             changes["status"] = InstalmentStatus.DUE
         if changes:
