@@ -4,7 +4,10 @@ The secretariat cancels with a reason: the application moves to cancelled throug
 workflow, its notice's verification answers "cancelled" at once (`cancel_notice`), every
 instalment not yet paid is withdrawn, and when anything was paid a repayment demand is made
 (application → repayment_due). Finance then records repayments until the principal and the late
-charge (awards/repayment_rules.py) are covered (→ repaid).
+charge (awards/repayment_rules.py) are covered (→ repaid). Cancelled after the final amount
+demanded what was paid above it, that demand stays and this one asks for the rest of what was
+paid (`follows` names the first; docs/final-amount.md); the application is repaid when the last
+open demand is.
 
 Instalments in a payment batch: a batch not yet exported loses the instalment's transfer (its
 count and total are reduced; an approved batch goes back to waiting for approval, so the second
