@@ -14,8 +14,13 @@ from .support_rules import MilestoneStatus
 
 
 class SupportReportForm(forms.Form):
+    # Required for filing, not for a draft: the service refuses filing without it, so the form
+    # leaves it optional and marks it (`conditional` keeps _field.html from calling it 任意).
     activities = forms.CharField(
-        label=_("支援内容"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("支援内容"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("提出時に必須です（下書きは空欄のまま保存できます）。"),
     )
     problems = forms.CharField(label=_("課題"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     next_steps = forms.CharField(
@@ -25,6 +30,7 @@ class SupportReportForm(forms.Form):
 
     def __init__(self, *args: Any, milestones: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["activities"].conditional = True  # type: ignore[attr-defined]
         self.milestones = milestones
         choices = [("", _("選択してください")), *MilestoneStatus.choices]
         for index, milestone in enumerate(milestones):

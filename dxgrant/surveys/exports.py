@@ -1,6 +1,6 @@
 """The answers of a survey as rows: a header, then one row per invitation, one column per question
-(multiple choices joined with "；"). A plain generator, so the general export framework can write
-it as CSV, Shift_JIS or xlsx; `views/staff.export` streams it as CSV with a BOM for now.
+(multiple choices joined with "；"). A plain generator, which the general export framework writes as
+CSV, Shift_JIS or xlsx (list "survey-answers", exports/lists_staff.py).
 
 Reads in chunks (invitations by id, their answers per chunk): memory stays flat whatever the count."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -93,3 +94,33 @@ def task_items(sections: list[SurveySection], answers: dict[int, Any]) -> list[t
 
 def title(obj: Survey | SurveySection) -> str:
     return localised(obj, "title")
+
+
+@dataclass(frozen=True)
+class ResponsePage:
+    """One company's answers for the staff page: each section with `.question_list`, each
+    question with `.answer` (the answer as the export writes it, "" when unanswered)."""
+
+    invitation: SurveyInvitation
+    sections: list[SurveySection]
+    answered: int
+    questions: int
+
+
+def response_page(survey_pk: int, invitation_pk: int) -> ResponsePage:
+    """For staff readers (the view's door): the invitation of survey `survey_pk`, its survey's
+    questions and its answers (4 queries); 404 when the invitation is not the survey's."""
+    invitation = get_object_or_404(
+        SurveyInvitation.objects.select_related("survey", "application"),
+        pk=invitation_pk,
+        survey_id=survey_pk,
+    )
+    sections = sections_of(invitation.survey)
+    answers = answers_of(invitation)
+    answered = total = 0
+    for section in sections:
+        for question in section.question_list:  # type: ignore[attr-defined]
+            question.answer = survey_rules.export_cell(question.kind, answers.get(question.pk))
+            total += 1
+            answered += bool(question.answer)
+    return ResponsePage(invitation=invitation, sections=sections, answered=answered, questions=total)

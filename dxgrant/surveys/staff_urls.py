@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/questions/", staff.add_question, name="add_question"),
     path("<int:pk>/questions/<int:question_pk>/remove/", staff.remove_question, name="remove_question"),
     path("<int:pk>/send/", staff.send, name="send"),
-    path("<int:pk>/export.csv", staff.export, name="export"),
+    path("<int:pk>/questions/<int:question_pk>/move/", staff.move_question, name="move_question"),
+    path("<int:pk>/responses/<int:invitation_pk>/", staff.response, name="response"),
 ]

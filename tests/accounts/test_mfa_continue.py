@@ -76,3 +76,22 @@ def test_a_new_account_from_an_invitation_sets_up_the_authenticator_without_a_pa
     user = User.objects.get(email="hanako@nidan.example.jp")
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert "二段階認証を設定してください" not in client.get(joined["Location"]).content.decode()
+
+
+def test_the_way_back_survives_the_password_prompt(make_user):
+    """The whole journey as a person makes it: the link with ?next=, allauth's password prompt,
+    back to the set-up page by allauth's own redirect (no second visit of the link), the code,
+    then the recovery codes with the way back, never the MFA index."""
+    user = make_user(Role.APPLICANT)
+    client = Client()
+    sign_in(client, user.email)
+    asked = client.get(f"{ACTIVATE}?next=/applications/7/confirm/")
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    back = client.post(asked["Location"], {"password": PASSWORD})
+    assert back.status_code == 302
+    page = client.get(back["Location"])
+    assert page.status_code == 200 and "form" in page.context
+    done = client.post(ACTIVATE, {"code": current_code(page.context["form"].secret)})
+    assert done["Location"] != "/accounts/2fa/"
+    codes = client.get(done["Location"]).content.decode()
+    assert 'href="/applications/7/confirm/"' in codes and "続ける" in codes

@@ -57,7 +57,7 @@ def test_the_policy_is_strict(client, programme):
 
 # Files sent as attachments: a list export (small ones stream straight back), an export job's
 # download, a results report's evidence.
-FILES = {"exports:export", "exports:download", "results_report:evidence", "surveys_staff:export"}
+FILES = {"exports:export", "exports:download", "results_report:evidence"}
 
 
 def pages_for(role: str) -> list[tuple[str, str]]:

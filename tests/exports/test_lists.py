@@ -103,6 +103,11 @@ def test_results_reports_with_status_filter(client_for, programme):
     rows = _rows(_export(client, "results-reports", {"round": str(report.application.round_id)}))
     assert rows[0][:5] == ["受付番号", "会社名・屋号", "公募回", "状態", "提出期限"]
     assert rows[1][1] == report.application.company_name and rows[1][4] == report.due_on.isoformat()
+    # In xlsx the due date is a date cell (yyyy-mm-dd), not a date-time.
+    response = _export(client, "results-reports", {"round": str(report.application.round_id)}, fmt="xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    due = sheet.cell(row=2, column=5)
+    assert due.value.date() == report.due_on and due.number_format == "yyyy-mm-dd"
     assert len(_rows(_export(client, "results-reports", {"status": "approved"}))) == 1
 
 

@@ -80,3 +80,16 @@ def test_xlsx_reads_back_with_types_and_no_formulas():
     assert blank is None or blank == ""
     assert text == "制御\ufffd文字"
     assert stats.rows == 1
+
+
+def test_xlsx_dates_are_dates_and_datetimes_keep_their_time():
+    """A date (a due date) is a date cell shown without a time; a datetime keeps its time.
+    (Excel stores both as serial numbers, so openpyxl reads a date back as midnight: the
+    number format is what tells them apart.)"""
+    target = io.BytesIO()
+    when = dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC)
+    writers.write_xlsx(target, "t", ["日", "日時"], [[dt.date(2026, 4, 1), when]])
+    target.seek(0)
+    sheet = load_workbook(target).active
+    assert sheet["A2"].is_date and sheet["A2"].number_format == "yyyy-mm-dd"
+    assert sheet["B2"].is_date and "h" in sheet["B2"].number_format

@@ -1,6 +1,6 @@
 """The survey pages (surveys/urls.py "surveys", surveys/staff_urls.py "surveys_staff").
 
-Staff pages: staff readers see the list, a survey and its CSV; only the secretariat builds and
+Staff pages: staff readers see the list, a survey and one company's answers; only the secretariat builds and
 sends. The applicant's pages (/applications/<pk>/surveys/<survey_pk>/...) are counted as the
 company's representative (`user=`); generic users of each role belong to no company and no firm
 and get 404; the secretariat and auditors see the application but may not answer for the
@@ -68,10 +68,10 @@ PAGES: dict[str, Page] = {
     ),
     "surveys_staff:remove_question": Page(
         "/staff/surveys/{survey_draft}/questions/{survey_draft_question}/remove/",
-        6 + AUDIT,
+        8 + AUDIT,
         Role.SECRETARIAT,
         method="post",
-        why=f"{SEEN}; question with section and survey; survey locked; audit ({AUDIT}); delete (answers, question)",
+        why=f"{SEEN}; question with section and survey; survey locked; audit ({AUDIT}); delete (answers, question); the later ones moved up (2 updates)",
     ),
     "surveys_staff:send": Page(
         "/staff/surveys/{survey_draft}/send/",
@@ -81,11 +81,19 @@ PAGES: dict[str, Page] = {
         data={"round": "{survey_round}"},
         why=f"{SEEN}; survey; round (form); survey locked; any question; cohort; insert; update; audit ({AUDIT}); invitation ids",
     ),
-    "surveys_staff:export": Page(
-        "/staff/surveys/{survey_sent}/export.csv",
-        3,
+    "surveys_staff:move_question": Page(
+        "/staff/surveys/{survey_draft}/questions/{survey_draft_question}/move/",
+        9 + AUDIT,
         Role.SECRETARIAT,
-        why=f"{SEEN}; survey (the rows are read while the response streams, after the view returns)",
+        method="post",
+        data={"direction": "up"},
+        why=f"{SEEN}; question with section and survey; survey locked; question; neighbour; 3 updates; audit ({AUDIT})",
+    ),
+    "surveys_staff:response": Page(
+        "/staff/surveys/{survey_sent}/responses/{survey_invitation}/",
+        7,
+        Role.SECRETARIAT,
+        why=f"{SEEN}; invitation with survey and application; sections; questions; answers; {HEADER}",
     ),
     "surveys:respond": Page(
         "/applications/{survey_application}/surveys/{survey_sent}/",
@@ -120,7 +128,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "surveys_staff:add_question": SECRETARIAT_POST,
     "surveys_staff:remove_question": SECRETARIAT_POST,
     "surveys_staff:send": SECRETARIAT_POST,
-    "surveys_staff:export": STAFF_READ,
+    "surveys_staff:move_question": SECRETARIAT_POST,
+    "surveys_staff:response": STAFF_READ,
     "surveys:respond": APPLICANT_ONLY,
     "surveys:section": APPLICANT_ONLY,
     "surveys:submit": APPLICANT_ONLY,
@@ -138,6 +147,7 @@ def make_objects() -> dict[str, object]:
         actor=secretariat, title_ja="満足度調査", title_en="", description="", due_on=due
     )
     draft_section = building.add_section(actor=secretariat, survey=draft, title_ja="支援について")
+    building.add_question(actor=secretariat, section=draft_section, kind=survey_rules.TEXT, text_ja="感想")
     draft_question = building.add_question(
         actor=secretariat, section=draft_section, kind=survey_rules.TEXT, text_ja="ご意見"
     )
@@ -149,6 +159,7 @@ def make_objects() -> dict[str, object]:
         actor=secretariat, section=sent_section, kind=survey_rules.SCALE, text_ja="満足度", required=True
     )
     sending.send_survey(actor=secretariat, survey=sent, filters={"round": application.round_id})
+    invitation = sent.invitations.get(application=application)
     return {
         "survey_draft": draft.pk,
         "survey_draft_section": draft_section.pk,
@@ -157,5 +168,6 @@ def make_objects() -> dict[str, object]:
         "survey_sent": sent.pk,
         "survey_sent_section": sent_section.pk,
         "survey_application": application.pk,
+        "survey_invitation": invitation.pk,
         "survey_applicant": representative_of(application.engagement),
     }

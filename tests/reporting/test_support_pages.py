@@ -168,3 +168,17 @@ def test_the_list_stays_flat_as_awards_grow(programme):
         if n % 3 == 0:
             file(award)
     assert count() == one
+
+
+def test_activities_are_marked_required_for_filing_and_a_draft_may_leave_them_empty(award):
+    advisor = client(award.advisor)
+    url = base(award) + "2026/10/"
+    page = advisor.get(url).content.decode()
+    label = page[page.index('for="id_activities"') : page.index('id="id_activities"')]
+    assert "提出時に必須です" in label and "任意" not in label
+    # Other optional fields keep their （任意） marker.
+    problems = page[page.index('for="id_problems"') : page.index('id="id_problems"')]
+    assert "任意" in problems
+    response = advisor.post(url, FORM | {"activities": "", "token": str(uuid.uuid4()), "draft": "1"})
+    assert response.status_code == 302
+    assert SupportReport.objects.get().status == S.DRAFT

@@ -228,7 +228,10 @@ def test_tracking_and_csv_pages(built, django_capture_on_commit_callbacks, clien
     staff = client_for(Role.SECRETARIAT)
     page = staff.get(f"/staff/surveys/{built['survey'].pk}/").content.decode()
     assert "株式会社アルファ" in page and "未回答" in page
-    response = staff.get(f"/staff/surveys/{built['survey'].pk}/export.csv")
+    # The answers' CSV is the list export's (the survey page's old plain CSV link is gone).
+    assert f"/staff/exports/survey-answers/csv/?survey={built['survey'].pk}" in page
+    assert "export.csv" not in page
+    response = staff.get("/staff/exports/survey-answers/csv/", {"survey": built["survey"].pk})
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff受付番号")
     assert "株式会社アルファ" in body

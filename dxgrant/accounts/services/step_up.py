@@ -1,5 +1,8 @@
-"""A code from the person's authenticator app that confirms one act (step-up; a submission):
-checked with a limit on wrong codes.
+"""A code from the person's authenticator app that confirms one act (step-up: the final
+submission, acceptance, a change of payee account, the results report): checked with a limit on
+wrong codes. `check_code` is the check; `verify_for` is what every act's page calls (the check, a
+refused code in the audit log against the object of the act, the email when the limit is reached);
+`require_fresh` is what the act's service calls with the accepted attempt.
 
 Each attempt is stored (`StepUpAttempt`): the limit counts those rows, never the audit log (the
 caller records the refused ones there, against the object of the act). Five wrong codes within
@@ -14,11 +17,18 @@ from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxgrant.core.notify import Enqueueable, enqueue_on_commit
+from dxgrant.integrity.services import audit_record
+
 from ..models import STEP_UP_ATTEMPT_LIMIT, STEP_UP_ATTEMPT_WINDOW, StepUpAttempt, StepUpOutcome, User
+
+# An accepted code confirms an act submitted within this time.
+FRESH_FOR = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -102,3 +112,65 @@ def check_code(*, user: User, code: str, purpose: str, ip_address: str | None = 
         )
         % {"left": left},
     )
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The accepted attempt, or the refusal for the person (tries left, or until when stopped).
+    `attempt` is None when nothing was recorded (no authenticator enrolled)."""
+
+    attempt: StepUpAttempt | None
+    refusal: str = ""
+
+    def __bool__(self) -> bool:
+        return not self.refusal
+
+
+@transaction.atomic
+def verify_for(
+    *,
+    user: User,
+    code: str,
+    purpose: str,
+    obj: models.Model,
+    refused_action: str,
+    on_locked: Enqueueable,
+    ip_address: str | None = None,
+) -> CodeCheck:
+    """Check `user`'s code for `purpose` to act on `obj` (an application). A refused code is
+    audited against `obj` as `refused_action`; the wrong code that reaches the limit enqueues
+    `on_locked(obj.pk, attempt.pk)` (the email: someone may be guessing). Its own transaction,
+    and a refusal is returned, not raised, so that the attempt and its audit entry are kept."""
+    result = check_code(user=user, code=code, purpose=purpose, ip_address=ip_address)
+    if result.ok and result.attempt is not None:
+        return CodeCheck(result.attempt)
+    if result.attempt is not None:
+        audit_record(
+            actor=user,
+            action=refused_action,
+            obj=obj,
+            changes={"outcome": result.outcome, "ip": ip_address or ""},
+        )
+        if result.locked_now:
+            enqueue_on_commit(on_locked, obj.pk, result.attempt.pk)
+    return CodeCheck(result.attempt, result.refusal)
+
+
+def require_fresh(attempt: StepUpAttempt | None, *, actor: User, purpose: str) -> None:
+    """Refuse (ValidationError on "code") unless `attempt` is an accepted code of `actor` for
+    `purpose`, entered within FRESH_FOR."""
+    fresh = (
+        attempt is not None
+        and attempt.user_id == actor.pk
+        and attempt.purpose == purpose
+        and attempt.outcome == StepUpOutcome.ACCEPTED
+        and attempt.at >= timezone.now() - FRESH_FOR
+    )
+    if not fresh:
+        raise ValidationError(
+            {
+                "code": _(
+                    "認証アプリに表示されている6桁のコードを入力して、ご本人であることを確認してください。"
+                )
+            }
+        )

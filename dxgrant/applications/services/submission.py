@@ -74,7 +74,6 @@ def mark_ready(*, application: Application, actor: User) -> Application:
     return locked
 
 
-@transaction.atomic
 def verify_totp(
     *, user: User, code: str, application: Application, ip_address: str | None = None
 ) -> Decision:
@@ -85,20 +84,20 @@ def verify_totp(
     log against the application; when the limit is reached the person is emailed (someone may
     be guessing), and the reason says how many tries are left or until when they are stopped.
     """
-    result = step_up.check_code(user=user, code=code, purpose=StepUpPurpose.SUBMISSION, ip_address=ip_address)
-    if result.ok:
-        return Decision.allow()
-    if result.attempt is None:
-        return Decision.deny(_("提出には二段階認証（認証アプリ）の設定が必要です。"))
-    audit_record(
-        actor=user,
-        action="application.submission_code_refused",
+    check = step_up.verify_for(
+        user=user,
+        code=code,
+        purpose=StepUpPurpose.SUBMISSION,
         obj=application,
-        changes={"outcome": result.outcome, "ip": ip_address or ""},
+        refused_action="application.submission_code_refused",
+        on_locked=tasks.send_submission_code_locked,
+        ip_address=ip_address,
     )
-    if result.locked_now:
-        enqueue_on_commit(tasks.send_submission_code_locked, application.pk, result.attempt.pk)
-    return Decision.deny(result.refusal)
+    if check:
+        return Decision.allow()
+    if check.attempt is None:
+        return Decision.deny(_("提出には二段階認証（認証アプリ）の設定が必要です。"))
+    return Decision.deny(check.refusal)
 
 
 def _unchanged_since(content: ConfirmedContent | None, locked: Application) -> ConfirmedContent | None:

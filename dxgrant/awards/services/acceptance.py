@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import StepUpAttempt, StepUpPurpose, User
+from dxgrant.accounts.services import step_up as step_up_codes
 from dxgrant.applications.models import Application
 from dxgrant.applications.services.transitions import transition
 
 from .. import policies, selectors
 from ..models import Acceptance
-from . import codes
 from .instalments import create_instalments
 
 
@@ -43,7 +43,7 @@ def accept_conditions(*, application: Application, actor: User, step_up: StepUpA
             % {"date": period.last_day.isoformat()},
             code="period_over",
         )
-    codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.ACCEPTANCE)
+    step_up_codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.ACCEPTANCE)
     conditions = [c.model_dump(mode="json") for c in locked.round.rules.awards.conditions]
     transition(locked, name="accept", actor=actor, changes={"conditions": [c["code"] for c in conditions]})
     acceptance = Acceptance.objects.create(

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import StepUpAttempt, StepUpPurpose, User
+from dxgrant.accounts.services import step_up as step_up_codes
 from dxgrant.applications.models import Application
 from dxgrant.integrity.services import audit_record
 from dxgrant.japan import banks
 
 from .. import payee_rules, policies
 from ..models import AccountType, PayeeAccount
-from . import codes
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def register_payee(
         raise ValidationError({"holder": message})
     current = PayeeAccount.objects.filter(application=locked, is_current=True).first()
     if needs_code(locked, current):
-        codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.PAYEE_CHANGE)
+        step_up_codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.PAYEE_CHANGE)
     action = "awards.payee_changed" if current else "awards.payee_registered"
     return _save(locked, checked, actor=actor, matches=True, action=action)
 

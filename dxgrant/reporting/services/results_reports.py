@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import StepUpAttempt, StepUpPurpose, User
+from dxgrant.accounts.services import step_up as step_up_codes
 from dxgrant.applications import workflow
 from dxgrant.applications.models import Application
 from dxgrant.applications.services.transitions import transition
-from dxgrant.awards.services import codes, final_amount
+from dxgrant.awards.services import final_amount
 from dxgrant.core.editing import expect_revision
 from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.core.uploads import save_upload, sha256_of, sniffed_type, unreadable
@@ -334,7 +335,7 @@ def confirm(*, report: ResultsReport, actor: User, step_up: StepUpAttempt | None
     checked = check(locked)
     if checked.blocking:
         raise ValidationError(_("不備のある経費があるため確定できません。各経費の指摘を確認してください。"))
-    codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.RESULTS_REPORT)
+    step_up_codes.require_fresh(step_up, actor=actor, purpose=StepUpPurpose.RESULTS_REPORT)
     _fire(locked, "confirm", actor, {"eligible_yen": checked.eligible_yen})
     locked.confirmed_by, locked.confirmed_at, locked.step_up = actor, timezone.now(), step_up
     locked.save(update_fields=["status", "confirmed_by", "confirmed_at", "step_up", "updated_at"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,3 +132,55 @@ def remove_question(*, actor: User, question: SurveyQuestion) -> None:
         actor=actor, action="surveys.question_removed", obj=question, changes={"text_ja": question.text_ja}
     )
     question.delete()
+    _close_gap(question.section_id, question.position)
+
+
+# Positions are shifted past every stored one first, then into place: two UPDATEs whatever the
+# count, and the (section, position) unique constraint holds after each row on every database.
+_OUT_OF_THE_WAY = 1_000_000
+
+
+def _close_gap(section_id: int, removed: int) -> None:
+    """The section's questions after position `removed` move up one: positions stay 1..n."""
+    later = SurveyQuestion.objects.filter(section_id=section_id, position__gt=removed)
+    later.update(position=F("position") + _OUT_OF_THE_WAY)
+    SurveyQuestion.objects.filter(section_id=section_id, position__gt=_OUT_OF_THE_WAY).update(
+        position=F("position") - _OUT_OF_THE_WAY - 1
+    )
+
+
+UP = "up"
+DOWN = "down"
+
+
+@transaction.atomic
+def move_question(*, actor: User, question: SurveyQuestion, direction: str) -> SurveyQuestion:
+    """Swap the question with its neighbour above (`UP`) or below (`DOWN`) in its section.
+
+    Callers: the secretariat. Refused: a sent survey; the first question up or the last down."""
+    can_act_as_secretariat(actor).require()
+    _editable(question.section.survey)
+    if direction not in (UP, DOWN):
+        raise ValidationError(_("移動の向きが不正です。"))
+    siblings = SurveyQuestion.objects.filter(section_id=question.section_id)
+    question = siblings.get(pk=question.pk)
+    if direction == UP:
+        neighbour = siblings.filter(position__lt=question.position).order_by("-position").first()
+    else:
+        neighbour = siblings.filter(position__gt=question.position).order_by("position").first()
+    if neighbour is None:
+        if direction == UP:
+            raise ValidationError(_("この質問はセクションの先頭にあるため、上に移動できません。"))
+        raise ValidationError(_("この質問はセクションの末尾にあるため、下に移動できません。"))
+    mine, theirs = question.position, neighbour.position
+    siblings.filter(pk=question.pk).update(position=theirs + _OUT_OF_THE_WAY)
+    siblings.filter(pk=neighbour.pk).update(position=mine)
+    siblings.filter(pk=question.pk).update(position=theirs)
+    question.position = theirs
+    audit_record(
+        actor=actor,
+        action="surveys.question_moved",
+        obj=question,
+        changes={"text_ja": question.text_ja, "from": mine, "to": theirs},
+    )
+    return question

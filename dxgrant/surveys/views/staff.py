@@ -1,18 +1,19 @@
 """The secretariat's survey pages (/staff/surveys/): the list and a new survey; a survey's page
 (while a draft: its questions and the forms that build and send it; once sent: invited, started
-and submitted counts and the companies with their status); the CSV of the answers."""
+and submitted counts and the companies with their status, each linked to its answers); one company's answers. The
+answers' CSV / xlsx are the list export "survey-answers" (dxgrant/exports)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from dxgrant.core.forms import add_errors
 from dxgrant.core.gates import requires
 from dxgrant.core.pagination import KeysetPage, keyset_page
 
-from .. import exports, selectors
+from .. import selectors
 from ..forms import QuestionForm, SectionForm, SendForm, SurveyForm
 from ..models import Survey, SurveyQuestion
 from ..services import building, sending
@@ -89,11 +90,38 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(Survey, pk=pk))
 
 
-def _refused(
-    request: HttpRequest, survey: Survey, name: str, form: BaseForm, exc: ValidationError
+def _bound_act(
+    request: HttpRequest, survey: Survey, name: str, form: BaseForm, act: Callable[[], str]
 ) -> HttpResponse:
-    add_errors(form, exc)
-    return _detail(request, survey, {name: form})
+    """The shape of every builder POST with a form: an invalid form, or the service's refusal
+    beside the field it names, shows the survey's page with the form as typed (400); otherwise
+    `act` (which calls the service and answers the success message) and back to the page."""
+    if not form.is_valid():
+        return _detail(request, survey, {name: form})
+    try:
+        done = act()
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return _detail(request, survey, {name: form})
+    messages.success(request, done)
+    return redirect("surveys_staff:detail", pk=survey.pk)
+
+
+def _question_act(
+    request: HttpRequest, pk: int, question_pk: int, act: Callable[[SurveyQuestion], str]
+) -> HttpResponse:
+    """A button on one question of the builder (remove, move): a refusal is a message on the page."""
+    question = get_object_or_404(
+        SurveyQuestion.objects.select_related("section__survey"), pk=question_pk, section__survey_id=pk
+    )
+    try:
+        done = act(question)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('surveys_staff:detail', args=[pk])}#question-{question_pk}")
 
 
 @require_POST
@@ -101,14 +129,12 @@ def _refused(
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = SurveyForm(request.POST, instance=Survey.objects.get(pk=pk))
-    if not form.is_valid():
-        return _detail(request, survey, {"survey": form})
-    try:
+
+    def act() -> str:
         building.update_survey(actor=user_of(request), survey=survey, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, survey, "survey", form, exc)
-    messages.success(request, _("調査の内容を保存しました。"))
-    return redirect("surveys_staff:detail", pk=pk)
+        return _("調査の内容を保存しました。")
+
+    return _bound_act(request, survey, "survey", form, act)
 
 
 @require_POST
@@ -116,14 +142,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = SectionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, survey, {"section": form})
-    try:
+
+    def act() -> str:
         building.add_section(actor=user_of(request), survey=survey, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, survey, "section", form, exc)
-    messages.success(request, _("セクションを追加しました。"))
-    return redirect("surveys_staff:detail", pk=pk)
+        return _("セクションを追加しました。")
+
+    return _bound_act(request, survey, "section", form, act)
 
 
 @require_POST
@@ -131,10 +155,9 @@ def add_section(request: HttpRequest, pk: int) -> HttpResponse:
 def add_question(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = QuestionForm(request.POST, survey=survey)
-    if not form.is_valid():
-        return _detail(request, survey, {"question": form})
-    data = form.cleaned_data
-    try:
+
+    def act() -> str:
+        data = form.cleaned_data
         building.add_question(
             actor=user_of(request),
             section=data["section"],
@@ -146,63 +169,54 @@ def add_question(request: HttpRequest, pk: int) -> HttpResponse:
             min_value=data["min_value"],
             max_value=data["max_value"],
         )
-    except ValidationError as exc:
-        return _refused(request, survey, "question", form, exc)
-    messages.success(request, _("質問を追加しました。"))
-    return redirect("surveys_staff:detail", pk=pk)
+        return _("質問を追加しました。")
+
+    return _bound_act(request, survey, "question", form, act)
 
 
 @require_POST
 @requires(can_act_as_secretariat)
 def remove_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    question = get_object_or_404(
-        SurveyQuestion.objects.select_related("section__survey"), pk=question_pk, section__survey_id=pk
-    )
-    try:
+    def act(question: SurveyQuestion) -> str:
         building.remove_question(actor=user_of(request), question=question)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("質問を削除しました。"))
-    return redirect("surveys_staff:detail", pk=pk)
+        return _("質問を削除しました。")
+
+    return _question_act(request, pk, question_pk, act)
+
+
+@require_POST
+@requires(can_act_as_secretariat)
+def move_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """The 上へ / 下へ buttons of the builder (`direction` = up or down)."""
+
+    def act(question: SurveyQuestion) -> str:
+        building.move_question(
+            actor=user_of(request), question=question, direction=request.POST.get("direction", "")
+        )
+        return _("質問の順番を変更しました。")
+
+    return _question_act(request, pk, question_pk, act)
 
 
 @require_POST
 @requires(can_act_as_secretariat)
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
-    form = SendForm(request.POST)
     if not survey.is_draft:
         messages.info(request, _("この調査は送付済みです。"))
         return redirect("surveys_staff:detail", pk=pk)
-    if not form.is_valid():
-        return _detail(request, survey, {"send": form})
-    try:
+    form = SendForm(request.POST)
+
+    def act() -> str:
         made = sending.send_survey(actor=user_of(request), survey=survey, filters=form.filters())
-    except ValidationError as exc:
-        return _refused(request, survey, "send", form, exc)
-    messages.success(request, _("%(n)s社に調査を送付しました。") % {"n": made})
-    return redirect("surveys_staff:detail", pk=pk)
+        return _("%(n)s社に調査を送付しました。") % {"n": made}
 
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
+    return _bound_act(request, survey, "send", form, act)
 
 
 @require_GET
 @requires(can_read_as_staff)
-def export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The answers as CSV (UTF-8 with a BOM for Excel), streamed."""
-    survey = get_object_or_404(Survey, pk=pk)
-    response = StreamingHttpResponse(_csv_lines(exports.rows(survey)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
-    return response  # type: ignore[return-value]
+def response(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """One company's answers, question by question in the survey's order."""
+    page = selectors.response_page(pk, invitation_pk)
+    return render(request, "surveys/staff/response.html", {"page": page, "survey": page.invitation.survey})
