@@ -192,7 +192,8 @@ def test_an_invalid_autosave_is_answered_with_a_message_and_not_saved(award):
         url, FORM | {"status_0": "finished?", "token": str(uuid.uuid4()), "autosave": "1"}, **HX
     )
     assert response.status_code == 200
-    assert "入力内容に誤りがあるか" in response.content.decode()
+    text = response.content.decode()
+    assert "自動保存していません。" in text and "進捗：クラウド受発注システムの導入:" in text
     assert not SupportReport.objects.exists()
 
 
@@ -201,7 +202,7 @@ def test_an_autosave_of_a_filed_month_is_refused_and_changes_nothing(award):
     response = client(award.advisor).post(
         base(award) + "2026/10/", FORM | {"token": str(uuid.uuid4()), "autosave": "1"}, **HX
     )
-    assert "自動保存していません" in response.content.decode()
+    assert "2026-10 の報告は提出済みです。" in response.content.decode()
     assert list(SupportReport.objects.values_list("pk", "status")) == [(report.pk, S.FILED)]
 
 

@@ -22,7 +22,7 @@ from dxgrant.applications.models import Application
 from dxgrant.applications.selectors import ApplicationPage, application_page
 from dxgrant.applications.views.common import user_of
 from dxgrant.awards.services import codes
-from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, refusal_status
+from dxgrant.core.editing import EditConflict, autosave_status, error_lines, is_autosave, refusal_status
 from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.uploads import named_as
 from dxgrant.integrity.middleware import client_ip
@@ -145,9 +145,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.data["revision"] = str(exc.current_revision)
             status = refusal_status(exc)
         except ValidationError as exc:
-            if autosave:
-                return autosave_status(request, AUTOSAVE_STATUS, invalid=True)
             add_errors(form, exc)
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
             status = refusal_status(exc)
         else:
             if autosave:
@@ -155,7 +155,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("実績報告を保存しました。"))
             return redirect("results_report:edit", pk=pk)
     elif autosave:
-        return autosave_status(request, AUTOSAVE_STATUS, invalid=True)
+        return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
     report = report_of(application)
     return _render(request, page, report, status=status, forms={section: form})
 

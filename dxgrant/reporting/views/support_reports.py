@@ -19,7 +19,14 @@ from dxgrant.accounts.policies import can_read_as_staff
 from dxgrant.applications.models import Application
 from dxgrant.applications.policies import get_application_for, side_of
 from dxgrant.applications.views.common import user_of
-from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, posted_revision, refusal_status
+from dxgrant.core.editing import (
+    EditConflict,
+    autosave_status,
+    error_lines,
+    is_autosave,
+    posted_revision,
+    refusal_status,
+)
 from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.gates import requires
 from dxgrant.core.pagination import keyset_page
@@ -110,16 +117,16 @@ def edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
                 revision = exc.current_revision if exc.current_revision is not None else revision
                 status = refusal_status(exc)
             except ValidationError as exc:
-                if autosave:
-                    return autosave_status(request, AUTOSAVE_STATUS, invalid=True)
                 add_errors(form, exc)
+                if autosave:
+                    return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
             else:
                 if autosave:
                     return autosave_status(request, AUTOSAVE_STATUS, revision=saved.revision)
                 messages.success(request, _("下書きを保存しました。"))
                 return redirect("support_reports:months", pk=pk)
         elif autosave:
-            return autosave_status(request, AUTOSAVE_STATUS, invalid=True)
+            return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
     context = {
         "application": application,
         "month": first,
