@@ -86,7 +86,7 @@ def test_export_cell_joins_multiple_choices():
 def test_a_sections_fingerprint_follows_its_answers_not_their_order():
     answers = {3: ["売上", "品質"], 1: 4, 2: "良い"}
     same = {1: 4, 2: "良い", 3: ["売上", "品質"]}
-    assert survey_rules.fingerprint(answers) == survey_rules.fingerprint(same)
-    assert survey_rules.fingerprint(answers) != survey_rules.fingerprint(same | {1: 5})
-    assert survey_rules.fingerprint(answers) != survey_rules.fingerprint({1: 4, 2: "良い"})
-    assert survey_rules.fingerprint({}) >= 0  # never the -1 of a missing revision
+    assert r.fingerprint(answers) == r.fingerprint(same)
+    assert r.fingerprint(answers) != r.fingerprint(same | {1: 5})
+    assert r.fingerprint(answers) != r.fingerprint({1: 4, 2: "良い"})
+    assert r.fingerprint({}) >= 0  # never the -1 of a missing revision
