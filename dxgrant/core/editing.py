@@ -9,8 +9,10 @@ because htmx ignores the body of an error response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -71,14 +73,27 @@ def autosave_status(
     revision: int | None = None,
     conflict: bool = False,
     invalid: bool = False,
+    errors: Sequence[str] = (),
 ) -> HttpResponse:
     """The answer to an autosave: "saved at 11:56" with the new revision swapped into the form,
-    or why nothing was saved (a conflict, input with errors). Always 200: htmx ignores the body
-    of an error response. Each page words the message in its own template."""
+    or why nothing was saved (a conflict, input with errors: `errors`, each naming its field,
+    for the page to show). Always 200: htmx ignores the body of an error response. Each page
+    words the message in its own template."""
     context = {
         "revision": revision,
         "conflict": conflict,
         "invalid": invalid,
+        "errors": errors,
         "saved_at": timezone.localtime(),
     }
     return render(request, template, context)
+
+
+def error_lines(form: forms.Form) -> list[str]:
+    """A form's errors as lines for an autosave's answer: "label: message" beside a field,
+    the message alone for the form as a whole."""
+    lines = [str(error) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            lines += [f"{form[name].label}: {error}" for error in errors]
+    return lines

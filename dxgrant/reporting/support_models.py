@@ -57,6 +57,8 @@ class SupportReport(models.Model):
     problems = models.TextField(_("課題"), blank=True)
     next_steps = models.TextField(_("次月の予定"), blank=True)
     plan_version = models.PositiveIntegerField(default=0)
+    # Grows with every save of the draft (core.editing: a save from an older one is refused).
+    revision = models.PositiveIntegerField(default=0)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,6 +8,8 @@ an empty answer is None and is not stored.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -145,3 +147,11 @@ def export_cell(kind: str, value: Any) -> str:
     if kind == MULTIPLE:
         return JOINER.join(str(v) for v in value)
     return str(value)
+
+
+def fingerprint(answers: Mapping[int, Any]) -> int:
+    """A section's revision: a number that changes whenever its stored answers do (by question
+    id). Derived from the answers, so two people answering different sections never conflict,
+    and nothing needs to be stored."""
+    canonical = json.dumps(sorted((int(key), value) for key, value in answers.items()), ensure_ascii=False)
+    return int(hashlib.sha256(canonical.encode()).hexdigest()[:12], 16)

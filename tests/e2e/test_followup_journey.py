@@ -195,6 +195,16 @@ def test_followup_from_support_reports_to_survey(
         advisors_page.locator("#month-2026-11").get_by_role("link", name="訂正した報告を作成する").click()
         expect(advisors_page.locator("#dispute-shown")).to_contain_text("電話での相談です")
         fill_support_report(advisors_page, milestones, "ベンダー選定について電話で相談に応じました。")
+        # Typed, not saved with a button: the draft autosaves, and a reload finds it.
+        advisors_page.get_by_label("課題").press_sequentially("担当者の確保")
+        expect(advisors_page.locator("#autosave-status")).to_contain_text(
+            "下書きを保存しました", timeout=10_000
+        )
+        advisors_page.reload()
+        expect(advisors_page.get_by_label("課題")).to_have_value("担当者の確保")
+        expect(advisors_page.get_by_label("支援内容")).to_have_value(
+            "ベンダー選定について電話で相談に応じました。"
+        )
         advisors_page.get_by_role("button", name="提出する").click()
         advisors_page.goto(f"/applications/{pk}/support-reports/")
         expect(advisors_page.locator("#month-2026-11")).to_contain_text("提出済み（確認待ち）")
@@ -260,6 +270,13 @@ def test_followup_from_support_reports_to_survey(
                 form.get_by_role("button", name="添付する").click()
                 expect(mine.locator("#evidence-form")).to_be_visible()
         mine.get_by_label("事業の成果").fill("受発注の入力時間が月40時間から10時間に減りました。")
+        mine.get_by_label("事業の成果").press("End")
+        # Typed, not saved with the button: the narrative autosaves, and a reload finds it.
+        expect(mine.locator("#outcome-autosave-status")).to_contain_text("保存しました", timeout=10_000)
+        mine.reload()
+        expect(mine.get_by_label("事業の成果")).to_have_value(
+            "受発注の入力時間が月40時間から10時間に減りました。"
+        )
         mine.locator("#outcome-form").get_by_role("button", name="保存する").click()
         expect(mine.locator("#results-blocking")).to_have_count(0)
         evidence = mine.locator("#line-0-evidence")
@@ -344,6 +361,10 @@ def test_followup_from_support_reports_to_survey(
         expect(mine.locator("main")).to_contain_text("1項目中 0項目が完了しています。")
         mine.get_by_role("link", name="活用状況").click()
         mine.get_by_label("毎日使っている").check()
+        # Answered, not saved with the button: the answer autosaves, and a reload finds it.
+        expect(mine.locator("#autosave-status")).to_contain_text("保存しました", timeout=10_000)
+        mine.reload()
+        expect(mine.get_by_label("毎日使っている")).to_be_checked()
         mine.get_by_label("5").check()
         mine.get_by_role("button", name="保存する").click()
         expect(mine.locator("main")).to_contain_text("1項目中 1項目が完了しています。")

@@ -23,6 +23,8 @@ from tests.factories.applications import make_application
 from .results_builders import accepted_award, complete_report, evidence_dates, pdf
 
 pytestmark = pytest.mark.django_db
+# The audit entry: its chain head read and the insert; PostgreSQL also locks the head.
+AUDIT = 3 if connection.vendor == "postgresql" else 2
 
 
 @pytest.fixture
@@ -105,6 +107,120 @@ def test_the_advisor_and_the_applicant_fill_it_in(award):
     page = applicant.get(_url(award))
     # Line 1 is over its plan (600,000 > 500,000): flagged, not blocking.
     assert "計画額（500,000円）を超えています" in page.text and "finding--flag" in page.text
+
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _opened(award):
+    assert signed_in(award.advisor).post(_url(award)).status_code == 302
+    return ResultsReport.objects.get()
+
+
+def test_the_lines_and_the_narrative_autosave_and_read_back(award):
+    report = _opened(award)
+    applicant = signed_in(award.applicant)
+    page = applicant.get(_url(award)).text
+    assert 'id="lines-form"' in page and page.count("data-autosave") == 2
+    assert 'hx-target="#outcome-autosave-status"' in page and 'hx-target="#evidence' not in page
+    # Half typed: one amount, the other line empty (confirming would refuse it).
+    lines = {"section": "lines", "revision": "0", "line-0-actual_yen": "８００，０００", "autosave": "1"}
+    saved = applicant.post(_url(award), lines, **HX)
+    assert saved.status_code == 200 and "保存しました" in saved.text
+    assert (
+        'name="revision" value="1" hx-swap-oob="outerHTML:form[data-autosave] input[name=revision]"'
+        in saved.text
+    )
+    assert report.lines.get(index=0).actual_yen == 800_000 and report.lines.get(index=1).actual_yen is None
+    outcome = {"section": "outcome", "revision": "1", "narrative": "月次決算が早まっ", "autosave": "1"}
+    assert "保存しました" in applicant.post(_url(award), outcome, **HX).text
+    report.refresh_from_db()
+    assert (report.narrative, report.revision, report.status) == ("月次決算が早まっ", 2, DRAFT)
+    reread = signed_in(award.advisor).get(_url(award)).text
+    assert "月次決算が早まっ" in reread and 'value="800000"' in reread
+    # The same again (the button right after the autosave, from the revision before it): nothing
+    # changes, no conflict, no new revision.
+    again = applicant.post(_url(award), outcome | {"revision": "1", "autosave": ""})
+    assert again.status_code == 302
+    report.refresh_from_db()
+    assert report.revision == 2
+    assert AuditEntry.objects.filter(action="reporting.results_outcome_saved").count() == 1
+
+
+def test_a_stale_autosave_changes_nothing_and_the_button_answers_409(award):
+    report = _opened(award)
+    applicant = signed_in(award.applicant)
+    first = {"section": "outcome", "revision": "0", "narrative": "申請者の文", "autosave": "1"}
+    applicant.post(_url(award), first, **HX)
+    advisor = signed_in(award.advisor)
+    stale = {"section": "outcome", "revision": "0", "narrative": "アドバイザーの文", "autosave": "1"}
+    refused = advisor.post(_url(award), stale, **HX)
+    assert refused.status_code == 200 and "別の画面で先に実績報告が保存されたため" in refused.text
+    assert "hx-swap-oob" not in refused.text
+    report.refresh_from_db()
+    assert (report.narrative, report.revision) == ("申請者の文", 1)
+    pressed = advisor.post(_url(award), stale | {"autosave": ""})
+    assert pressed.status_code == 409 and "アドバイザーの文" in pressed.text
+    # The form now carries the stored revision: a deliberate second save replaces the text.
+    assert re.search(r'id="outcome-form".*?name="revision" value="1"', pressed.text, re.S)
+    assert advisor.post(_url(award), stale | {"revision": "1", "autosave": ""}).status_code == 302
+    report.refresh_from_db()
+    assert report.narrative == "アドバイザーの文"
+
+
+def test_an_invalid_autosave_is_answered_and_not_saved_and_evidence_is_never_autosaved(award):
+    report = _opened(award)
+    applicant = signed_in(award.applicant)
+    bad = {"section": "lines", "revision": "0", "line-0-actual_yen": "八十万", "autosave": "1"}
+    answer = applicant.post(_url(award), bad, **HX)
+    assert answer.status_code == 200 and "自動保存していません。" in answer.text
+    assert "クラウド会計ソフト: 実績額（税抜・円）:" in answer.text
+    number = {"section": "lines", "revision": "0", "line-0-vendor_corporate_number": "123", "autosave": "1"}
+    assert "13桁の数字" in applicant.post(_url(award), number, **HX).text
+    evidence = {"section": "evidence", "line": "0", "kind": "quotation", "autosave": "1"}
+    assert applicant.post(_url(award), evidence, **HX).status_code == 404
+    report.refresh_from_db()
+    assert report.revision == 0 and report.lines.get(index=0).actual_yen is None
+
+
+def test_a_ready_report_stays_ready_when_an_autosave_changes_nothing(award):
+    report = _opened(award)
+    report.status = READY
+    report.save()
+    applicant = signed_in(award.applicant)
+    same = {"section": "outcome", "revision": "0", "narrative": "", "autosave": "1"}
+    assert "保存しました" in applicant.post(_url(award), same, **HX).text
+    report.refresh_from_db()
+    assert report.status == READY
+    typed = same | {"narrative": "追記"}
+    assert "保存しました" in applicant.post(_url(award), typed, **HX).text
+    report.refresh_from_db()
+    assert report.status == DRAFT  # an edit puts it back, as the button does
+
+
+def test_only_the_applicant_and_the_advisor_autosave(award, make_user):
+    report = _opened(award)
+    posted = {"section": "outcome", "revision": "0", "narrative": "事務局の文", "autosave": "1"}
+    assert signed_in(award.secretariat).post(_url(award), posted, **HX).status_code == 403
+    stranger = make_user(Role.APPLICANT)
+    assert signed_in(stranger).post(_url(award), posted, **HX).status_code == 404
+    report.refresh_from_db()
+    assert report.narrative == "" and report.revision == 0
+
+
+def test_an_autosave_reads_a_fixed_number_of_queries(award):
+    _opened(award)
+    applicant = signed_in(award.applicant)
+    counts = []
+    for revision, text in enumerate(["一", "二"]):
+        posted = {"section": "outcome", "revision": str(revision), "narrative": text, "autosave": "1"}
+        with CaptureQueriesContext(connection) as queries:
+            assert "保存しました" in applicant.post(_url(award), posted, **HX).text
+        counts.append(len(queries))
+    # session; user; application; applicant? (members); report; its lines; the plan in force (2);
+    # the service's (report locked; engagement; members; the plan in force (2); update; revision
+    # and state); the model's check; audit ({AUDIT}); six savepoint statements.
+    assert counts == [22 + AUDIT] * 2
 
 
 def test_the_application_page_links_to_the_report(award):

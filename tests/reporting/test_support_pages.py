@@ -33,7 +33,10 @@ FORM = {
     "comment_1": "",
     "problems": "",
     "next_steps": "発注",
+    # The revision the form was opened at (no draft yet: 0); a post without one is stale.
+    "revision": "0",
 }
+HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
@@ -129,6 +132,101 @@ def test_a_dispute_without_a_comment_is_shown_then_the_advisor_sees_the_dispute(
     shown = advisor.get(base(award) + "2026/10/").content.decode()
     assert "打合せは1回です" in shown
     assert "訂正した報告を作成する" in advisor.get(base(award)).content.decode()
+
+
+def test_an_autosave_keeps_the_half_typed_draft_without_the_filing_checks(award):
+    advisor = client(award.advisor)
+    url = base(award) + "2026/10/"
+    # Half typed: no next steps, no milestone status (filing would refuse both).
+    typed = FORM | {"status_0": "", "status_1": "", "next_steps": "", "token": str(uuid.uuid4())}
+    response = advisor.post(url, typed | {"autosave": "1", "file": "1"}, **HX)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "下書きを保存しました 09:00" in text
+    assert 'name="revision" id="id_revision" value="1" hx-swap-oob="true"' in text
+    draft = SupportReport.objects.get()
+    assert draft.status == S.DRAFT and draft.revision == 1  # never filed by an autosave
+    assert draft.next_steps == "" and [row["status"] for row in draft.progress] == ["", ""]
+    assert not AuditEntry.objects.filter(action="reporting.support_report_filed").exists()
+    page = advisor.get(url).content.decode()
+    assert "要件整理の打合せに同席" in page and 'name="revision" id="id_revision" value="1"' in page
+    assert "data-autosave" in page and 'hx-vals=\'{"autosave": "1"}\'' in page
+    # The same content again (a "save" right after the autosave): no new revision, no conflict.
+    again = advisor.post(url, typed | {"autosave": "1"}, **HX)
+    assert "下書きを保存しました" in again.content.decode()
+    assert SupportReport.objects.get().revision == 1
+
+
+def test_an_autosave_from_a_stale_revision_changes_nothing(award):
+    advisor = client(award.advisor)
+    url = base(award) + "2026/10/"
+    first = FORM | {"token": str(uuid.uuid4())}
+    assert advisor.post(url, first | {"autosave": "1"}, **HX).status_code == 200
+    # Another tab opened before that save still holds revision 0.
+    stale = first | {"activities": "別の画面で書いた支援内容", "autosave": "1"}
+    response = advisor.post(url, stale, **HX)
+    assert response.status_code == 200
+    assert "別の画面で先にこの下書きが保存されたため、自動保存していません。" in response.content.decode()
+    assert "hx-swap-oob" not in response.content.decode()
+    draft = SupportReport.objects.get()
+    assert draft.activities == "要件整理の打合せに同席" and draft.revision == 1
+    # The button (no JavaScript) answers 409, shows what the other tab saved, keeps the typing.
+    pressed = advisor.post(url, first | {"activities": "別の画面で書いた支援内容", "draft": "1"})
+    assert pressed.status_code == 409
+    text = pressed.content.decode()
+    assert 'id="conflict-shown"' in text and "要件整理の打合せに同席" in text
+    assert "別の画面で書いた支援内容" in text and 'name="revision" id="id_revision" value="1"' in text
+    assert SupportReport.objects.get().activities == "要件整理の打合せに同席"
+    # Saved again from the revision it was shown, it replaces the draft.
+    replaced = advisor.post(
+        url, first | {"activities": "別の画面で書いた支援内容", "revision": "1", "draft": "1"}
+    )
+    assert replaced.status_code == 302
+    assert SupportReport.objects.get().activities == "別の画面で書いた支援内容"
+
+
+def test_an_invalid_autosave_is_answered_with_a_message_and_not_saved(award):
+    advisor = client(award.advisor)
+    url = base(award) + "2026/10/"
+    response = advisor.post(
+        url, FORM | {"status_0": "finished?", "token": str(uuid.uuid4()), "autosave": "1"}, **HX
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "自動保存していません。" in text and "進捗：クラウド受発注システムの導入:" in text
+    assert not SupportReport.objects.exists()
+
+
+def test_an_autosave_of_a_filed_month_is_refused_and_changes_nothing(award):
+    report = file(award)
+    response = client(award.advisor).post(
+        base(award) + "2026/10/", FORM | {"token": str(uuid.uuid4()), "autosave": "1"}, **HX
+    )
+    assert "2026-10 の報告は提出済みです。" in response.content.decode()
+    assert list(SupportReport.objects.values_list("pk", "status")) == [(report.pk, S.FILED)]
+
+
+def test_only_the_advisor_autosaves_the_report(award):
+    posted = FORM | {"token": str(uuid.uuid4()), "autosave": "1"}
+    assert client(award.applicant).post(base(award) + "2026/10/", posted, **HX).status_code == 403
+    outsider = implementing(award.application.round.programme, company_name="他社株式会社")
+    assert client(outsider.advisor).post(base(award) + "2026/10/", posted, **HX).status_code == 404
+    assert not SupportReport.objects.exists()
+
+
+def test_an_autosave_reads_a_flat_number_of_queries(award):
+    advisor = client(award.advisor)
+    url = base(award) + "2026/10/"
+    posted = FORM | {"token": str(uuid.uuid4()), "autosave": "1"}
+    with CaptureQueriesContext(connection) as first:
+        advisor.post(url, posted, **HX)
+    with CaptureQueriesContext(connection) as second:
+        advisor.post(url, posted | {"activities": "追記", "revision": "1"}, **HX)
+    # session; user; the page's (membership; application; plan in force (2); draft; disputed);
+    # the service's (application locked; standing report; plan in force (2); draft; insert or
+    # update); two savepoints opened and released. A draft save writes no audit entry.
+    assert len(first) == len(second) == 18
+    assert SupportReport.objects.get().activities == "追記"
 
 
 def staff_list(query=""):

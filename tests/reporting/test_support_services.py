@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dxgrant.accounts.models import Role
 from dxgrant.applications import workflow
+from dxgrant.core.editing import EditConflict
 from dxgrant.integrity.models import AuditEntry
 from dxgrant.reporting.services import support_reports as service
 from dxgrant.reporting.support_models import SupportReport, SupportReportStatus
@@ -86,6 +87,38 @@ def test_a_double_click_files_once(award, django_capture_on_commit_callbacks):
     assert SupportReport.objects.count() == 1
     assert AuditEntry.objects.filter(action="reporting.support_report_filed").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_draft_saved_from_an_older_revision_is_refused_and_nothing_changes(award):
+    def save(content, revision):
+        return service.save_draft(
+            actor=award.advisor,
+            application=award.application,
+            month=OCT,
+            content=content,
+            expected_revision=revision,
+        )
+
+    first = save(service.ReportContent(activities="途中"), 0)
+    assert first.revision == 1
+    with pytest.raises(EditConflict) as refused:
+        save(CONTENT, 0)  # a second tab opened before the first save
+    assert refused.value.current_revision == 1 and refused.value.current.activities == "途中"
+    assert SupportReport.objects.get().activities == "途中"
+    # What is stored already, saved again from the old revision: no conflict, no new revision.
+    assert save(service.ReportContent(activities="途中"), 0).revision == 1
+    assert save(CONTENT, 1).revision == 2
+    # Filing from a stale revision is refused too, and files nothing.
+    with pytest.raises(EditConflict):
+        service.file_report(
+            actor=award.advisor,
+            application=award.application,
+            month=OCT,
+            content=service.ReportContent(activities="古い画面", next_steps="x", progress=CONTENT.progress),
+            token=uuid.uuid4(),
+            expected_revision=1,
+        )
+    assert SupportReport.objects.get().status == S.DRAFT
 
 
 def test_a_filed_report_cannot_be_edited_or_filed_again(award):

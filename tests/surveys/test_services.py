@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dxgrant.accounts.models import Role
@@ -24,6 +26,8 @@ from tests.factories.applications import make_application
 from tests.factories.support import representative_of
 
 pytestmark = pytest.mark.django_db
+# The audit entry: its chain head read and the insert; PostgreSQL also locks the head.
+AUDIT = 3 if connection.vendor == "postgresql" else 2
 
 
 @pytest.fixture
@@ -216,11 +220,110 @@ def test_pages_answer_as_the_applicant(built, django_capture_on_commit_callbacks
     bad = client.post(f"{base}sections/{built['section'].pk}/", raw(built, scale="9"))
     assert bad.status_code == 400
     assert "1から5のいずれかを選んでください" in bad.content.decode()
-    good = client.post(f"{base}sections/{built['section'].pk}/", raw(built, scale="5"))
+    # The form carries the section's revision (no answers yet); a post without one is stale.
+    opened = {"revision": str(survey_rules.fingerprint({}))}
+    assert f'value="{opened["revision"]}"' in client.get(f"{base}sections/{built['section'].pk}/").text
+    good = client.post(f"{base}sections/{built['section'].pk}/", raw(built, scale="5") | opened)
     assert good.status_code == 302
     assert "完了" in client.get(base).content.decode()
     assert client.post(f"{base}submit/").status_code == 302
     assert "提出済みです" in client.get(base).content.decode()
+
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _respondent(built, django_capture_on_commit_callbacks):
+    send(built, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(representative_of(built["application"].engagement))
+    url = f"/applications/{built['application'].pk}/surveys/{built['survey'].pk}/sections/{built['section'].pk}/"
+    return client, url
+
+
+def test_answers_autosave_as_they_are_typed_and_read_back(built, django_capture_on_commit_callbacks):
+    client, url = _respondent(built, django_capture_on_commit_callbacks)
+    page = client.get(url).text
+    assert "data-autosave" in page and 'hx-vals=\'{"autosave": "1"}\'' in page
+    empty = str(survey_rules.fingerprint({}))
+    # Half answered: the required scale left empty (submitting would refuse it), saved as it is.
+    typed = raw(built, multi=["売上"], number="１２") | {"revision": empty, "autosave": "1"}
+    saved = client.post(url, typed, **HX)
+    assert saved.status_code == 200 and "保存しました" in saved.text
+    revision = survey_rules.fingerprint({built["multi"].pk: ["売上"], built["number"].pk: 12})
+    assert f'value="{revision}" hx-swap-oob="true"' in saved.text
+    assert dict(SurveyAnswer.objects.values_list("question_id", "value")) == {
+        built["multi"].pk: ["売上"],
+        built["number"].pk: 12,
+    }
+    assert SurveyInvitation.objects.get().submitted_at is None  # never submitted by an autosave
+    reread = client.get(url).text
+    assert 'value="12"' in reread and f'name="revision" id="id_revision" value="{revision}"' in reread
+    # The button right after, from the revision before the autosave: the same answers, no conflict.
+    assert client.post(url, typed | {"autosave": ""}).status_code == 302
+    assert AuditEntry.objects.filter(action="surveys.section_saved").count() == 1
+
+
+def test_a_stale_autosave_changes_nothing_and_the_button_answers_409(
+    built, django_capture_on_commit_callbacks
+):
+    client, url = _respondent(built, django_capture_on_commit_callbacks)
+    empty = str(survey_rules.fingerprint({}))
+    client.post(url, raw(built, scale="4") | {"revision": empty, "autosave": "1"}, **HX)
+    # A colleague's tab, opened before that save.
+    stale = raw(built, scale="2") | {"revision": empty, "autosave": "1"}
+    refused = client.post(url, stale, **HX)
+    assert refused.status_code == 200 and "自動保存していません" in refused.text
+    assert "hx-swap-oob" not in refused.text
+    assert SurveyAnswer.objects.get().value == 4
+    pressed = client.post(url, stale | {"autosave": ""})
+    assert pressed.status_code == 409
+    assert 'id="conflict-shown"' in pressed.text and "<dd>4</dd>" in pressed.text
+    current = str(survey_rules.fingerprint({built["scale"].pk: 4}))
+    assert f'name="revision" id="id_revision" value="{current}"' in pressed.text
+    assert SurveyAnswer.objects.get().value == 4
+    assert client.post(url, stale | {"revision": current, "autosave": ""}).status_code == 302
+    assert SurveyAnswer.objects.get().value == 2
+
+
+def test_an_invalid_autosave_names_the_question_and_saves_nothing(built, django_capture_on_commit_callbacks):
+    client, url = _respondent(built, django_capture_on_commit_callbacks)
+    typed = raw(built, scale="3", number="abc") | {
+        "revision": str(survey_rules.fingerprint({})),
+        "autosave": "1",
+    }
+    answer = client.post(url, typed, **HX)
+    assert answer.status_code == 200
+    assert "自動保存していません。" in answer.text and "削減時間:" in answer.text
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_only_the_respondent_autosaves(built, django_capture_on_commit_callbacks, client_for):
+    _client, url = _respondent(built, django_capture_on_commit_callbacks)
+    typed = raw(built, scale="3") | {"revision": str(survey_rules.fingerprint({})), "autosave": "1"}
+    advisor = Client()
+    advisor.force_login(built["application"].engagement.lead_advisor)
+    assert advisor.post(url, typed, **HX).status_code == 403
+    assert client_for(Role.SECRETARIAT).post(url, typed, **HX).status_code == 403
+    assert client_for(Role.APPLICANT).post(url, typed, **HX).status_code == 404
+    assert not SurveyAnswer.objects.exists()
+
+
+def test_an_autosave_reads_a_fixed_number_of_queries(built, django_capture_on_commit_callbacks):
+    client, url = _respondent(built, django_capture_on_commit_callbacks)
+    counts = []
+    revision = survey_rules.fingerprint({})
+    for scale in (1, 2, 3):
+        typed = raw(built, scale=str(scale)) | {"revision": str(revision), "autosave": "1"}
+        with CaptureQueriesContext(connection) as queries:
+            assert "保存しました" in client.post(url, typed, **HX).text
+        counts.append(len(queries))
+        revision = survey_rules.fingerprint({built["scale"].pk: scale})
+    # session; user; the page's (invitation; members; sections; questions; answers; members); the
+    # service's (invitation locked; engagement; members; questions; answers; delete the emptied;
+    # the answer read and updated); audit ({AUDIT}); eight savepoint statements. The first save
+    # also inserts and marks the invitation started.
+    assert counts[1:] == [22 + AUDIT] * 2
 
 
 def test_tracking_and_csv_pages(built, django_capture_on_commit_callbacks, client_for):

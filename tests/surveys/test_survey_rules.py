@@ -81,3 +81,12 @@ def test_export_cell_joins_multiple_choices():
     assert r.export_cell(r.MULTIPLE, ["良い", "悪い"]) == "良い；悪い"
     assert r.export_cell(r.NUMBER, 12) == "12"
     assert r.export_cell(r.TEXT, None) == ""
+
+
+def test_a_sections_fingerprint_follows_its_answers_not_their_order():
+    answers = {3: ["売上", "品質"], 1: 4, 2: "良い"}
+    same = {1: 4, 2: "良い", 3: ["売上", "品質"]}
+    assert r.fingerprint(answers) == r.fingerprint(same)
+    assert r.fingerprint(answers) != r.fingerprint(same | {1: 5})
+    assert r.fingerprint(answers) != r.fingerprint({1: 4, 2: "良い"})
+    assert r.fingerprint({}) >= 0  # never the -1 of a missing revision

@@ -80,10 +80,9 @@ def open_report(*, application: Application, actor: User) -> ResultsReport:
     return report
 
 
-def _locked_for_edit(report: ResultsReport, actor: User, revision: int) -> ResultsReport:
+def _locked_for_edit(report: ResultsReport, actor: User) -> ResultsReport:
     locked = ResultsReport.objects.select_for_update().select_related("application").get(pk=report.pk)
     policies.can_edit(actor, locked.application, locked).require()
-    expect_revision(locked.revision, revision)
     return locked
 
 
@@ -109,9 +108,11 @@ class LineInput:
 def save_lines(
     *, report: ResultsReport, actor: User, revision: int, lines: Mapping[int, LineInput]
 ) -> ResultsReport:
-    """Save the actual amounts and vendors by line index. Refused: a stale revision (EditConflict),
+    """Save the actual amounts and vendors by line index (the autosave and the "save" button;
+    nothing is required). Refused: a stale revision (EditConflict) unless the lines already
+    hold these values (then nothing changes: no new revision, a report marked ready stays so),
     a corporate number that is not 13 digits, an index not of this report."""
-    locked = _locked_for_edit(report, actor, revision)
+    locked = _locked_for_edit(report, actor)
     by_index = {line.index: line for line in locked.lines.all()}
     errors: dict[str, str] = {}
     for index, given in lines.items():
@@ -124,13 +125,21 @@ def save_lines(
             )
     if errors:
         raise ValidationError(errors)
-    changed = []
-    for index, given in lines.items():
-        line = by_index[index]
-        line.actual_yen = given.actual_yen
-        line.vendor_name = given.vendor_name.strip()[:200]
-        line.vendor_corporate_number = given.vendor_corporate_number.strip()
-        changed.append(line)
+    wanted = {
+        index: (given.actual_yen, given.vendor_name.strip()[:200], given.vendor_corporate_number.strip())
+        for index, given in lines.items()
+    }
+    changed = [
+        by_index[index]
+        for index, values in wanted.items()
+        if (by_index[index].actual_yen, by_index[index].vendor_name, by_index[index].vendor_corporate_number)
+        != values
+    ]
+    if not changed:
+        return locked
+    expect_revision(locked.revision, revision)
+    for line in changed:
+        line.actual_yen, line.vendor_name, line.vendor_corporate_number = wanted[line.index]
     ResultsLine.objects.bulk_update(changed, ["actual_yen", "vendor_name", "vendor_corporate_number"])
     _touched(locked, report)
     audit_record(
@@ -146,14 +155,20 @@ def save_lines(
 def save_outcome(
     *, report: ResultsReport, actor: User, revision: int, kpis: Mapping[str, str], narrative: str
 ) -> ResultsReport:
-    """Save the KPIs reached so far (by the plan's KPI keys) and the narrative."""
-    locked = _locked_for_edit(report, actor, revision)
+    """Save the KPIs reached so far (by the plan's KPI keys) and the narrative (the autosave and
+    the "save" button). Refused: a stale revision (EditConflict) unless nothing would change,
+    a KPI not of the plan, a narrative over 8,000 characters."""
+    locked = _locked_for_edit(report, actor)
     known = set(current_plan(locked.application).kpis)
     unknown = set(kpis) - known
     if unknown:
         raise ValidationError(_("計画にない指標です: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
-    locked.kpis = {key: str(value).strip()[:100] for key, value in kpis.items()}
-    locked.narrative = narrative.strip()
+    values = {key: str(value).strip()[:100] for key, value in kpis.items()}
+    text = narrative.strip()
+    if _given(values) == _given(locked.kpis) and text == locked.narrative:
+        return locked
+    expect_revision(locked.revision, revision)
+    locked.kpis, locked.narrative = values, text
     locked.full_clean(exclude=["application", "ready_by", "confirmed_by", "reviewed_by", "step_up"])
     locked.save(update_fields=["kpis", "narrative"])
     _touched(locked, report)
@@ -161,6 +176,11 @@ def save_outcome(
         actor=actor, action="reporting.results_outcome_saved", obj=locked, changes={"kpis": locked.kpis}
     )
     return locked
+
+
+def _given(kpis: Mapping[str, Any]) -> dict[str, Any]:
+    """The KPIs with a value (an empty box and no box are the same)."""
+    return {key: value for key, value in kpis.items() if value}
 
 
 @transaction.atomic

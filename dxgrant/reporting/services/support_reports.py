@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
 from dxgrant.applications.models import Application
+from dxgrant.core.editing import expect_revision
 from dxgrant.core.notify import enqueue_on_commit
 from dxgrant.integrity.services import audit_record
 
@@ -117,13 +118,21 @@ def _fill(
 
 @transaction.atomic
 def save_draft(
-    *, actor: User, application: Application, month: dt.date, content: ReportContent
+    *,
+    actor: User,
+    application: Application,
+    month: dt.date,
+    content: ReportContent,
+    expected_revision: int | None = None,
 ) -> SupportReport:
-    """Keep the month's draft (one per award and month; saved again, it is updated).
+    """Keep the month's draft as it is (one per award and month; saved again, it is updated):
+    the autosave and the "save draft" button. Nothing is required of a draft.
 
     Callers: an advisor of the firm in good standing, during implementation
     (`can_write_report`). Refused: a month not of implementation or not begun; a month whose
-    report stands and is not disputed; an unknown milestone status."""
+    report stands and is not disputed; an unknown milestone status; with EditConflict, a draft
+    saved since `expected_revision` (0: no draft yet), unless it already holds this content.
+    `expected_revision=None` (seeding, a script) does not check."""
     locked = _lock(application)
     support_policies.can_write_report(actor, locked).require()
     _check_month(locked, month)
@@ -132,9 +141,27 @@ def save_draft(
     draft = SupportReport.objects.filter(application=locked, month=month, status=S.DRAFT).first()
     if draft is None:
         draft = SupportReport(application=locked, month=month, author=actor)
+    elif _holds(draft, content, progress, version):
+        # Nothing to change: no new revision. Checked before the revision, so a save that repeats
+        # what an autosave just stored is not taken for someone else's.
+        return draft
+    if expected_revision is not None:
+        expect_revision(draft.revision, expected_revision, current=draft)
     _fill(draft, content, progress, version)
+    draft.revision += 1
     draft.save()
     return draft
+
+
+def _holds(
+    draft: SupportReport, content: ReportContent, progress: list[dict[str, Any]], version: int
+) -> bool:
+    probe = SupportReport(month=draft.month)
+    _fill(probe, content, progress, version)
+    return all(
+        getattr(draft, name) == getattr(probe, name)
+        for name in ("activities", "progress", "problems", "next_steps", "plan_version")
+    )
 
 
 def _refuse_if_standing(application: Application, month: dt.date) -> SupportReport | None:
@@ -153,13 +180,20 @@ def _refuse_if_standing(application: Application, month: dt.date) -> SupportRepo
 
 @transaction.atomic
 def file_report(
-    *, actor: User, application: Application, month: dt.date, content: ReportContent, token: uuid.UUID
+    *,
+    actor: User,
+    application: Application,
+    month: dt.date,
+    content: ReportContent,
+    token: uuid.UUID,
+    expected_revision: int | None = None,
 ) -> SupportReport:
     """File the month's report (from its draft, if any); the applicant's people are emailed. If the
     applicant disputed the month's report, this one is its correction and supersedes it.
 
     Callers: as `save_draft`. Refused: as `save_draft`, and missing activities, next steps or a
-    milestone's status. The same `token` twice (a double click) returns the first report."""
+    milestone's status; with EditConflict, a draft saved since `expected_revision` (as
+    `save_draft`). The same `token` twice (a double click) returns the first report."""
     locked = _lock(application)
     support_policies.can_write_report(actor, locked).require()
     again = SupportReport.objects.filter(submission_token=token).first()
@@ -172,6 +206,8 @@ def file_report(
     report = SupportReport.objects.filter(application=locked, month=month, status=S.DRAFT).first()
     if report is None:
         report = SupportReport(application=locked, month=month, author=actor)
+    elif expected_revision is not None and not _holds(report, content, progress, version):
+        expect_revision(report.revision, expected_revision, current=report)
     if disputed is not None:
         disputed.status = SUPPORT_REPORT["supersede"].target
         disputed.save(update_fields=["status", "updated_at"])

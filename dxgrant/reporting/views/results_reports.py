@@ -22,7 +22,7 @@ from dxgrant.applications.models import Application
 from dxgrant.applications.selectors import ApplicationPage, application_page
 from dxgrant.applications.views.common import user_of
 from dxgrant.awards.services import codes
-from dxgrant.core.editing import refusal_status
+from dxgrant.core.editing import EditConflict, autosave_status, error_lines, is_autosave, refusal_status
 from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.uploads import named_as
 from dxgrant.integrity.middleware import client_ip
@@ -32,6 +32,8 @@ from ..plans import current_plan
 from ..results_forms import ConfirmForm, EvidenceForm, LinesForm, OutcomeForm
 from ..results_models import CONFIRMED, LIFECYCLE, READY, ResultsEvidence, ResultsReport
 from ..services import results_reports as service
+
+AUTOSAVE_STATUS = "reporting/results/_autosave_status.html"
 
 
 def report_of(application: Application) -> ResultsReport | None:
@@ -99,13 +101,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         service.open_report(application=application, actor=user)
         return redirect("results_report:edit", pk=pk)
     section = request.POST.get("section")
+    autosave = is_autosave(request)
     lines = list(report.lines.all())
     form: LinesForm | OutcomeForm | EvidenceForm
     if section == "lines":
         form = LinesForm(request.POST, lines=lines)
     elif section == "outcome":
         form = OutcomeForm(request.POST, kpi_keys=list(current_plan(application).kpis))
-    elif section == "evidence":
+    elif section == "evidence" and not autosave:  # evidence is added with its button only
         form = EvidenceForm(
             request.POST, request.FILES, lines=lines, kinds=application.round.rules.reporting.evidence
         )
@@ -115,10 +118,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
+            saved = report
             if isinstance(form, LinesForm):
-                service.save_lines(report=report, actor=user, revision=data["revision"], lines=form.inputs())
+                saved = service.save_lines(
+                    report=report, actor=user, revision=data["revision"], lines=form.inputs()
+                )
             elif isinstance(form, OutcomeForm):
-                service.save_outcome(
+                saved = service.save_outcome(
                     report=report,
                     actor=user,
                     revision=data["revision"],
@@ -130,12 +136,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 service.add_evidence(
                     line=line, actor=user, kind=data["kind"], file=data["file"], dated_on=data["dated_on"]
                 )
+        except EditConflict as exc:
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, conflict=True)
+            add_errors(form, exc)
+            # Shown the report as saved now, a deliberate second save may replace it.
+            form.data = request.POST.copy()
+            form.data["revision"] = str(exc.current_revision)
+            status = refusal_status(exc)
         except ValidationError as exc:
             add_errors(form, exc)
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
             status = refusal_status(exc)
         else:
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, revision=saved.revision)
             messages.success(request, _("実績報告を保存しました。"))
             return redirect("results_report:edit", pk=pk)
+    elif autosave:
+        return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
     report = report_of(application)
     return _render(request, page, report, status=status, forms={section: form})
 

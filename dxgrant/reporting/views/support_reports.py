@@ -19,6 +19,14 @@ from dxgrant.accounts.policies import can_read_as_staff
 from dxgrant.applications.models import Application
 from dxgrant.applications.policies import get_application_for, side_of
 from dxgrant.applications.views.common import user_of
+from dxgrant.core.editing import (
+    EditConflict,
+    autosave_status,
+    error_lines,
+    is_autosave,
+    posted_revision,
+    refusal_status,
+)
 from dxgrant.core.forms import add_errors, form_status
 from dxgrant.core.gates import requires
 from dxgrant.core.pagination import keyset_page
@@ -29,6 +37,7 @@ from ..support_forms import DisputeForm, SupportReportForm
 from ..support_models import SupportReport, SupportReportStatus
 from ..support_rules import MilestoneStatus
 
+AUTOSAVE_STATUS = "reporting/support/_autosave_status.html"
 _AWARD = Application.objects.select_related("round", "acceptance", "engagement")
 
 
@@ -61,6 +70,7 @@ def edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
         raise Http404("month") from exc
     support_policies.can_write_report(request.user, application).require()
     plan = plans.current_plan(application)
+    conflict: SupportReport | None = None
     draft = SupportReport.objects.filter(
         application=application, month=first, status=SupportReportStatus.DRAFT
     ).first()
@@ -70,33 +80,68 @@ def edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     form = SupportReportForm(
         request.POST or None, milestones=plan.milestones, initial=_initial(draft or disputed)
     )
-    if request.method == "POST" and form.is_valid():
-        user = user_of(request)
-        content = form.content()
-        try:
-            if "file" in request.POST:
-                report = service.file_report(
+    autosave = is_autosave(request)
+    revision = draft.revision if draft else 0
+    status = 200
+    if request.method == "POST":
+        revision = posted_revision(request)
+        status = 400
+        if form.is_valid():
+            user = user_of(request)
+            content = form.content()
+            try:
+                if "file" in request.POST and not autosave:
+                    report = service.file_report(
+                        actor=user,
+                        application=application,
+                        month=first,
+                        content=content,
+                        token=form.cleaned_data["token"],
+                        expected_revision=revision,
+                    )
+                    messages.success(request, _("月次支援報告を提出しました。申請者に通知しました。"))
+                    return redirect("support_reports:detail", pk=pk, report_pk=report.pk)
+                saved = service.save_draft(
                     actor=user,
                     application=application,
                     month=first,
                     content=content,
-                    token=form.cleaned_data["token"],
+                    expected_revision=revision,
                 )
-                messages.success(request, _("月次支援報告を提出しました。申請者に通知しました。"))
-                return redirect("support_reports:detail", pk=pk, report_pk=report.pk)
-            service.save_draft(actor=user, application=application, month=first, content=content)
-            messages.success(request, _("下書きを保存しました。"))
-            return redirect("support_reports:months", pk=pk)
-        except ValidationError as exc:
-            add_errors(form, exc)
+            except EditConflict as exc:
+                if autosave:
+                    return autosave_status(request, AUTOSAVE_STATUS, conflict=True)
+                form.add_error(None, exc.messages[0])
+                # The other save is shown; a deliberate second save may replace it.
+                conflict = exc.current
+                revision = exc.current_revision if exc.current_revision is not None else revision
+                status = refusal_status(exc)
+            except ValidationError as exc:
+                add_errors(form, exc)
+                if autosave:
+                    return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
+            else:
+                if autosave:
+                    return autosave_status(request, AUTOSAVE_STATUS, revision=saved.revision)
+                messages.success(request, _("下書きを保存しました。"))
+                return redirect("support_reports:months", pk=pk)
+        elif autosave:
+            return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=error_lines(form))
     context = {
         "application": application,
         "month": first,
         "form": form,
         "milestones": [(m, form[f"status_{i}"], form[f"comment_{i}"]) for i, m in enumerate(plan.milestones)],
         "disputed": disputed,
+        "revision": revision,
+        "conflict": conflict,
+        "conflict_progress": [
+            row | {"label": _status_label(row.get("status", ""))} for row in conflict.progress
+        ]
+        if conflict
+        else [],
     }
-    return render(request, "reporting/support/edit.html", context, status=form_status(request))
+    return render(request, "reporting/support/edit.html", context, status=status)
 
 
 def _initial(report: SupportReport | None) -> dict[str, object]:

@@ -24,22 +24,23 @@
 
   ready(function () {
     // An explicit save waits for an autosave in flight, so it carries the revision that
-    // autosave produced (forms with data-autosave count their requests).
+    // autosave produced (forms with data-autosave count their requests, page-wide: two forms
+    // of one page may share a revision, the results report's lines and outcome).
+    var pending = 0, waiting = null;
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-      var pending = 0, waiting = null;
       form.addEventListener("htmx:beforeRequest", function () { pending += 1; });
       form.addEventListener("htmx:afterRequest", function () {
         pending = Math.max(0, pending - 1);
         if (pending === 0 && waiting) {
-          var submitter = waiting; waiting = null;
-          setTimeout(function () { form.requestSubmit(submitter); }, 100);
+          var held = waiting; waiting = null;
+          setTimeout(function () { held.form.requestSubmit(held.submitter); }, 100);
         }
       });
       form.addEventListener("submit", function (event) {
         if (pending > 0) {
           event.preventDefault();
           event.stopImmediatePropagation();
-          waiting = event.submitter;
+          waiting = { form: form, submitter: event.submitter };
         }
       }, true);
     });

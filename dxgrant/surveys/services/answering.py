@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgrant.accounts.models import User
+from dxgrant.core.editing import expect_revision
 from dxgrant.core.i18n import localised
 from dxgrant.integrity.services import audit_record
 
@@ -40,9 +41,16 @@ def save_section(
     invitation: SurveyInvitation,
     section: SurveySection,
     raw: Mapping[str, str | Sequence[str]],
+    expected_revision: int | None = None,
 ) -> int:
     """Store the answers to `section`'s questions from `raw` (field name → typed value or picked
-    values); an emptied answer is removed. Returns how many answers are stored for the section."""
+    values) as they are (the autosave and the "save" button: nothing is required until
+    submitting); an emptied answer is removed. Returns the section's revision after the save
+    (`survey_rules.fingerprint` of its answers).
+
+    Refused: an answer a question does not accept (nothing of the section saved); with
+    EditConflict (`current`: the stored answers), answers saved since the form was opened at
+    `expected_revision`, unless they already are these. `None` (seeding) does not check."""
     locked = _locked(invitation, actor)
     if section.survey_id != locked.survey_id:
         raise ValidationError(_("この調査のセクションではありません。"))
@@ -57,7 +65,17 @@ def save_section(
     if problems:
         raise ValidationError(problems)
     kept = {pk: value for pk, value in cleaned.items() if survey_rules.answered(value)}
-    SurveyAnswer.objects.filter(invitation=locked, question_id__in=[q.pk for q in questions]).exclude(
+    stored = dict(
+        SurveyAnswer.objects.filter(invitation=locked, question_id__in=[q.pk for q in questions]).values_list(
+            "question_id", "value"
+        )
+    )
+    if stored == kept:
+        # Nothing to change (a save repeating what an autosave just stored): no audit entry.
+        return survey_rules.fingerprint(kept)
+    if expected_revision is not None:
+        expect_revision(survey_rules.fingerprint(stored), expected_revision, current=stored)
+    SurveyAnswer.objects.filter(invitation=locked, question_id__in=list(stored)).exclude(
         question_id__in=list(kept)
     ).delete()
     for pk, value in kept.items():
@@ -73,7 +91,7 @@ def save_section(
         obj=locked,
         changes={"section": section.pk, "answers": {str(pk): value for pk, value in kept.items()}},
     )
-    return len(kept)
+    return survey_rules.fingerprint(kept)
 
 
 @transaction.atomic

@@ -17,13 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dxgrant.applications.completeness import STATUS_LABELS
 from dxgrant.applications.policies import side_of
 from dxgrant.applications.views.common import user_of
-from dxgrant.core.forms import add_errors, form_status
+from dxgrant.core.editing import EditConflict, autosave_status, is_autosave, posted_revision, refusal_status
+from dxgrant.core.forms import add_errors
 from dxgrant.core.i18n import localised
 
-from .. import policies, selectors
+from .. import policies, selectors, survey_rules
 from ..forms import SectionAnswersForm
 from ..models import SurveyInvitation
 from ..services import answering
+
+AUTOSAVE_STATUS = "surveys/_autosave_status.html"
 
 
 def _invitation(request: HttpRequest, pk: int, survey_pk: int) -> SurveyInvitation:
@@ -78,16 +81,42 @@ def section(request: HttpRequest, pk: int, survey_pk: int, section_pk: int) -> H
     answers = selectors.answers_of(invitation)
     form = SectionAnswersForm(request.POST or None, questions=questions, answers=answers)
     may = policies.can_answer(request.user, invitation)
+    autosave = is_autosave(request)
+    revision = survey_rules.fingerprint({q.pk: answers[q.pk] for q in questions if q.pk in answers})
+    conflict: list[tuple[str, str]] = []
+    status = 200
     if request.method == "POST":
         may.require()
         form.is_valid()
+        revision = posted_revision(request)
         try:
-            answering.save_section(
-                actor=user_of(request), invitation=invitation, section=current, raw=form.raw()
+            saved = answering.save_section(
+                actor=user_of(request),
+                invitation=invitation,
+                section=current,
+                raw=form.raw(),
+                expected_revision=revision,
             )
+        except EditConflict as exc:
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, conflict=True)
+            form.add_error(None, exc.messages[0])
+            conflict = [
+                (localised(q, "text"), survey_rules.export_cell(q.kind, exc.current[q.pk]))
+                for q in questions
+                if q.pk in exc.current
+            ]
+            # Shown what the other person saved, a deliberate second save may replace it.
+            revision = exc.current_revision if exc.current_revision is not None else revision
+            status = refusal_status(exc)
         except ValidationError as exc:
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, invalid=True, errors=exc.messages)
             add_errors(form, exc)
+            status = 400
         else:
+            if autosave:
+                return autosave_status(request, AUTOSAVE_STATUS, revision=saved)
             messages.success(request, _("回答を保存しました。"))
             return redirect("surveys:respond", pk=pk, survey_pk=survey_pk)
     if not may:
@@ -100,8 +129,10 @@ def section(request: HttpRequest, pk: int, survey_pk: int, section_pk: int) -> H
         "section": current,
         "form": form,
         "may": may,
+        "revision": revision,
+        "conflict": conflict,
     }
-    return render(request, "surveys/section.html", context, status=form_status(request))
+    return render(request, "surveys/section.html", context, status=status)
 
 
 @login_required
