@@ -6,7 +6,7 @@ same form or parameters, so the file holds what the page shows, all pages of it.
 
 from __future__ import annotations
 
-from . import lists_awards, lists_core, lists_intake, lists_reporting, lists_review, lists_staff
+from . import lists_awards, lists_core, lists_intake, lists_office, lists_reporting, lists_review, lists_staff
 from .columns import CHUNK, Column, ListExport
 
 __all__ = ["CHUNK", "EXPORTS", "Column", "ListExport", "get"]
@@ -34,6 +34,8 @@ EXPORTS: dict[str, ListExport] = {
         lists_intake.REFUSED_DUPLICATES,
         lists_intake.ENGAGEMENTS,
         lists_intake.PAYEE_CHANGES,
+        lists_office.SENT_REMINDERS,
+        lists_office.REGISTRATIONS,
     )
 }
 
