@@ -6,7 +6,7 @@ same form or parameters, so the file holds what the page shows, all pages of it.
 
 from __future__ import annotations
 
-from . import lists_awards, lists_core, lists_reporting, lists_staff
+from . import lists_awards, lists_core, lists_intake, lists_office, lists_reporting, lists_review, lists_staff
 from .columns import CHUNK, Column, ListExport
 
 __all__ = ["CHUNK", "EXPORTS", "Column", "ListExport", "get"]
@@ -27,6 +27,15 @@ EXPORTS: dict[str, ListExport] = {
         lists_reporting.KPI_YEARS,
         lists_staff.SURVEYS,
         lists_staff.SURVEY_ANSWERS,
+        lists_review.REVIEW_ROUNDS,
+        lists_review.REVIEWERS,
+        lists_review.CONFLICTS,
+        lists_review.DECISION_ROUNDS,
+        lists_intake.REFUSED_DUPLICATES,
+        lists_intake.ENGAGEMENTS,
+        lists_intake.PAYEE_CHANGES,
+        lists_office.SENT_REMINDERS,
+        lists_office.REGISTRATIONS,
     )
 }
 
