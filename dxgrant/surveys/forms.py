@@ -37,7 +37,17 @@ class SectionForm(forms.ModelForm[SurveySection]):
 
 
 class QuestionForm(forms.Form):
-    section = forms.ModelChoiceField(label=_("セクション"), queryset=SurveySection.objects.none())
+    # No empty choice: a survey of one section (the usual start) has its question's place chosen.
+    section = forms.ModelChoiceField(
+        label=_("セクション"),
+        queryset=SurveySection.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _(
+                "質問を入れるセクションを選んでください（まだなければ、先にセクションを追加してください）。"
+            )
+        },
+    )
     kind = forms.ChoiceField(label=_("種類"), choices=list(survey_rules.KINDS.items()))
     text_ja = forms.CharField(label=_("質問（日本語）"), max_length=500)
     text_en = forms.CharField(label=_("質問（英語）"), max_length=500, required=False)

@@ -162,3 +162,20 @@ def test_one_companys_answers_question_by_question(
         due_on=draft["survey"].due_on,
     )
     assert staff.get(f"/staff/surveys/{other.pk}/responses/{invitation.pk}/").status_code == 404
+
+
+def test_the_question_form_has_a_section_chosen_and_says_what_to_do_without_one(client, draft):
+    """Found by hand: the section list began with an empty choice, so a question added to a
+    survey's only section was refused with Django's bare "required"."""
+    client.force_login(draft["secretariat"])
+    url = f"/staff/surveys/{draft['survey'].pk}/"
+    page = client.get(url).content.decode()
+    select = page[page.index('name="section"') : page.index("</select>", page.index('name="section"'))]
+    assert "---------" not in select
+    # The first option, so the browser sends the first section unless another is chosen.
+    assert select.split("<option", 2)[1].startswith(f' value="{draft["section"].pk}"')
+    before = draft["survey"].sections.get(pk=draft["section"].pk).questions.count()
+    refused = client.post(f"{url}questions/", {"kind": survey_rules.TEXT, "text_ja": "四"})
+    assert refused.status_code == 400
+    assert "質問を入れるセクションを選んでください" in refused.content.decode()
+    assert draft["section"].questions.count() == before
