@@ -37,11 +37,9 @@ class SectionForm(forms.ModelForm[SurveySection]):
 
 
 class QuestionForm(forms.Form):
-    # No empty choice: a survey of one section (the usual start) has its question's place chosen.
     section = forms.ModelChoiceField(
         label=_("セクション"),
         queryset=SurveySection.objects.none(),
-        empty_label=None,
         error_messages={
             "required": _(
                 "質問を入れるセクションを選んでください（まだなければ、先にセクションを追加してください）。"

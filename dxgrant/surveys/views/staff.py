@@ -68,7 +68,9 @@ def _detail(request: HttpRequest, survey: Survey, bound: dict[str, BaseForm] | N
         context |= {
             "survey_form": bound.get("survey") or SurveyForm(instance=survey),
             "section_form": bound.get("section") or SectionForm(),
-            "question_form": bound.get("question") or QuestionForm(survey=survey),
+            # The newest section chosen: questions are usually added to the section just added.
+            "question_form": bound.get("question")
+            or QuestionForm(survey=survey, initial={"section": sections[-1].pk} if sections else None),
             "send_form": bound.get("send") or SendForm(),
         }
     else:
