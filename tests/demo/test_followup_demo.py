@@ -35,6 +35,10 @@ from dxgrant.reporting.results_models import ResultsReport
 from dxgrant.reporting.support_models import SupportReport
 from dxgrant.surveys.models import Survey, SurveyAnswer
 
+# The module's tests share one seeding (about half a minute): kept on one xdist worker, it is
+# seeded once rather than once per worker (pyproject's `--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("followup-demo")
+
 SECRETARIAT = f"secretariat@{DEMO_DOMAIN}"
 
 
