@@ -1,6 +1,7 @@
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -48,3 +49,14 @@ class ActivateTOTPAndContinue(ActivateTOTPView):  # type: ignore[misc]  # allaut
         if self.did_generate_recovery_codes:
             return str(super().get_success_url())
         return str(self.request.session.pop(MFA_NEXT, "") or super().get_success_url())
+
+
+class RecoveryCodesAndContinue(ViewRecoveryCodesView):  # type: ignore[misc]  # allauth is untyped
+    """allauth's recovery codes page, offering the way back to the page that asked for the
+    enrolment. The address is taken out of the session here, so it is offered once: a later visit
+    to the codes shows no stale 続ける link."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["continue_url"] = self.request.session.pop(MFA_NEXT, "")
+        return context

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from dxgrant.accounts.views import ActivateTOTPAndContinue
+from dxgrant.accounts.views import ActivateTOTPAndContinue, RecoveryCodesAndContinue
 from dxgrant.api.urls import api
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Before allauth's own: the same address, returning to the page that asked for enrolment.
     path("accounts/2fa/totp/activate/", ActivateTOTPAndContinue.as_view()),
+    path("accounts/2fa/recovery-codes/", RecoveryCodesAndContinue.as_view()),  # the way back, once
     path("accounts/", include("allauth.urls")),
     path("me/", include("dxgrant.accounts.urls")),
     path("staff/", include("dxgrant.public.staff_urls")),

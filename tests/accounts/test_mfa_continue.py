@@ -41,6 +41,10 @@ def test_after_enrolment_the_person_is_offered_the_way_back(make_user):
     assert done.status_code == 302 and "recovery-codes" in done["Location"]
     codes = client.get(done["Location"]).content.decode()
     assert 'href="/applications/7/confirm/"' in codes and "続ける" in codes
+    # Offered once: a later visit to the codes does not lead back to a page long done with.
+    again = client.get(done["Location"]).content.decode()
+    assert "/applications/7/confirm/" not in again and "続ける" not in again
+    assert "mfa_next" not in client.session
 
 
 def test_a_foreign_next_is_ignored(make_user):
